@@ -1,0 +1,134 @@
+import { existsSync, renameSync, writeFileSync } from 'fs';
+import * as path from 'path';
+import { CONFIG_FILE, DEFAULT_CONFIG_TEXT } from '../core/config';
+import { PromptReleaseError } from '../core/errors';
+import { shortHash } from '../core/hash';
+import { formatIdentity } from '../core/identity';
+import { requirePrompt } from '../core/operations';
+import type { GateResult } from '../core/policy';
+import { promptTimeline } from '../core/timeline';
+import * as engine from '../git/engine';
+import type { PromptRepository } from '../git/repository';
+import { verifyRepository } from '../git/verify';
+import { EXIT } from './exitCodes';
+import { formatTime, type Output } from './output';
+
+export async function initCommand(repo: PromptRepository, force: boolean, out: Output): Promise<number> {
+  const target = path.join(repo.root, CONFIG_FILE);
+  if (existsSync(target)) {
+    if (!force) {
+      throw new PromptReleaseError('invalid-usage', `${CONFIG_FILE} already exists; nothing was changed`, { hint: 'Use --force to replace it (the old file is kept as .bak).' });
+    }
+    renameSync(target, target + '.bak');
+  }
+  writeFileSync(target, DEFAULT_CONFIG_TEXT, { flag: 'wx' });
+  out.data({ written: CONFIG_FILE });
+  out.line(`Wrote ${CONFIG_FILE}. Edit it, then commit it: the gate uses the committed configuration.`);
+  return EXIT.ok;
+}
+
+export async function reviewCommand(repo: PromptRepository, file: string, verdict: 'approve' | 'request-changes', comment: string | undefined, out: Output): Promise<number> {
+  const result = await engine.review(repo, file, verdict, comment);
+  out.data({ record: result.record, recordPath: result.recordPath, commit: result.commit });
+  const what = verdict === 'approve' ? 'Approved' : 'Requested changes to';
+  out.line(`${what} ${file} (${shortHash(result.record.contentHash)}) as ${formatIdentity(result.record.by)}.`);
+  out.line(`Recorded in commit ${result.commit.slice(0, 10)} (${result.recordPath}); push it so others see it.`);
+  return EXIT.ok;
+}
+
+export async function requestReviewCommand(repo: PromptRepository, file: string, reviewers: string[], comment: string | undefined, out: Output): Promise<number> {
+  const result = await engine.requestReview(repo, file, reviewers, comment);
+  out.data({ record: result.record, recordPath: result.recordPath, commit: result.commit });
+  out.line(`Asked ${reviewers.join(', ')} to review ${file} (${shortHash(result.record.contentHash)}); commit ${result.commit.slice(0, 10)}.`);
+  return EXIT.ok;
+}
+
+function gateJson(gate: GateResult) {
+  return {
+    environment: gate.environment,
+    allowed: gate.allowed,
+    approvals: gate.approvalsCounted,
+    required: gate.approvalsRequired,
+    unmet: gate.unmet,
+    approvedBy: gate.approvals.map((a) => ({ ...a.review.record.by, at: a.review.record.time, owners: a.owners })),
+    ignored: gate.ignored.map((i) => ({ by: i.review.record.by, reason: i.reason })),
+  };
+}
+
+function printGate(gate: GateResult, file: string, out: Output): void {
+  if (gate.allowed) out.line(`${file} may be released to ${gate.environment}: ${gate.approvalsCounted}/${gate.approvalsRequired} approvals.`);
+  else {
+    out.line(`${file} is blocked for ${gate.environment}:`);
+    for (const u of gate.unmet) out.line(`  - ${u.message}`);
+  }
+  for (const a of gate.approvals) out.line(`  approved by ${formatIdentity(a.review.record.by)} at ${formatTime(a.review.record.time)}${a.owners.length ? ` (owner: ${a.owners.join(', ')})` : ''}`);
+  for (const i of gate.ignored) out.line(`  not counted: ${i.reason}`);
+}
+
+export async function gateCommand(repo: PromptRepository, file: string, env: string | undefined, out: Output): Promise<number> {
+  const { plan } = await engine.prepareRelease(repo, file, env);
+  out.data(gateJson(plan.gate));
+  printGate(plan.gate, file, out);
+  return plan.allowed ? EXIT.ok : EXIT.refused;
+}
+
+export async function releaseCommand(repo: PromptRepository, file: string, env: string | undefined, out: Output): Promise<number> {
+  const { plan } = await engine.release(repo, file, env);
+  if (!plan.allowed) {
+    out.data({ released: false, gate: gateJson(plan.gate) });
+    printGate(plan.gate, file, out);
+    out.line('Nothing was tagged.');
+    return EXIT.refused;
+  }
+  out.data({ released: true, tag: plan.tag, evidence: plan.evidence });
+  out.line(`Released ${file} v${plan.evidence.version} to ${plan.evidence.environment}: tag ${plan.tag}`);
+  for (const a of plan.evidence.approvals) out.line(`  approved by ${formatIdentity(a.by)} at ${formatTime(a.at)}`);
+  out.line(`Push it: git push --atomic origin refs/tags/${plan.tag}`);
+  return EXIT.ok;
+}
+
+export async function diffCommand(repo: PromptRepository, file: string, from: string | undefined, to: string | undefined, out: Output): Promise<number> {
+  const result = await engine.diff(repo, file, from, to);
+  out.data({ from: result.left.label, to: result.right.label, identical: result.identical, patch: result.patch });
+  if (!out.json) process.stdout.write(result.identical ? `No differences between ${result.left.label} and ${result.right.label}.\n` : result.patch);
+  return EXIT.ok;
+}
+
+export async function historyCommand(repo: PromptRepository, file: string, out: Output): Promise<number> {
+  const model = await repo.model();
+  const prompt = requirePrompt(model, file);
+  const events = model.history.get(prompt.path) ?? [];
+  const hashes = await engine.hashBlobs(repo, events.filter((e) => e.status !== 'D').map((e) => e.blob));
+  const timeline = promptTimeline(prompt, events, hashes);
+  out.data({ path: prompt.path, timeline });
+  for (const e of timeline) {
+    const when = formatTime(e.time);
+    switch (e.kind) {
+      case 'version':
+        out.line(`${when}  ${e.deleted ? 'deleted' : 'changed'} in ${e.commit.slice(0, 10)} by ${formatIdentity(e.author)}${e.contentHash ? `  ${shortHash(e.contentHash)}` : ''}${e.version ? `  (v${e.version})` : ''}`);
+        break;
+      case 'review':
+        out.line(`${when}  ${e.verdict === 'approve' ? 'approved' : 'changes requested'} by ${formatIdentity(e.by)}  ${shortHash(e.contentHash)}${e.comment ? `  "${e.comment}"` : ''}`);
+        break;
+      case 'review-request':
+        out.line(`${when}  review requested by ${formatIdentity(e.by)} from ${e.reviewers.join(', ')}`);
+        break;
+      case 'release':
+        out.line(`${when}  released v${e.version} to ${e.environment} by ${formatIdentity(e.by)}  (${e.tag})`);
+        break;
+    }
+  }
+  return EXIT.ok;
+}
+
+export async function verifyCommand(repo: PromptRepository, out: Output): Promise<number> {
+  const verdicts = await verifyRepository(repo);
+  const failed = verdicts.filter((v) => !v.ok);
+  out.data({ ok: failed.length === 0, checked: verdicts.length, tags: verdicts.map(({ tag, ok, problems }) => ({ tag, ok, problems })) });
+  for (const v of failed) {
+    out.line(`✗ ${v.tag}`);
+    for (const p of v.problems) out.line(`    ${p}`);
+  }
+  out.line(failed.length ? `${failed.length} of ${verdicts.length} release tags failed verification.` : `All ${verdicts.length} release tags verified.`);
+  return failed.length ? EXIT.refused : EXIT.ok;
+}

@@ -1,0 +1,69 @@
+export const USAGE = `prompt-release — owners, reviews and gated releases for prompts kept in git
+
+Usage: prompt-release <command> [options]
+
+Commands:
+  init                                   write a commented .promptrelease.yaml
+  status [paths…]                        owners, state, approvals and versions of every prompt
+  review <path> --approve | --request-changes [-m TEXT]
+                                         sign off on the committed content of a prompt
+  request-review <path> --reviewer WHO… [-m TEXT]
+                                         ask owners or people to review the committed content
+  gate <path> [--env ENV]                exit 0 if the prompt may be released to ENV, 1 if not
+  release <path> [--env ENV]             run the gate, then create the release tag
+  diff <path> [--from ENV|vN|approved|HEAD] [--to vN|HEAD|working]
+                                         unified diff between two versions
+  history <path>                         versions, reviews and releases over time
+  verify                                 re-check every release tag against its evidence (CI)
+
+Options:
+  --json        print one JSON document instead of text
+  -C <dir>      run as if started in <dir>
+  -h, --help    show help for a command
+
+Exit codes: 0 success · 1 blocked, refused or verification failed · 2 invalid usage · 3 repository or configuration error`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  init: `prompt-release init [--force]
+
+Writes .promptrelease.yaml with the default prompt globs, a staging and a production
+environment and an empty people map, every setting explained. Refuses to overwrite an
+existing file unless --force is given (the old file is kept as .promptrelease.yaml.bak).`,
+  status: `prompt-release status [paths…] [--json]
+
+For each prompt (or those under the given paths): owners, short content hash, state
+(draft, in review, changes requested, approved for ENV, released to ENV as vN, modified
+since release), approvals counted/required per environment and the version in each.`,
+  review: `prompt-release review <path> --approve | --request-changes [-m TEXT] [--json]
+
+Records a sign-off on the committed content of <path> as its own commit, authored by you
+(git var GIT_AUTHOR_IDENT). Refuses when the working copy differs from the commit and when
+you wrote part of the content (self-approval). A change request needs -m with a reason.`,
+  'request-review': `prompt-release request-review <path> --reviewer WHO [--reviewer WHO…] [-m TEXT] [--json]
+
+Records a review request naming owners (@handle) or emails, so reviewers see it after a pull.`,
+  gate: `prompt-release gate <path> [--env ENV] [--json]
+
+Evaluates the release policy of ENV (default: the next environment for this content)
+against the committed content. Exit 0 when allowed, 1 when blocked; every unmet
+requirement is named.`,
+  release: `prompt-release release <path> [--env ENV] [--json]
+
+Runs the gate and, when it allows, creates the annotated tag
+prompt-release/<env>/<path>/v<N> carrying the evidence. When blocked nothing is created and
+the exit code is 1. Promotion and rollback are releases of an existing version to an
+environment; existing tags are never moved.`,
+  diff: `prompt-release diff <path> [--from ENV|vN|approved|HEAD] [--to vN|HEAD|working] [--json]
+
+Unified diff. --from defaults to the furthest environment the prompt was released to,
+--to to the working copy. "approved" is the content of the latest approval.`,
+  history: `prompt-release history <path> [--json]
+
+The commits that changed the prompt, its reviews, review requests and releases, oldest first.`,
+  verify: `prompt-release verify [--json]
+
+Re-checks every tag under refs/tags/prompt-release/ against the evidence at its commit:
+approvals present and authored by the named reviewers, the content hash, the committed
+policy, promotion order, and that the tag message is unedited. Exit 1 lists every problem.
+Run it in CI so a plain "git tag" cannot bypass the gate.`,
+};

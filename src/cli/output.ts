@@ -1,0 +1,25 @@
+/** Where a command writes: text for people, one JSON document for machines. */
+export interface Output {
+  json: boolean;
+  line(text?: string): void;
+  error(text: string): void;
+  data(value: unknown): void;
+}
+
+export function consoleOutput(json: boolean): Output {
+  return {
+    json,
+    line: (text = '') => {
+      if (!json) process.stdout.write(text + '\n');
+    },
+    error: (text) => process.stderr.write(text + '\n'),
+    data: (value) => {
+      if (json) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+    },
+  };
+}
+
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return '';
+  return iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+}

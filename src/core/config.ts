@@ -1,0 +1,223 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { PromptReleaseError, type SourceLocation } from './errors';
+
+export const CONFIG_FILE = '.promptrelease.yaml';
+
+export interface EnvironmentPolicy {
+  name: string;
+  /** Distinct approvals of the exact content, not counting its authors. */
+  approvals: number;
+  /** At least one approval must come from a code owner of the prompt. */
+  ownerApproval: boolean;
+  /** The content must have been released to the environment before this one first. */
+  requirePrevious: boolean;
+}
+
+export interface Config {
+  prompts: string[];
+  environments: EnvironmentPolicy[];
+  /** CODEOWNERS handle -> emails or other handles. */
+  people: Record<string, string[]>;
+  maxPromptBytes: number;
+  /** Where the configuration came from, for messages. */
+  source: 'file' | 'default';
+}
+
+export const DEFAULT_PROMPT_GLOBS = [
+  '**/*.prompt.md',
+  '**/*.instructions.md',
+  '**/*.chatmode.md',
+  '**/AGENTS.md',
+  '**/*.prompty',
+  '**/*.prompt',
+  '**/*.prompt.yml',
+  '**/*.prompt.yaml',
+  '**/prompts/**',
+];
+
+export const DEFAULT_MAX_PROMPT_BYTES = 1024 * 1024;
+
+export function defaultConfig(): Config {
+  return {
+    prompts: [...DEFAULT_PROMPT_GLOBS],
+    environments: [
+      { name: 'staging', approvals: 1, ownerApproval: false, requirePrevious: false },
+      { name: 'production', approvals: 2, ownerApproval: true, requirePrevious: true },
+    ],
+    people: {},
+    maxPromptBytes: DEFAULT_MAX_PROMPT_BYTES,
+    source: 'default',
+  };
+}
+
+/** What `prompt-release init` writes: the defaults, with every setting explained. */
+export const DEFAULT_CONFIG_TEXT = `# Prompt Release Control: which files are prompts and what a release needs.
+# The gate reads the COMMITTED version of this file, so commit changes to it.
+
+# Globs (relative to the repository root) of the files treated as prompts.
+prompts:
+${DEFAULT_PROMPT_GLOBS.map((g) => `  - "${g}"`).join('\n')}
+
+# Ordered: a version is released to each environment in turn.
+#   approvals:       distinct approvals of the exact content (authors do not count)
+#   ownerApproval:   one of them must come from a code owner (CODEOWNERS)
+#   requirePrevious: the version must have been released to the environment above first
+#                    (default: true for every environment but the first)
+environments:
+  staging:
+    approvals: 1
+  production:
+    approvals: 2
+    ownerApproval: true
+
+# CODEOWNERS handles -> git identities (emails) or other handles.
+# Owners written as emails in CODEOWNERS need no entry here.
+people: {}
+#   "@alice": [alice@example.com]
+#   "@prompt-team": ["@alice", "@bob"]
+
+# Prompts larger than this many bytes are refused.
+maxPromptBytes: ${DEFAULT_MAX_PROMPT_BYTES}
+`;
+
+const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9_.-]*)(?:\/[A-Za-z0-9_.-]+)?$/;
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+
+/** Parses `.promptrelease.yaml`; every error names file:line:col. */
+export function parseConfig(text: string, file = CONFIG_FILE): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (node: YamlNode | null | undefined, fallbackOffset = 0): SourceLocation => {
+    const offset = node?.range?.[0] ?? fallbackOffset;
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, col: pos.col };
+  };
+  const fail = (message: string, node?: YamlNode | null): never => {
+    throw new PromptReleaseError('invalid-config', message, {
+      location: at(node),
+      hint: `Fix ${file}, or delete it to use the defaults (prompt-release init writes a commented example).`,
+    });
+  };
+
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const pos = first.linePos?.[0];
+    throw new PromptReleaseError('invalid-config', `${file} is not valid YAML: ${first.message.split('\n')[0]}`, {
+      location: { file, line: pos?.line, col: pos?.col },
+      hint: `Fix the YAML syntax in ${file}.`,
+    });
+  }
+
+  const config = defaultConfig();
+  config.source = 'file';
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return config;
+  if (!isMap(root)) return fail(`${file} must be a mapping with keys prompts, environments, people`, root);
+
+  for (const pair of root.items) {
+    const keyNode = pair.key as YamlNode;
+    const key = isScalar(keyNode) ? String(keyNode.value) : '';
+    const value = pair.value as YamlNode | null;
+    switch (key) {
+      case 'prompts': {
+        if (!isSeq(value) || value.items.length === 0) fail('"prompts" must be a non-empty list of globs', value ?? keyNode);
+        config.prompts = (value as any).items.map((item: YamlNode) => {
+          if (!isScalar(item) || typeof item.value !== 'string' || item.value.trim() === '') {
+            return fail('each entry of "prompts" must be a glob string', item);
+          }
+          if (item.value.startsWith('/') || item.value.split('/').includes('..')) {
+            return fail(`glob "${item.value}" must be relative to the repository root`, item);
+          }
+          return item.value;
+        });
+        break;
+      }
+      case 'environments': {
+        if (!isMap(value) || value.items.length === 0) {
+          fail('"environments" must map environment names to policies, e.g. production: { approvals: 2 }', value ?? keyNode);
+        }
+        config.environments = (value as any).items.map((envPair: any, index: number) =>
+          parseEnvironment(envPair.key, envPair.value, index, fail),
+        );
+        break;
+      }
+      case 'people': {
+        if (value === null || (isScalar(value) && value.value === null)) break;
+        if (!isMap(value)) fail('"people" must map CODEOWNERS handles to lists of emails or handles', value ?? keyNode);
+        config.people = {};
+        for (const personPair of (value as any).items) {
+          const handleNode = personPair.key as YamlNode;
+          const handle = isScalar(handleNode) ? String(handleNode.value) : '';
+          if (!HANDLE.test(handle)) fail(`"${handle}" is not a CODEOWNERS handle like @alice or @org/team`, handleNode);
+          const members = personPair.value as YamlNode;
+          const list = isSeq(members) ? members.items : isScalar(members) ? [members] : fail(`"${handle}" must list emails or handles`, members);
+          config.people[handle] = (list as YamlNode[]).map((m) => {
+            const v = isScalar(m) ? String(m.value ?? '') : '';
+            if (!HANDLE.test(v) && !EMAIL.test(v)) fail(`"${v}" under ${handle} is neither an email nor a @handle`, m);
+            return v;
+          });
+        }
+        break;
+      }
+      case 'maxPromptBytes': {
+        if (!isScalar(value) || !Number.isInteger(value.value) || (value.value as number) <= 0) {
+          fail('"maxPromptBytes" must be a positive whole number', value ?? keyNode);
+        }
+        config.maxPromptBytes = (value as any).value;
+        break;
+      }
+      default:
+        fail(`unknown setting "${key}" (expected prompts, environments, people or maxPromptBytes)`, keyNode);
+    }
+  }
+  return config;
+}
+
+function parseEnvironment(
+  keyNode: YamlNode,
+  value: YamlNode | null,
+  index: number,
+  fail: (message: string, node?: YamlNode | null) => never,
+): EnvironmentPolicy {
+  const name = isScalar(keyNode) ? String(keyNode.value) : '';
+  if (!ENV_NAME.test(name)) fail(`environment name "${name}" may use only letters, digits, "-" and "_"`, keyNode);
+  const policy: EnvironmentPolicy = { name, approvals: 1, ownerApproval: false, requirePrevious: index > 0 };
+  if (value === null || (isScalar(value) && value.value === null)) return policy;
+  if (!isMap(value)) fail(`the policy of "${name}" must be a mapping like { approvals: 2, ownerApproval: true }`, value);
+  for (const pair of (value as any).items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const v = pair.value as YamlNode | null;
+    const scalar = isScalar(v) ? v.value : undefined;
+    switch (key) {
+      case 'approvals':
+        if (!Number.isInteger(scalar) || (scalar as number) < 0) fail(`"approvals" of "${name}" must be a whole number ≥ 0`, v ?? pair.key);
+        policy.approvals = scalar as number;
+        break;
+      case 'ownerApproval':
+      case 'requirePrevious':
+        if (typeof scalar !== 'boolean') fail(`"${key}" of "${name}" must be true or false`, v ?? pair.key);
+        policy[key] = scalar as boolean;
+        break;
+      default:
+        fail(`unknown policy key "${key}" in "${name}" (expected approvals, ownerApproval, requirePrevious)`, pair.key);
+    }
+  }
+  if (policy.ownerApproval && policy.approvals < 1) policy.approvals = 1;
+  return policy;
+}
+
+export function findEnvironment(config: Config, name: string): EnvironmentPolicy {
+  const env = config.environments.find((e) => e.name === name);
+  if (!env) {
+    throw new PromptReleaseError('unknown-environment', `unknown environment "${name}"`, {
+      hint: `Environments configured: ${config.environments.map((e) => e.name).join(', ')}.`,
+    });
+  }
+  return env;
+}
+
+/** The policy as it is written into release evidence and compared by verify. */
+export function policyRecord(env: EnvironmentPolicy): { approvals: number; ownerApproval: boolean; requirePrevious: boolean } {
+  return { approvals: env.approvals, ownerApproval: env.ownerApproval, requirePrevious: env.requirePrevious };
+}

@@ -1,0 +1,70 @@
+/** Where in a user's file a problem sits; line and column are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  col?: number;
+}
+
+export type ErrorCode =
+  | 'not-a-repository'
+  | 'no-commits'
+  | 'detached-head'
+  | 'invalid-config'
+  | 'invalid-codeowners'
+  | 'unknown-environment'
+  | 'unknown-reviewer'
+  | 'outside-repository'
+  | 'not-a-prompt'
+  | 'not-committed'
+  | 'uncommitted-changes'
+  | 'binary-prompt'
+  | 'oversized-prompt'
+  | 'self-approval'
+  | 'gate-blocked'
+  | 'release-conflict'
+  | 'not-found'
+  | 'git-failed'
+  | 'invalid-usage';
+
+/**
+ * The one error type the engine throws on purpose. Its message is written for the
+ * person at the keyboard; `hint` says what to do next. Anything else that escapes is a bug.
+ */
+export class PromptReleaseError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly options: { location?: SourceLocation; hint?: string; details?: string[] } = {},
+  ) {
+    super(message);
+    this.name = 'PromptReleaseError';
+  }
+
+  get location(): SourceLocation | undefined {
+    return this.options.location;
+  }
+
+  get hint(): string | undefined {
+    return this.options.hint;
+  }
+
+  get details(): string[] {
+    return this.options.details ?? [];
+  }
+}
+
+export function formatLocation(loc: SourceLocation): string {
+  let text = loc.file;
+  if (loc.line !== undefined) {
+    text += `:${loc.line}`;
+    if (loc.col !== undefined) text += `:${loc.col}`;
+  }
+  return text;
+}
+
+/** A problem found in the repository's data that does not stop the command. */
+export interface Problem {
+  severity: 'error' | 'warning';
+  message: string;
+  location?: SourceLocation;
+}

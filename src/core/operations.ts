@@ -1,0 +1,144 @@
+import { findEnvironment } from './config';
+import { PromptReleaseError } from './errors';
+import { shortHash } from './hash';
+import { formatIdentity, normalizeEmail, type Identity } from './identity';
+import type { PromptStatus, RepoModel } from './model';
+import { approvalsForEvidence, type GateResult } from './policy';
+import type { ReviewRecord, ReviewRequestRecord, Verdict } from './records';
+import { formatTagMessage, releaseTagName, sealEvidence, type ReleaseEvidence } from './releases';
+import { promptMatcher } from './prompts';
+
+/** The prompt at a path, or a clear reason why it cannot be worked on. */
+export function requirePrompt(model: RepoModel, path: string): PromptStatus {
+  const prompt = model.byPath.get(path);
+  if (prompt) return prompt;
+  if (!promptMatcher(model.config)(path)) {
+    throw new PromptReleaseError('not-a-prompt', `${path} is not a prompt: it matches none of the "prompts" globs`, {
+      hint: `Globs in use: ${model.config.prompts.join(', ')}. Add one to .promptrelease.yaml (and commit it) to include this file.`,
+    });
+  }
+  throw new PromptReleaseError('not-found', `${path} does not exist in the repository`, {
+    hint: 'Check the path, relative to where you run the command.',
+  });
+}
+
+export function requireCommitted(prompt: PromptStatus): asserts prompt is PromptStatus & { blob: string; contentHash: string } {
+  if (!prompt.blob || !prompt.contentHash) {
+    throw new PromptReleaseError('not-committed', `${prompt.path} is not committed yet`, {
+      hint: `Commit it first: git add -- ${prompt.path} && git commit`,
+    });
+  }
+  if (prompt.unusable) {
+    throw new PromptReleaseError(prompt.unusable.includes('binary') ? 'binary-prompt' : 'oversized-prompt', `${prompt.path} cannot be reviewed: ${prompt.unusable}`);
+  }
+}
+
+function requireCleanWorkingCopy(prompt: PromptStatus, action: string): void {
+  if (prompt.workingCopy === 'modified' || prompt.workingCopy === 'deleted') {
+    throw new PromptReleaseError('uncommitted-changes', `cannot ${action} ${prompt.path}: the working copy differs from the committed content`, {
+      hint: `A sign-off covers committed content only. Commit the change (git commit -- ${prompt.path}) or discard it (git restore -- ${prompt.path}), then try again.`,
+    });
+  }
+}
+
+export function planReview(prompt: PromptStatus, verdict: Verdict, by: Identity, comment: string | undefined, now: Date): ReviewRecord {
+  requireCommitted(prompt);
+  requireCleanWorkingCopy(prompt, verdict === 'approve' ? 'approve' : 'request changes to');
+  if (verdict === 'approve' && prompt.authors.some((a) => normalizeEmail(a.email) === normalizeEmail(by.email))) {
+    throw new PromptReleaseError('self-approval', `${by.email} cannot approve ${prompt.path}: you wrote part of this content (self-approval)`, {
+      hint: `Ask another reviewer${prompt.owners.length ? `, e.g. a code owner (${prompt.owners.join(', ')})` : ''}.`,
+    });
+  }
+  if (verdict === 'request-changes' && !comment?.trim()) {
+    throw new PromptReleaseError('invalid-usage', 'a change request needs a reason', { hint: 'Add -m "what should change".' });
+  }
+  return {
+    format: 1,
+    type: 'review',
+    prompt: prompt.path,
+    contentHash: prompt.contentHash,
+    blob: prompt.blob,
+    verdict,
+    by,
+    time: now.toISOString(),
+    ...(comment?.trim() ? { comment: comment.trim() } : {}),
+  };
+}
+
+export function planReviewRequest(prompt: PromptStatus, reviewers: string[], by: Identity, comment: string | undefined, now: Date): ReviewRequestRecord {
+  requireCommitted(prompt);
+  requireCleanWorkingCopy(prompt, 'request review of');
+  if (reviewers.length === 0) throw new PromptReleaseError('invalid-usage', 'name at least one reviewer (an owner handle or an email)');
+  return {
+    format: 1,
+    type: 'review-request',
+    prompt: prompt.path,
+    contentHash: prompt.contentHash,
+    blob: prompt.blob,
+    reviewers,
+    by,
+    time: now.toISOString(),
+    ...(comment?.trim() ? { comment: comment.trim() } : {}),
+  };
+}
+
+export function reviewCommitMessage(record: ReviewRecord | ReviewRequestRecord): string {
+  const what = record.type === 'review' ? (record.verdict === 'approve' ? 'approve' : 'request changes to') : 'request review of';
+  return `prompt-release: ${what} ${record.prompt} (${shortHash(record.contentHash)})\n\nRecorded by ${formatIdentity(record.by)}.\n`;
+}
+
+/** The environment a release goes to when none is named: the one after where this content already is. */
+export function defaultEnvironment(model: RepoModel, prompt: PromptStatus): string {
+  const envs = model.config.environments;
+  let next = 0;
+  envs.forEach((env, i) => {
+    if (prompt.current[env.name]?.evidence.contentHash === prompt.contentHash) next = i + 1;
+  });
+  if (next >= envs.length) {
+    throw new PromptReleaseError('invalid-usage', `${prompt.path} v${prompt.version} is already released to every environment`, {
+      hint: 'Pass --env to re-release an older version (rollback) or edit the prompt for a new version.',
+    });
+  }
+  return envs[next].name;
+}
+
+export function gateFor(model: RepoModel, prompt: PromptStatus, environment: string): GateResult {
+  findEnvironment(model.config, environment);
+  return prompt.gates.find((g) => g.environment === environment)!;
+}
+
+export type ReleasePlan =
+  | { allowed: false; gate: GateResult }
+  | { allowed: true; gate: GateResult; tag: string; evidence: ReleaseEvidence; message: string };
+
+/** Decides the version number, the tag and its evidence; nothing is written here. */
+export function planRelease(model: RepoModel, prompt: PromptStatus, environment: string, by: Identity, now: Date): ReleasePlan {
+  requireCommitted(prompt);
+  const gate = gateFor(model, prompt, environment);
+  if (!gate.allowed) return { allowed: false, gate };
+  const env = findEnvironment(model.config, environment);
+  const versions = prompt.releases.map((r) => r.evidence.version);
+  const version = prompt.version ?? (versions.length ? Math.max(...versions) : 0) + 1;
+  const inEnv = prompt.releases.filter((r) => r.evidence.environment === environment);
+  const repeat = inEnv.filter((r) => r.evidence.version === version).length + 1;
+  const evidence = sealEvidence({
+    format: 'prompt-release/1',
+    environment,
+    prompt: prompt.path,
+    contentHash: prompt.contentHash,
+    blob: prompt.blob,
+    commit: model.head.commit,
+    version,
+    sequence: Math.max(0, ...inEnv.map((r) => r.evidence.sequence)) + 1,
+    approvals: approvalsForEvidence(gate).map((a) => ({
+      by: a.review.record.by,
+      at: a.review.record.time,
+      record: a.review.path,
+      owners: a.owners,
+    })),
+    policy: { approvals: env.approvals, ownerApproval: env.ownerApproval, requirePrevious: env.requirePrevious },
+    releasedBy: by,
+    releasedAt: now.toISOString(),
+  });
+  return { allowed: true, gate, tag: releaseTagName(environment, prompt.path, version, repeat), evidence, message: formatTagMessage(evidence) };
+}

@@ -1,0 +1,40 @@
+import type { PathEvent } from './history';
+import type { Identity } from './identity';
+import type { PromptStatus } from './model';
+import type { Verdict } from './records';
+
+export type TimelineEntry =
+  | { kind: 'version'; time: string; commit: string; author: Identity; blob: string; contentHash?: string; version?: number; deleted?: boolean }
+  | { kind: 'review'; time: string; by: Identity; verdict: Verdict; contentHash: string; version?: number; comment?: string; record: string }
+  | { kind: 'review-request'; time: string; by: Identity; reviewers: string[]; contentHash: string; record: string }
+  | { kind: 'release'; time: string; environment: string; version: number; by: Identity; tag: string; approvals: Identity[] };
+
+/** A prompt's life in order: the commits that changed it, reviews, review requests and releases. */
+export function promptTimeline(prompt: PromptStatus, events: PathEvent[], hashOfBlob: Map<string, string>): TimelineEntry[] {
+  const versionOf = new Map(prompt.releases.map((r) => [r.evidence.contentHash, r.evidence.version]));
+  const entries: TimelineEntry[] = [];
+  for (const e of events) {
+    const hash = hashOfBlob.get(e.blob);
+    entries.push({
+      kind: 'version',
+      time: new Date(e.time * 1000).toISOString(),
+      commit: e.commit,
+      author: e.author,
+      blob: e.blob,
+      contentHash: hash,
+      version: hash ? versionOf.get(hash) : undefined,
+      ...(e.status === 'D' ? { deleted: true } : {}),
+    });
+  }
+  for (const r of prompt.reviews) {
+    entries.push({ kind: 'review', time: r.record.time, by: r.record.by, verdict: r.record.verdict, contentHash: r.record.contentHash, version: versionOf.get(r.record.contentHash), comment: r.record.comment, record: r.path });
+  }
+  for (const r of prompt.requests) {
+    entries.push({ kind: 'review-request', time: r.record.time, by: r.record.by, reviewers: r.record.reviewers, contentHash: r.record.contentHash, record: r.path });
+  }
+  for (const r of prompt.releases) {
+    const ev = r.evidence;
+    entries.push({ kind: 'release', time: ev.releasedAt, environment: ev.environment, version: ev.version, by: ev.releasedBy, tag: r.tag, approvals: ev.approvals.map((a) => a.by) });
+  }
+  return entries.sort((a, b) => a.time.localeCompare(b.time));
+}

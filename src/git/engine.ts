@@ -1,0 +1,133 @@
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { createTwoFilesPatch } from 'diff';
+import { PromptReleaseError } from '../core/errors';
+import { contentHash } from '../core/hash';
+import type { PromptStatus, RepoModel } from '../core/model';
+import {
+  defaultEnvironment,
+  planRelease,
+  planReview,
+  planReviewRequest,
+  requireCommitted,
+  requirePrompt,
+  reviewCommitMessage,
+  type ReleasePlan,
+} from '../core/operations';
+import type { Verdict } from '../core/records';
+import type { PromptRepository } from './repository';
+
+/** The operations both the CLI and the editor offer, over one repository. */
+
+export async function review(repo: PromptRepository, file: string, verdict: Verdict, comment?: string) {
+  const [model, by] = await Promise.all([repo.model(), repo.identity()]);
+  const prompt = requirePrompt(model, file);
+  const record = planReview(prompt, verdict, by, comment, new Date());
+  const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record));
+  return { record, commit, recordPath };
+}
+
+export async function requestReview(repo: PromptRepository, file: string, reviewers: string[], comment?: string) {
+  const [model, by] = await Promise.all([repo.model(), repo.identity()]);
+  const prompt = requirePrompt(model, file);
+  const record = planReviewRequest(prompt, reviewers, by, comment, new Date());
+  const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record));
+  return { record, commit, recordPath };
+}
+
+export interface ReleaseOutcome {
+  plan: ReleasePlan;
+  environment: string;
+  prompt: PromptStatus;
+}
+
+/** Evaluates the gate for the committed content; tags only when it allows. */
+export async function prepareRelease(repo: PromptRepository, file: string, environment?: string): Promise<ReleaseOutcome> {
+  const [model, by] = await Promise.all([repo.model(), repo.identity()]);
+  const prompt = requirePrompt(model, file);
+  requireCommitted(prompt);
+  const env = environment ?? defaultEnvironment(model, prompt);
+  return { plan: planRelease(model, prompt, env, by, new Date()), environment: env, prompt };
+}
+
+export async function release(repo: PromptRepository, file: string, environment?: string): Promise<ReleaseOutcome> {
+  const outcome = await prepareRelease(repo, file, environment);
+  if (outcome.plan.allowed) {
+    await repo.createTag(outcome.plan.tag, outcome.plan.evidence.commit, outcome.plan.message, outcome.plan.evidence.releasedBy);
+  }
+  return outcome;
+}
+
+export interface DiffSide {
+  label: string;
+  text: string;
+}
+
+/**
+ * One side of a diff: an environment's current version, vN, the last approved content,
+ * the committed content (HEAD) or the working copy.
+ */
+export async function resolveSide(repo: PromptRepository, model: RepoModel, prompt: PromptStatus, spec: string): Promise<DiffSide> {
+  const blobSide = async (blob: string, label: string): Promise<DiffSide> => {
+    const [bytes] = await repo.readObjects([blob]);
+    if (!bytes) throw new PromptReleaseError('not-found', `the content of ${label} (${blob.slice(0, 10)}) is not in this repository`, { hint: 'Fetch it: git fetch --tags' });
+    return { label, text: bytes.toString('utf8') };
+  };
+  if (spec === 'working') {
+    try {
+      return { label: `${prompt.path} (working copy)`, text: readFileSync(path.join(repo.root, prompt.path), 'utf8') };
+    } catch {
+      return { label: `${prompt.path} (deleted in the working copy)`, text: '' };
+    }
+  }
+  if (spec === 'HEAD' || spec === 'committed') {
+    if (!prompt.blob) throw new PromptReleaseError('not-committed', `${prompt.path} is not committed yet`);
+    return blobSide(prompt.blob, `${prompt.path} (committed)`);
+  }
+  if (spec === 'approved') {
+    const approvals = prompt.reviews.filter((r) => r.record.verdict === 'approve');
+    const last = approvals[approvals.length - 1];
+    if (!last) throw new PromptReleaseError('not-found', `${prompt.path} has never been approved`, { hint: 'Compare with an environment or a version instead.' });
+    return blobSide(last.record.blob, `${prompt.path} (approved by ${last.record.by.email})`);
+  }
+  const version = /^v(\d+)$/.exec(spec);
+  if (version) {
+    const found = prompt.releases.find((r) => r.evidence.version === Number(version[1]));
+    if (!found) throw new PromptReleaseError('not-found', `${prompt.path} has no released version ${spec}`, { hint: `Released versions: ${[...new Set(prompt.releases.map((r) => 'v' + r.evidence.version))].join(', ') || 'none'}.` });
+    return blobSide(found.evidence.blob, `${prompt.path} (${spec})`);
+  }
+  if (model.config.environments.some((e) => e.name === spec)) {
+    const current = prompt.current[spec];
+    if (!current) throw new PromptReleaseError('not-found', `${prompt.path} has not been released to ${spec}`, { hint: 'Compare with "approved" or a version (vN) instead.' });
+    return blobSide(current.evidence.blob, `${prompt.path} (${spec}, v${current.evidence.version})`);
+  }
+  throw new PromptReleaseError('invalid-usage', `"${spec}" is not an environment, a version (vN), "approved", "HEAD" or "working"`);
+}
+
+/** Where to compare from when the user names nothing: the furthest environment the prompt reached. */
+export function defaultDiffBase(model: RepoModel, prompt: PromptStatus): string {
+  const envs = [...model.config.environments].reverse();
+  const reached = envs.find((e) => prompt.current[e.name]);
+  if (!reached) {
+    throw new PromptReleaseError('not-found', `${prompt.path} has not been released anywhere yet`, { hint: 'Use --from approved, or --from HEAD.' });
+  }
+  return reached.name;
+}
+
+export async function diff(repo: PromptRepository, file: string, from?: string, to = 'working') {
+  const model = await repo.model();
+  const prompt = requirePrompt(model, file);
+  const [left, right] = await Promise.all([
+    resolveSide(repo, model, prompt, from ?? defaultDiffBase(model, prompt)),
+    resolveSide(repo, model, prompt, to),
+  ]);
+  const patch = createTwoFilesPatch(left.label, right.label, left.text, right.text, undefined, undefined, { context: 3 });
+  return { left, right, patch, identical: left.text === right.text };
+}
+
+/** Content hashes of older blobs of a prompt, for its history. */
+export async function hashBlobs(repo: PromptRepository, blobs: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(blobs)];
+  const contents = await repo.readObjects(unique);
+  return new Map(unique.map((b, i) => [b, contents[i] ? contentHash(contents[i]!) : '']));
+}

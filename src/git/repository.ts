@@ -1,0 +1,236 @@
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/codeowners';
+import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/config';
+import { PromptReleaseError } from '../core/errors';
+import { parseIdent, type Identity } from '../core/identity';
+import { analyze, type RepoModel, type RepoSnapshot } from '../core/model';
+import { promptMatcher, promptPathspecs, RECORDS_DIR } from '../core/prompts';
+import { isRecordPath, newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
+import { TAG_REF_PREFIX } from '../core/releases';
+import { LOG_FORMAT, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
+import { GitRunner, type GitCommandListener } from './runner';
+
+export interface HeadInfo {
+  commit: string;
+  /** Absent when HEAD is detached. */
+  branch?: string;
+}
+
+/** One git repository seen through prompt-release: every git call the tools make goes through here. */
+export class PromptRepository {
+  private constructor(
+    readonly root: string,
+    readonly git: GitRunner,
+  ) {}
+
+  static async open(cwd: string, listener?: GitCommandListener): Promise<PromptRepository> {
+    if (!existsSync(cwd)) {
+      throw new PromptReleaseError('not-found', `folder ${cwd} does not exist`);
+    }
+    const probe = new GitRunner(cwd);
+    if (listener) probe.onDidRunCommand(listener);
+    const top = (await probe.run(['rev-parse', '--show-toplevel'])).trim();
+    if (!top) {
+      throw new PromptReleaseError('not-a-repository', `${cwd} is not inside a git working tree`, {
+        hint: 'prompt-release needs a working tree, not a bare repository.',
+      });
+    }
+    const git = new GitRunner(top);
+    if (listener) git.onDidRunCommand(listener);
+    return new PromptRepository(realpathSync(top), git);
+  }
+
+  /** Repository-relative path (with "/") of a path given on the command line or by the editor. */
+  relativePath(userPath: string, cwd = process.cwd()): string {
+    const absolute = path.resolve(cwd, userPath);
+    const real = existsSync(absolute) ? realpathSync(absolute) : path.join(realpathSync(path.dirname(absolute)), path.basename(absolute));
+    const rel = path.relative(this.root, real);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+      throw new PromptReleaseError('outside-repository', `${userPath} is outside the repository at ${this.root}`);
+    }
+    return rel.split(path.sep).join('/');
+  }
+
+  async head(): Promise<HeadInfo> {
+    const [commit, symbolic] = (await this.git.run(['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'])).trim().split('\n');
+    return { commit, branch: symbolic?.startsWith('refs/heads/') ? symbolic : undefined };
+  }
+
+  /** The identity that signs off and releases: `git var GIT_AUTHOR_IDENT`, so env and config both work. */
+  async identity(): Promise<Identity> {
+    try {
+      const { name, email } = parseIdent(await this.git.run(['var', 'GIT_AUTHOR_IDENT']));
+      return { name, email };
+    } catch (err) {
+      throw new PromptReleaseError('unknown-reviewer', 'git does not know who you are, so it cannot record your name', {
+        hint: 'Set it with: git config user.name "Your Name" && git config user.email you@example.com',
+      });
+    }
+  }
+
+  /** Reads blobs (or `rev:path` names) in one `git cat-file --batch`; missing ones come back undefined. */
+  async readObjects(names: string[]): Promise<(Buffer | undefined)[]> {
+    return (await this.readObjectsWithIds(names)).map((o) => o?.bytes);
+  }
+
+  async readObjectsWithIds(names: string[]): Promise<(BatchObject | undefined)[]> {
+    if (names.length === 0) return [];
+    if (names.some((n) => n.includes('\n'))) throw new PromptReleaseError('invalid-usage', 'a path with a line break cannot be read');
+    const output = await this.git.runBuffer(['cat-file', '--batch'], { input: names.join('\n') + '\n' });
+    return parseCatFileBatch(output, names.length);
+  }
+
+  /** Reads everything a status needs with a fixed number of git processes, whatever the number of prompts. */
+  async snapshot(): Promise<RepoSnapshot> {
+    const [head, treeOutput, tagOutput, statusOutput] = await Promise.all([
+      this.head(),
+      this.git.run(['ls-tree', '-r', '-z', '--full-tree', 'HEAD']),
+      this.git.run(['for-each-ref', TAG_FORMAT, TAG_REF_PREFIX]),
+      this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all']),
+    ]);
+    const tree = parseLsTree(treeOutput).filter((e) => e.type === 'blob');
+    const byPath = new Map(tree.map((e) => [e.path, e]));
+    const { config, codeowners } = await this.readSettings(byPath);
+
+    const isPrompt = promptMatcher(config);
+    const promptEntries = tree.filter((e) => isPrompt(e.path));
+    const recordEntries = tree.filter((e) => isRecordPath(e.path));
+    const pathspecs = promptPathspecs(config);
+    const [contents, logOutput] = await Promise.all([
+      this.readObjects([...promptEntries, ...recordEntries].map((e) => e.blob)),
+      this.git.run([
+        'log', '-z', '--raw', '--no-renames', '--no-abbrev', '--no-ext-diff', '--no-textconv', LOG_FORMAT,
+        'HEAD', '--', RECORDS_DIR, ...(pathspecs ?? ['.']),
+      ]),
+    ]);
+
+    const working = parseStatus(statusOutput);
+    const workingChanges = new Map<string, 'modified' | 'deleted'>();
+    const untrackedPrompts: string[] = [];
+    for (const [file, code] of working) {
+      if (code === 'untracked') {
+        if (isPrompt(file) && !byPath.has(file)) untrackedPrompts.push(file);
+      } else {
+        workingChanges.set(file, code);
+      }
+    }
+    return {
+      head,
+      config,
+      codeowners,
+      prompts: promptEntries.map((e, i) => ({ path: e.path, blob: e.blob, bytes: contents[i] ?? Buffer.alloc(0) })),
+      untrackedPrompts,
+      workingChanges,
+      records: recordEntries.map((e, i) => ({ path: e.path, blob: e.blob, text: (contents[promptEntries.length + i] ?? Buffer.alloc(0)).toString('utf8') })),
+      log: parseLog(logOutput),
+      tags: parseTags(tagOutput),
+    };
+  }
+
+  async model(): Promise<RepoModel> {
+    return analyze(await this.snapshot());
+  }
+
+  /** The committed configuration and CODEOWNERS: the gate never reads uncommitted policy. */
+  private async readSettings(byPath: Map<string, TreeEntry>): Promise<{ config: Config; codeowners?: Codeowners }> {
+    const configEntry = byPath.get(CONFIG_FILE);
+    const ownersFile = CODEOWNERS_LOCATIONS.find((f) => byPath.has(f));
+    const wanted = [configEntry?.blob, ownersFile ? byPath.get(ownersFile)!.blob : undefined];
+    const [configBytes, ownersBytes] = await this.readObjects(wanted.filter((b): b is string => !!b)).then((read) => {
+      let i = 0;
+      return wanted.map((w) => (w ? read[i++] : undefined));
+    });
+    const config = configBytes ? parseConfig(configBytes.toString('utf8'), CONFIG_FILE) : defaultConfig();
+    const codeowners = ownersBytes && ownersFile ? parseCodeowners(ownersBytes.toString('utf8'), ownersFile) : undefined;
+    return { config, codeowners };
+  }
+
+  /** Is the working copy of this file byte-for-byte what git would commit? */
+  async workingCopyState(file: string): Promise<'clean' | 'modified' | 'deleted' | 'untracked'> {
+    const out = await this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all', '--', `:(literal)${file}`]);
+    return parseStatus(out).get(file) ?? 'clean';
+  }
+
+  /**
+   * Commits one record file on the current branch, authored by `by`, without touching the
+   * user's staged or unstaged work: the commit is built from a private index, then only the
+   * new file is added to the working tree and the user's index.
+   */
+  async commitRecord(record: PromptRecord, by: Identity, message: string): Promise<{ commit: string; path: string }> {
+    const head = await this.head();
+    if (!head.branch) {
+      throw new PromptReleaseError('detached-head', 'HEAD is detached, so there is no branch to record this on', {
+        hint: 'Check out a branch (git switch main) and try again; read-only commands work on a detached HEAD.',
+      });
+    }
+    const recordPath = newRecordPath(record);
+    const text = serializeRecord(record);
+    const blob = (await this.git.run(['hash-object', '-w', '--stdin'], { input: text })).trim();
+    const identityEnv = {
+      GIT_AUTHOR_NAME: by.name,
+      GIT_AUTHOR_EMAIL: by.email,
+      GIT_COMMITTER_NAME: by.name,
+      GIT_COMMITTER_EMAIL: by.email,
+    };
+    const scratch = mkdtempSync(path.join(tmpdir(), 'prompt-release-index-'));
+    try {
+      let parent = head.commit;
+      for (let attempt = 0; ; attempt++) {
+        const env = { ...identityEnv, GIT_INDEX_FILE: path.join(scratch, `index-${attempt}`) };
+        await this.git.run(['read-tree', parent], { env });
+        await this.git.run(['update-index', '--add', '--cacheinfo', `100644,${blob},${recordPath}`], { env });
+        const tree = (await this.git.run(['write-tree'], { env })).trim();
+        const commit = (await this.git.run(['commit-tree', tree, '-p', parent, '-F', '-'], { env, input: message })).trim();
+        try {
+          await this.git.run(['update-ref', '-m', message.split('\n')[0], head.branch, commit, parent]);
+          this.placeInWorkingTree(recordPath, text);
+          await this.git.run(['update-index', '--add', '--cacheinfo', `100644,${blob},${recordPath}`]);
+          return { commit, path: recordPath };
+        } catch (err) {
+          // Someone else moved the branch meanwhile: rebuild on top of their commit.
+          const now = await this.head();
+          if (attempt >= 3 || now.commit === parent || now.branch !== head.branch) throw err;
+          parent = now.commit;
+        }
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+
+  private placeInWorkingTree(recordPath: string, text: string): void {
+    const target = path.join(this.root, recordPath);
+    mkdirSync(path.dirname(target), { recursive: true });
+    // The name is new and random; never overwrite something that is already there.
+    writeFileSync(target, text, { flag: 'wx' });
+  }
+
+  /**
+   * Creates an annotated tag; fails if it exists, so of two concurrent releases of the same
+   * version exactly one wins. The tagger is the releasing identity.
+   */
+  async createTag(name: string, commit: string, message: string, by: Identity): Promise<void> {
+    try {
+      await this.git.run(['tag', '-a', '--cleanup=verbatim', '-F', '-', '--end-of-options', name, commit], {
+        input: message,
+        env: { GIT_COMMITTER_NAME: by.name, GIT_COMMITTER_EMAIL: by.email },
+      });
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      if (/already exists|cannot lock ref|reference already exists/i.test(text)) {
+        throw new PromptReleaseError('release-conflict', `release tag ${name} already exists: another release of this version happened at the same time`, {
+          hint: 'Run prompt-release status to see what is released now.',
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** Raw tags in the release namespace plus the history of every commit they point at. */
+  async releaseEvidenceInputs() {
+    const tags = parseTags(await this.git.run(['for-each-ref', TAG_FORMAT, TAG_REF_PREFIX]));
+    return { tags };
+  }
+}
