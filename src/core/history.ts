@@ -44,18 +44,19 @@ export type Attribution =
   | { ok: false; reason: string };
 
 /**
- * A record counts only when the commit that added it was authored by the identity the
- * record names, and nothing changed the file after that commit.
+ * A record counts only when a commit added exactly this content of the file and that
+ * commit was authored by the identity the record names. A later edit leaves other content
+ * at the path, which then matches no adding commit.
  */
 export function attributeRecord(path: string, blob: string, by: Identity, history: PathHistory): Attribution {
   const events = history.get(path) ?? [];
-  const addIndex = events.findIndex((e) => e.status === 'A');
-  if (addIndex < 0) {
+  const adds = events.filter((e) => e.status === 'A');
+  if (adds.length === 0) {
     return { ok: false, reason: 'no commit in the history adds it (it may come from a merge resolution), so its author cannot be checked' };
   }
-  const added = events[addIndex];
-  if (addIndex > 0 || added.blob !== blob) {
-    const editor = addIndex > 0 ? events[0] : added;
+  const added = adds.find((e) => e.blob === blob);
+  if (!added) {
+    const editor = events.find((e) => e.blob === blob) ?? events[0];
     return { ok: false, reason: `it was edited after it was recorded (commit ${editor.commit.slice(0, 10)} by ${editor.author.email})` };
   }
   if (normalizeEmail(added.author.email) !== normalizeEmail(by.email)) {
