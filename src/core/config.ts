@@ -87,7 +87,7 @@ const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
 /** Parses `.promptrelease.yaml`; every error names file:line:col. */
 export function parseConfig(text: string, file = CONFIG_FILE): Config {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const at = (node: YamlNode | null | undefined, fallbackOffset = 0): SourceLocation => {
     const offset = node?.range?.[0] ?? fallbackOffset;
     const pos = lineCounter.linePos(offset);
@@ -102,7 +102,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
 
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
-    const pos = first.linePos?.[0];
+    const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
     throw new PromptReleaseError('invalid-config', `${file} is not valid YAML: ${first.message.split('\n')[0]}`, {
       location: { file, line: pos?.line, col: pos?.col },
       hint: `Fix the YAML syntax in ${file}.`,

@@ -1,0 +1,204 @@
+import * as assert from 'assert';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync, chmodSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { ALICE, BOB, CAROL, DAVE, runCli, standardRepo, TempRepo } from '../helpers/gitFixture';
+
+const PROMPT = 'prompts/greeting.prompt.md';
+
+describe('prompt-release: the user\'s work is never touched', function () {
+  let repo: TempRepo;
+  beforeEach(() => (repo = standardRepo()));
+  afterEach(() => repo.dispose());
+
+  it('records a sign-off as its own commit, authored by the reviewer, leaving staged and unstaged work alone', async () => {
+    repo.write('notes/staged.md', 'staged work\n');
+    repo.git('add', 'notes/staged.md');
+    repo.write('notes/unstaged.md', 'unstaged work\n');
+    repo.write('.github/CODEOWNERS', '# owners\nprompts/** @alice @prompt-team\n# edited, not staged\n');
+    const before = repo.git('status', '--porcelain');
+
+    const result = await repo.cli(ALICE, 'review', PROMPT, '--approve', '-m', 'reads well');
+    assert.strictEqual(result.code, 0, result.stderr);
+
+    const changed = repo.git('show', '--name-only', '--format=%an <%ae>|%cn', 'HEAD').trim().split('\n').filter(Boolean);
+    assert.strictEqual(changed[0], `${ALICE.name} <${ALICE.email}>|${ALICE.name}`);
+    assert.strictEqual(changed.length, 2, 'the commit contains only the record: ' + changed.join(', '));
+    assert.match(changed[1], /^\.promptrelease\/records\/.+\.json$/);
+    assert.strictEqual(repo.git('status', '--porcelain'), before, 'status is exactly what it was');
+    assert.strictEqual(readFileSync(path.join(repo.dir, 'notes/unstaged.md'), 'utf8'), 'unstaged work\n');
+    assert.strictEqual(repo.git('diff', '--cached', '--name-only').trim(), 'notes/staged.md');
+    const record = JSON.parse(readFileSync(path.join(repo.dir, changed[1]), 'utf8'));
+    assert.strictEqual(record.comment, 'reads well');
+    assert.strictEqual(record.verdict, 'approve');
+  });
+
+  it('refuses to sign off when the working copy differs from the commit, and on self-approval', async () => {
+    repo.write(PROMPT, 'edited but not committed\n');
+    const dirty = await repo.cli(ALICE, 'review', PROMPT, '--approve');
+    assert.strictEqual(dirty.code, 1);
+    assert.match(dirty.stderr, /working copy differs from the committed content/);
+
+    repo.git('checkout', '--', PROMPT);
+    const self = await repo.cli(CAROL, 'review', PROMPT, '--approve');
+    assert.strictEqual(self.code, 1);
+    assert.match(self.stderr, /self-approval/);
+    assert.strictEqual(repo.git('rev-list', '--count', 'HEAD').trim(), '1', 'nothing was recorded');
+  });
+
+  it('keeps a change request blocking until the same reviewer approves', async () => {
+    await repo.cli(ALICE, 'review', PROMPT, '--approve');
+    const cr = await repo.cli(BOB, 'review', PROMPT, '--request-changes', '-m', 'too informal');
+    assert.strictEqual(cr.code, 0, cr.stderr);
+    const gate = await repo.cli(DAVE, 'gate', PROMPT, '--env', 'staging');
+    assert.strictEqual(gate.code, 1);
+    assert.match(gate.stdout, /changes requested by Bob Reviewer <bob@example.com> .*"too informal"/);
+    await repo.cli(BOB, 'review', PROMPT, '--approve');
+    assert.strictEqual((await repo.cli(DAVE, 'gate', PROMPT, '--env', 'staging')).code, 0);
+  });
+
+  it('lets exactly one of two simultaneous releases of the same version succeed', async () => {
+    await repo.cli(ALICE, 'review', PROMPT, '--approve');
+    const results = await Promise.all([repo.cli(DAVE, 'release', PROMPT, '--env', 'staging'), repo.cli(DAVE, 'release', PROMPT, '--env', 'staging')]);
+    const codes = results.map((r) => r.code).sort();
+    assert.deepStrictEqual(codes, [0, 1], results.map((r) => r.stdout + r.stderr).join('\n---\n'));
+    const loser = results.find((r) => r.code === 1)!;
+    assert.match(loser.stderr, /already exists|already the current version/);
+    assert.doesNotMatch(loser.stderr, /at .*\.js:\d+/, 'no stack trace');
+    assert.strictEqual(repo.git('tag', '-l', 'prompt-release/*').trim().split('\n').length, 1);
+  });
+
+  it('runs no repository hooks and no fsmonitor program for its own git calls', async () => {
+    const marker = path.join(repo.dir, '..', `hook-ran-${path.basename(repo.dir)}`);
+    const script = `#!/bin/sh\necho ran >> ${marker}\n`;
+    for (const hook of ['reference-transaction', 'post-commit', 'pre-commit']) {
+      writeFileSync(path.join(repo.dir, '.git/hooks', hook), script);
+      chmodSync(path.join(repo.dir, '.git/hooks', hook), 0o755);
+    }
+    writeFileSync(path.join(repo.dir, 'monitor.sh'), script);
+    chmodSync(path.join(repo.dir, 'monitor.sh'), 0o755);
+    repo.git('config', 'core.fsmonitor', path.join(repo.dir, 'monitor.sh'));
+    assert.strictEqual((await repo.cli(ALICE, 'review', PROMPT, '--approve')).code, 0);
+    assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT)).code, 0);
+    assert.strictEqual((await repo.cli(DAVE, 'status')).code, 0);
+    assert.ok(!existsSync(marker), 'a hook or the fsmonitor ran');
+  });
+
+  it('treats user text as paths and names, never as git options', async () => {
+    const result = await repo.cli(ALICE, 'review', '--upload-pack=touch /tmp/pwned', '--approve');
+    assert.strictEqual(result.code, 2);
+    const weird = await repo.cli(ALICE, 'review', '--', '-rf', '--approve');
+    assert.notStrictEqual(weird.code, 0);
+    assert.ok(!existsSync('/tmp/pwned'));
+  });
+});
+
+describe('prompt-release: clear errors, never a stack trace', function () {
+  const noStack = (text: string) => assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/);
+
+  it('explains a folder that is not a git repository', async () => {
+    const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'prc-nogit-')));
+    try {
+      const result = await runCli(dir, ['status']);
+      assert.strictEqual(result.code, 3);
+      assert.match(result.stderr, /not inside a git repository/);
+      noStack(result.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('explains a repository without commits', async () => {
+    const repo = new TempRepo();
+    try {
+      const result = await repo.cli(undefined, 'status');
+      assert.strictEqual(result.code, 3);
+      assert.match(result.stderr, /no commits yet/);
+      noStack(result.stderr);
+    } finally {
+      repo.dispose();
+    }
+  });
+
+  it('reads on a detached HEAD but refuses to record there', async () => {
+    const repo = standardRepo();
+    try {
+      repo.git('checkout', '-q', '--detach');
+      const status = await repo.cli(undefined, 'status');
+      assert.strictEqual(status.code, 0, status.stderr);
+      assert.match(status.stdout, /HEAD is detached/);
+      const review = await repo.cli(ALICE, 'review', PROMPT, '--approve');
+      assert.strictEqual(review.code, 1);
+      assert.match(review.stderr, /HEAD is detached/);
+      assert.match(review.stderr, /git switch/);
+    } finally {
+      repo.dispose();
+    }
+  });
+
+  it('names file, line and column of malformed config and CODEOWNERS', async () => {
+    const repo = standardRepo();
+    try {
+      repo.commit(CAROL, 'bad config', { '.promptrelease.yaml': 'environments:\n  production:\n    aprovals: 2\n' });
+      const badKey = await repo.cli(undefined, 'status');
+      assert.strictEqual(badKey.code, 3);
+      assert.match(badKey.stderr, /error: \.promptrelease\.yaml:3:5: unknown policy key "aprovals"/);
+
+      repo.commit(CAROL, 'bad yaml', { '.promptrelease.yaml': 'environments: [staging\n' });
+      const badYaml = await repo.cli(undefined, 'status');
+      assert.match(badYaml.stderr, /error: \.promptrelease\.yaml:\d+:\d+: \.promptrelease\.yaml is not valid YAML/);
+      noStack(badYaml.stderr);
+
+      repo.commit(CAROL, 'bad owners', { '.promptrelease.yaml': '', '.github/CODEOWNERS': '# ok\n\nprompts/** alice\n' });
+      const badOwners = await repo.cli(undefined, 'status');
+      assert.strictEqual(badOwners.code, 3);
+      assert.match(badOwners.stderr, /error: \.github\/CODEOWNERS:3:12: "alice" is not an owner/);
+    } finally {
+      repo.dispose();
+    }
+  });
+
+  it('rejects unknown environments, paths outside the repository, non-prompts and binary prompts', async () => {
+    const repo = standardRepo();
+    try {
+      const env = await repo.cli(DAVE, 'gate', PROMPT, '--env', 'prod');
+      assert.strictEqual(env.code, 2);
+      assert.match(env.stderr, /unknown environment "prod"/);
+      assert.match(env.stderr, /staging, production/);
+
+      const outside = await repo.cli(DAVE, 'gate', '../elsewhere.prompt.md');
+      assert.strictEqual(outside.code, 2);
+      assert.match(outside.stderr, /outside the repository/);
+
+      repo.commit(CAROL, 'readme', { 'README.md': '# hi\n' });
+      const notPrompt = await repo.cli(ALICE, 'review', 'README.md', '--approve');
+      assert.strictEqual(notPrompt.code, 2);
+      assert.match(notPrompt.stderr, /README.md is not a prompt/);
+
+      repo.commit(CAROL, 'binary', { 'prompts/logo.prompt': Buffer.from([0x89, 0x50, 0x00, 0x01, 0x02]) });
+      const binary = await repo.cli(ALICE, 'review', 'prompts/logo.prompt', '--approve');
+      assert.strictEqual(binary.code, 1);
+      assert.match(binary.stderr, /binary file/);
+
+      const usage = await repo.cli(ALICE, 'review', PROMPT);
+      assert.strictEqual(usage.code, 2);
+      assert.match(usage.stderr, /exactly one of --approve or --request-changes/);
+    } finally {
+      repo.dispose();
+    }
+  });
+
+  it('reports an unknown identity with how to set it', async () => {
+    const repo = standardRepo();
+    try {
+      repo.git('config', '--unset', 'user.email');
+      repo.git('config', '--unset', 'user.name');
+      const result = await runCli(repo.dir, ['review', PROMPT, '--approve'], { HOME: repo.dir, EMAIL: '' });
+      assert.strictEqual(result.code, 3);
+      assert.match(result.stderr, /git does not know who you are/);
+      assert.match(result.stderr, /git config user.email/);
+    } finally {
+      repo.dispose();
+    }
+  });
+});
