@@ -65,15 +65,15 @@ function printGate(gate: GateResult, file: string, out: Output): void {
   for (const i of gate.ignored) out.line(`  not counted: ${i.reason}`);
 }
 
-export async function gateCommand(repo: PromptRepository, file: string, env: string | undefined, out: Output): Promise<number> {
-  const { plan } = await engine.prepareRelease(repo, file, env);
+export async function gateCommand(repo: PromptRepository, file: string, env: string | undefined, version: number | undefined, out: Output): Promise<number> {
+  const { plan } = await engine.prepareRelease(repo, file, env, version);
   out.data(gateJson(plan.gate));
   printGate(plan.gate, file, out);
   return plan.allowed ? EXIT.ok : EXIT.refused;
 }
 
-export async function releaseCommand(repo: PromptRepository, file: string, env: string | undefined, out: Output): Promise<number> {
-  const { plan } = await engine.release(repo, file, env);
+export async function releaseCommand(repo: PromptRepository, file: string, env: string | undefined, version: number | undefined, out: Output): Promise<number> {
+  const { plan } = await engine.release(repo, file, env, version);
   if (!plan.allowed) {
     out.data({ released: false, gate: gateJson(plan.gate) });
     printGate(plan.gate, file, out);

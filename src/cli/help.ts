@@ -9,8 +9,10 @@ Commands:
                                          sign off on the committed content of a prompt
   request-review <path> --reviewer WHO… [-m TEXT]
                                          ask owners or people to review the committed content
-  gate <path> [--env ENV]                exit 0 if the prompt may be released to ENV, 1 if not
-  release <path> [--env ENV]             run the gate, then create the release tag
+  gate <path> [--env ENV] [--version vN] exit 0 if the prompt may be released to ENV, 1 if not
+  release <path> [--env ENV] [--version vN]
+                                         run the gate, then create the release tag;
+                                         --version re-releases an earlier version (rollback)
   diff <path> [--from ENV|vN|approved|HEAD] [--to vN|HEAD|working]
                                          unified diff between two versions
   history <path>                         versions, reviews and releases over time
@@ -42,17 +44,19 @@ you wrote part of the content (self-approval). A change request needs -m with a 
   'request-review': `prompt-release request-review <path> --reviewer WHO [--reviewer WHO…] [-m TEXT] [--json]
 
 Records a review request naming owners (@handle) or emails, so reviewers see it after a pull.`,
-  gate: `prompt-release gate <path> [--env ENV] [--json]
+  gate: `prompt-release gate <path> [--env ENV] [--version vN] [--json]
 
 Evaluates the release policy of ENV (default: the next environment for this content)
 against the committed content. Exit 0 when allowed, 1 when blocked; every unmet
 requirement is named.`,
-  release: `prompt-release release <path> [--env ENV] [--json]
+  release: `prompt-release release <path> [--env ENV] [--version vN] [--json]
 
 Runs the gate and, when it allows, creates the annotated tag
 prompt-release/<env>/<path>/v<N> carrying the evidence. When blocked nothing is created and
-the exit code is 1. Promotion and rollback are releases of an existing version to an
-environment; existing tags are never moved.`,
+the exit code is 1. Promotion is a release of the same version to the next environment.
+Rollback is --version vN: the earlier version is released again from the commit it was
+first released from, through the same gate; a re-release is tagged v<N>-2, v<N>-3, …
+Existing tags are never moved or deleted.`,
   diff: `prompt-release diff <path> [--from ENV|vN|approved|HEAD] [--to vN|HEAD|working] [--json]
 
 Unified diff. --from defaults to the furthest environment the prompt was released to,

@@ -19,8 +19,8 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   status: {},
   review: { approve: { type: 'boolean' }, 'request-changes': { type: 'boolean' }, message: { type: 'string', short: 'm' } },
   'request-review': { reviewer: { type: 'string', multiple: true, short: 'r' }, message: { type: 'string', short: 'm' } },
-  gate: { env: { type: 'string' } },
-  release: { env: { type: 'string' } },
+  gate: { env: { type: 'string' }, version: { type: 'string' } },
+  release: { env: { type: 'string' }, version: { type: 'string' } },
   diff: { from: { type: 'string' }, to: { type: 'string' } },
   history: {},
   verify: {},
@@ -33,6 +33,13 @@ function usageError(message: string, hint?: string): PromptReleaseError {
 function onePath(command: string, positionals: string[]): string {
   if (positionals.length !== 1) throw usageError(`${command} needs exactly one prompt path`, `Usage: ${COMMAND_HELP[command].split('\n')[0]}`);
   return positionals[0];
+}
+
+function versionNumber(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const match = /^v?(\d+)$/.exec(text);
+  if (!match) throw usageError(`--version expects a released version like v2, not "${text}"`);
+  return Number(match[1]);
 }
 
 export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
@@ -84,9 +91,9 @@ async function run(command: string, repo: PromptRepository, values: Record<strin
       if (!values.reviewer?.length) throw usageError('request-review needs at least one --reviewer (@handle or email)');
       return commands.requestReviewCommand(repo, rel(onePath(command, positionals)), values.reviewer, values.message, out);
     case 'gate':
-      return commands.gateCommand(repo, rel(onePath(command, positionals)), values.env, out);
+      return commands.gateCommand(repo, rel(onePath(command, positionals)), values.env, versionNumber(values.version), out);
     case 'release':
-      return commands.releaseCommand(repo, rel(onePath(command, positionals)), values.env, out);
+      return commands.releaseCommand(repo, rel(onePath(command, positionals)), values.env, versionNumber(values.version), out);
     case 'diff':
       return commands.diffCommand(repo, rel(onePath(command, positionals)), values.from, values.to, out);
     case 'history':

@@ -41,17 +41,32 @@ export interface ReleaseOutcome {
   prompt: PromptStatus;
 }
 
-/** Evaluates the gate for the committed content; tags only when it allows. */
-export async function prepareRelease(repo: PromptRepository, file: string, environment?: string): Promise<ReleaseOutcome> {
-  const [model, by] = await Promise.all([repo.model(), repo.identity()]);
-  const prompt = requirePrompt(model, file);
+/**
+ * Evaluates the gate for the committed content, or, for a rollback to an earlier version,
+ * for that version at the commit it was first released from; tags only when it allows.
+ */
+export async function prepareRelease(repo: PromptRepository, file: string, environment?: string, version?: number): Promise<ReleaseOutcome> {
+  const by = await repo.identity();
+  let model = await repo.model();
+  let prompt = requirePrompt(model, file);
+  if (version !== undefined && version !== prompt.version) {
+    const earlier = prompt.releases.find((r) => r.evidence.version === version);
+    if (!earlier) {
+      const known = [...new Set(prompt.releases.map((r) => `v${r.evidence.version}`))];
+      throw new PromptReleaseError('not-found', `${prompt.path} has no released version v${version} to roll back to`, {
+        hint: known.length ? `Released versions: ${known.join(', ')}.` : 'It has never been released.',
+      });
+    }
+    model = await repo.model(earlier.evidence.commit);
+    prompt = requirePrompt(model, file);
+  }
   requireCommitted(prompt);
   const env = environment ?? defaultEnvironment(model, prompt);
   return { plan: planRelease(model, prompt, env, by, new Date()), environment: env, prompt };
 }
 
-export async function release(repo: PromptRepository, file: string, environment?: string): Promise<ReleaseOutcome> {
-  const outcome = await prepareRelease(repo, file, environment);
+export async function release(repo: PromptRepository, file: string, environment?: string, version?: number): Promise<ReleaseOutcome> {
+  const outcome = await prepareRelease(repo, file, environment, version);
   if (outcome.plan.allowed) {
     await repo.createTag(outcome.plan.tag, outcome.plan.evidence.commit, outcome.plan.message, outcome.plan.evidence.releasedBy);
   }

@@ -82,13 +82,17 @@ export class PromptRepository {
     return parseCatFileBatch(output, names.length);
   }
 
-  /** Reads everything a status needs with a fixed number of git processes, whatever the number of prompts. */
-  async snapshot(): Promise<RepoSnapshot> {
+  /**
+   * Reads everything a status needs with a fixed number of git processes, whatever the
+   * number of prompts. At another commit than HEAD (a rollback) the working copy plays no part.
+   */
+  async snapshot(commit?: string): Promise<RepoSnapshot> {
+    const rev = commit ?? 'HEAD';
     const [head, treeOutput, tagOutput, statusOutput] = await Promise.all([
-      this.head(),
-      this.git.run(['ls-tree', '-r', '-z', '--full-tree', 'HEAD']),
+      commit ? Promise.resolve({ commit }) : this.head(),
+      this.git.run(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', rev]),
       this.git.run(['for-each-ref', TAG_FORMAT, TAG_REF_PREFIX]),
-      this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all']),
+      commit ? Promise.resolve('') : this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all']),
     ]);
     const tree = parseLsTree(treeOutput).filter((e) => e.type === 'blob');
     const byPath = new Map(tree.map((e) => [e.path, e]));
@@ -102,7 +106,7 @@ export class PromptRepository {
       this.readObjects([...promptEntries, ...recordEntries].map((e) => e.blob)),
       this.git.run([
         'log', '-z', '--raw', '--no-renames', '--no-abbrev', '--no-ext-diff', '--no-textconv', LOG_FORMAT,
-        'HEAD', '--', RECORDS_DIR, ...(pathspecs ?? ['.']),
+        '--end-of-options', rev, '--', RECORDS_DIR, ...(pathspecs ?? ['.']),
       ]),
     ]);
 
@@ -129,8 +133,8 @@ export class PromptRepository {
     };
   }
 
-  async model(): Promise<RepoModel> {
-    return analyze(await this.snapshot());
+  async model(commit?: string): Promise<RepoModel> {
+    return analyze(await this.snapshot(commit));
   }
 
   /** The committed configuration and CODEOWNERS: the gate never reads uncommitted policy. */
