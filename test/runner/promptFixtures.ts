@@ -1,0 +1,51 @@
+/* Workspaces for the in-editor suites: real repositories with prompts in every state, made with the real CLI. */
+import { ALICE, BOB, CAROL, DAVE, STANDARD_CONFIG, TempRepo, type Person } from '../helpers/gitFixture';
+
+export const ERIN: Person = { name: 'Erin Reviewer', email: 'erin@example.com' };
+
+export const PROMPTS = {
+  draft: 'prompts/draft.prompt.md',
+  inReview: 'prompts/review.prompt.md',
+  changes: 'prompts/changes.prompt.md',
+  approved: 'prompts/approved.prompt.md',
+  released: 'prompts/released.prompt.md',
+  modified: 'prompts/modified.prompt.md',
+  unowned: 'notes/unowned.prompt.md',
+};
+
+async function ok(repo: TempRepo, who: Person, ...args: string[]): Promise<void> {
+  const result = await repo.cli(who, ...args);
+  if (result.code !== 0) throw new Error(`prompt-release ${args.join(' ')} failed: ${result.stderr}${result.stdout}`);
+}
+
+/**
+ * Carol writes every prompt; Alice and @prompt-team own prompts/**; notes/ has no owner.
+ * The editor runs as `viewer` (repo-local user config).
+ */
+export async function createStatesRepo(viewer: Person = ALICE): Promise<string> {
+  const repo = new TempRepo({ author: viewer });
+  const text = (name: string) => `---\ndescription: ${name}\n---\nYou are the ${name} assistant.\nAnswer in two sentences.\nBe kind.\n`;
+  repo.commit(CAROL, 'Add prompts', {
+    '.promptrelease.yaml': STANDARD_CONFIG,
+    '.github/CODEOWNERS': 'prompts/** @alice @prompt-team\nnotes/\n',
+    ...Object.fromEntries(Object.entries(PROMPTS).map(([name, file]) => [file, text(name)])),
+  });
+  await ok(repo, CAROL, 'request-review', PROMPTS.inReview, '--reviewer', '@alice', '--reviewer', ERIN.email);
+  await ok(repo, BOB, 'review', PROMPTS.changes, '--request-changes', '-m', 'Too long; keep it to one sentence.');
+  await ok(repo, ERIN, 'review', PROMPTS.approved, '--approve');
+  for (const file of [PROMPTS.released, PROMPTS.modified]) {
+    await ok(repo, ERIN, 'review', file, '--approve');
+    await ok(repo, ALICE, 'review', file, '--approve');
+    await ok(repo, DAVE, 'release', file, '--env', 'staging');
+    await ok(repo, DAVE, 'release', file, '--env', 'production');
+  }
+  repo.commit(CAROL, 'Tune modified prompt', { [PROMPTS.modified]: text('modified') + 'Never guess.\n' });
+  return repo.dir;
+}
+
+/** A folder that is not a git repository. */
+export function createPlainFolder(): string {
+  const repo = new TempRepo({ init: false });
+  repo.write('prompts/loose.prompt.md', 'Not in git.\n');
+  return repo.dir;
+}
