@@ -4,7 +4,8 @@ import { shortHash } from './hash';
 import { formatIdentity, normalizeEmail, type Identity } from './identity';
 import type { PromptStatus, RepoModel } from './model';
 import { approvalsForEvidence, type GateResult } from './policy';
-import type { ReviewRecord, ReviewRequestRecord, Verdict } from './records';
+import type { CommentRecord, ReviewRecord, ReviewRequestRecord, Verdict } from './records';
+import { randomBytes } from 'crypto';
 import { formatTagMessage, releaseTagName, sealEvidence, type ReleaseEvidence } from './releases';
 import { promptMatcher } from './prompts';
 
@@ -141,4 +142,42 @@ export function planRelease(model: RepoModel, prompt: PromptStatus, environment:
     releasedAt: now.toISOString(),
   });
   return { allowed: true, gate, tag: releaseTagName(environment, prompt.path, version, repeat), evidence, message: formatTagMessage(evidence) };
+}
+
+export interface CommentInput {
+  /** Absent to start a new thread. */
+  thread?: string;
+  startLine: number;
+  endLine: number;
+  body: string;
+  resolves?: boolean;
+  reopens?: boolean;
+}
+
+/** A line comment on the committed content; threads are anchored to content and lines. */
+export function planComment(prompt: PromptStatus, input: CommentInput, by: Identity, now: Date): CommentRecord {
+  requireCommitted(prompt);
+  if (!input.body.trim() && !input.resolves && !input.reopens) throw new PromptReleaseError('invalid-usage', 'a comment needs some text');
+  const existing = input.thread ? prompt.comments.find((c) => c.record.thread === input.thread) : undefined;
+  return {
+    format: 1,
+    type: 'comment',
+    prompt: prompt.path,
+    // Replies stay anchored where the thread started, so the thread moves as one.
+    contentHash: existing?.record.contentHash ?? prompt.contentHash,
+    blob: existing?.record.blob ?? prompt.blob,
+    thread: input.thread ?? randomBytes(6).toString('hex'),
+    startLine: existing?.record.startLine ?? input.startLine,
+    endLine: existing?.record.endLine ?? input.endLine,
+    body: input.body.trim(),
+    by,
+    time: now.toISOString(),
+    ...(input.resolves ? { resolves: true } : {}),
+    ...(input.reopens ? { reopens: true } : {}),
+  };
+}
+
+export function commentCommitMessage(record: CommentRecord): string {
+  const what = record.resolves ? 'resolve a thread on' : record.reopens ? 'reopen a thread on' : 'comment on';
+  return `prompt-release: ${what} ${record.prompt} lines ${record.startLine}-${record.endLine}\n\nRecorded by ${formatIdentity(record.by)}.\n`;
 }

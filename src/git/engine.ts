@@ -9,9 +9,12 @@ import {
   planRelease,
   planReview,
   planReviewRequest,
+  commentCommitMessage,
+  planComment,
   requireCommitted,
   requirePrompt,
   reviewCommitMessage,
+  type CommentInput,
   type ReleasePlan,
 } from '../core/operations';
 import type { Verdict } from '../core/records';
@@ -32,6 +35,13 @@ export async function requestReview(repo: PromptRepository, file: string, review
   const prompt = requirePrompt(model, file);
   const record = planReviewRequest(prompt, reviewers, by, comment, new Date());
   const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record));
+  return { record, commit, recordPath };
+}
+
+export async function comment(repo: PromptRepository, file: string, input: CommentInput) {
+  const [model, by] = await Promise.all([repo.model(), repo.identity()]);
+  const record = planComment(requirePrompt(model, file), input, by, new Date());
+  const { commit, path: recordPath } = await repo.commitRecord(record, by, commentCommitMessage(record));
   return { record, commit, recordPath };
 }
 

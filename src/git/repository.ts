@@ -20,8 +20,12 @@ export interface HeadInfo {
 
 /** One git repository seen through prompt-release: every git call the tools make goes through here. */
 export class PromptRepository {
+  /** Replaces the configured prompt globs (the editor's override setting). */
+  promptGlobs?: string[];
+
   private constructor(
     readonly root: string,
+    readonly gitDir: string,
     readonly git: GitRunner,
   ) {}
 
@@ -31,7 +35,7 @@ export class PromptRepository {
     }
     const probe = new GitRunner(cwd);
     if (listener) probe.onDidRunCommand(listener);
-    const top = (await probe.run(['rev-parse', '--show-toplevel'])).trim();
+    const [top, gitDir] = (await probe.run(['rev-parse', '--show-toplevel', '--absolute-git-dir'])).trim().split('\n');
     if (!top) {
       throw new PromptReleaseError('not-a-repository', `${cwd} is not inside a git working tree`, {
         hint: 'prompt-release needs a working tree, not a bare repository.',
@@ -39,7 +43,7 @@ export class PromptRepository {
     }
     const git = new GitRunner(top);
     if (listener) git.onDidRunCommand(listener);
-    return new PromptRepository(realpathSync(top), git);
+    return new PromptRepository(realpathSync(top), gitDir, git);
   }
 
   /** Repository-relative path (with "/") of a path given on the command line or by the editor. */
@@ -147,6 +151,7 @@ export class PromptRepository {
       return wanted.map((w) => (w ? read[i++] : undefined));
     });
     const config = configBytes ? parseConfig(configBytes.toString('utf8'), CONFIG_FILE) : defaultConfig();
+    if (this.promptGlobs?.length) config.prompts = this.promptGlobs;
     const codeowners = ownersBytes && ownersFile ? parseCodeowners(ownersBytes.toString('utf8'), ownersFile) : undefined;
     return { config, codeowners };
   }
@@ -232,9 +237,37 @@ export class PromptRepository {
     }
   }
 
-  /** Raw tags in the release namespace plus the history of every commit they point at. */
-  async releaseEvidenceInputs() {
-    const tags = parseTags(await this.git.run(['for-each-ref', TAG_FORMAT, TAG_REF_PREFIX]));
-    return { tags };
+  /** The remote a push goes to: the current branch's upstream remote, else the only or "origin" remote. */
+  async pushRemote(): Promise<string> {
+    const head = await this.head();
+    const remotes = (await this.git.run(['remote'])).split('\n').filter(Boolean);
+    const branch = head.branch?.replace('refs/heads/', '');
+    if (branch) {
+      const upstream = await this.git.run(['config', '--get', `branch.${branch}.remote`]).catch(() => '');
+      if (upstream.trim() && remotes.includes(upstream.trim())) return upstream.trim();
+    }
+    if (remotes.length === 1) return remotes[0];
+    if (remotes.includes('origin')) return 'origin';
+    throw new PromptReleaseError('not-found', 'this repository has no remote to push the release tag to', {
+      hint: 'Add one with "git remote add origin <url>", then push the tag.',
+    });
+  }
+
+  /**
+   * Pushes one release tag atomically. A rejected push is reported as it is and never
+   * retried with force: the remote keeps whatever release it already has.
+   */
+  async pushTag(tag: string): Promise<string> {
+    const remote = await this.pushRemote();
+    try {
+      await this.git.run(['push', '--atomic', '--porcelain', '--end-of-options', remote, `refs/tags/${tag}:refs/tags/${tag}`]);
+      return remote;
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      const rejected = /rejected|already exists|non-fast-forward/i.test(text);
+      throw new PromptReleaseError('release-conflict', rejected ? `${remote} rejected the release tag ${tag}: a tag with that name already exists there` : `pushing ${tag} to ${remote} failed: ${text.split('\n')[0]}`, {
+        hint: rejected ? 'Someone released this version at the same time. Fetch tags (git fetch --tags) and check the status; nothing was forced.' : 'Check your connection and credentials, then push again.',
+      });
+    }
   }
 }

@@ -123,3 +123,20 @@ describe('the release policy', () => {
     assert.strictEqual(label(), 'modified since release (v1 in production)');
   });
 });
+
+describe('versions of a prompt', () => {
+  it('lists distinct contents newest first with their releases and reviews', () => {
+    const { versionsOf } = require('../../src/core/versions');
+    const b = fresh();
+    b.review(alice, P, 'approve');
+    b.release(P, 'staging', 1, carol);
+    b.commit(carol, { [P]: 'Second.\n' });
+    b.review(bob, P, 'request-changes', { comment: 'no' });
+    const model = b.build();
+    const versions = versionsOf(model.byPath.get(P)!, model.history.get(P)!);
+    assert.deepStrictEqual(versions.map((v: any) => [v.version, v.current, v.releases.length, v.reviews.map((r: any) => r.record.verdict)]), [
+      [undefined, true, 0, ['request-changes']],
+      [1, false, 1, ['approve']],
+    ]);
+  });
+});

@@ -29,3 +29,12 @@ describe('release tags', () => {
     assert.match((parseTagMessage('ship it') as { error: string }).error, /no release evidence block/);
   });
 });
+
+describe('release confirmation diff summary', () => {
+  it('counts added and removed lines', () => {
+    const { summarizeDiff, formatDiffSummary } = require('../../src/core/diffSummary');
+    assert.deepStrictEqual(summarizeDiff('a\nb\nc\n', 'a\nB\nc\nd\n'), { added: 2, removed: 1 });
+    assert.strictEqual(formatDiffSummary({ added: 2, removed: 1 }), '+2 −1 lines');
+    assert.strictEqual(formatDiffSummary({ added: 0, removed: 0 }), 'no line changes');
+  });
+});

@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import { approvalsSummary, ownersText, stateText } from './present';
+import type { PromptWorkspace } from './workspace';
+
+/** The state of a prompt where it is edited: owners, state, approvals and the actions. */
+export class PromptCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changeEmitter.event;
+
+  constructor(private readonly workspace: PromptWorkspace) {
+    workspace.onDidChange(() => this.changeEmitter.fire());
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!vscode.workspace.getConfiguration('promptRelease', document.uri).get<boolean>('codeLens.enabled', true)) return [];
+    const found = this.workspace.promptAt(document.uri);
+    if (!found) return [];
+    const { prompt } = found;
+    const top = new vscode.Range(0, 0, 0, 0);
+    const arg = [document.uri];
+    const lens = (title: string, command: string, tooltip?: string) => new vscode.CodeLens(top, { title, command, arguments: arg, tooltip });
+    const lenses = [
+      lens(`$(person) ${ownersText(prompt)}`, 'promptRelease.requestReview', 'Owners from CODEOWNERS; click to request their review'),
+      lens(`$(shield) ${stateText(prompt)} · ${approvalsSummary(prompt)}`, 'promptRelease.showActions', 'Approvals counted/required per environment'),
+      lens('Diff with Production', 'promptRelease.diffWithProduction'),
+      lens('Diff with Approved', 'promptRelease.diffWithApproved'),
+      lens('Request Review', 'promptRelease.requestReview'),
+      lens('Approve', 'promptRelease.approve'),
+      lens('Request Changes', 'promptRelease.requestChanges'),
+    ];
+    return lenses;
+  }
+}

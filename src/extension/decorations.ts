@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+import { stateLook, tooltip } from './present';
+import type { PromptWorkspace } from './workspace';
+
+/** A badge and colour per state on every prompt in the explorer; "!" flags a prompt without owner. */
+export class PromptDecorationProvider implements vscode.FileDecorationProvider {
+  private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri[] | undefined>();
+  readonly onDidChangeFileDecorations = this.changeEmitter.event;
+
+  constructor(private readonly workspace: PromptWorkspace) {
+    workspace.onDidChange(() => this.changeEmitter.fire(undefined));
+  }
+
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    const found = this.workspace.promptAt(uri);
+    if (!found) return undefined;
+    const { prompt } = found;
+    const look = stateLook(prompt.state);
+    const unowned = prompt.owners.length === 0;
+    const decoration = new vscode.FileDecoration(
+      unowned ? `${look.badge}!` : look.badge,
+      unowned ? `${tooltip(prompt)}\nThis prompt has no owner.` : tooltip(prompt),
+      new vscode.ThemeColor(unowned ? 'promptRelease.unownedForeground' : look.color),
+    );
+    decoration.propagate = false;
+    return decoration;
+  }
+}

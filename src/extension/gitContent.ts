@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import type { PromptWorkspace } from './workspace';
+
+export const SCHEME = 'prompt-release';
+
+/** A read-only document holding one blob of a prompt; the path keeps the file name for syntax. */
+export function blobUri(root: string, file: string, blob: string, label: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: SCHEME, path: '/' + file, query: JSON.stringify({ root, blob, label }) });
+}
+
+export function parseBlobUri(uri: vscode.Uri): { root: string; blob: string; label: string } {
+  return JSON.parse(uri.query);
+}
+
+/** Serves older versions of prompts from git for diffs; documents of this scheme cannot be edited. */
+export class GitContentProvider implements vscode.TextDocumentContentProvider {
+  constructor(private readonly workspace: PromptWorkspace) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const { root, blob } = parseBlobUri(uri);
+    if (!blob) return '';
+    const state = this.workspace.folders.find((s) => s.repo?.root === root);
+    if (!state?.repo) throw new Error(`the repository ${root} is not open in this window`);
+    const [bytes] = await state.repo.readObjects([blob]);
+    if (!bytes) throw new Error(`git object ${blob.slice(0, 10)} is not in ${root}; fetch it first`);
+    return bytes.toString('utf8');
+  }
+}
+
+/**
+ * Gutter changes against the version in production (or the furthest environment the
+ * prompt reached), through a source control that offers only a quick diff.
+ */
+export function registerQuickDiff(workspace: PromptWorkspace): vscode.Disposable {
+  const controls = new Map<string, vscode.SourceControl>();
+  const sync = () => {
+    for (const state of workspace.folders) {
+      const root = state.repo?.root;
+      if (!root || controls.has(root)) continue;
+      const control = vscode.scm.createSourceControl('prompt-release', 'Prompt Releases (production)', vscode.Uri.file(root));
+      control.inputBox.visible = false;
+      control.quickDiffProvider = {
+        provideOriginalResource: (uri) => {
+          const found = workspace.promptAt(uri);
+          if (!found) return undefined;
+          const envs = [...found.state.model.config.environments].reverse();
+          const env = envs.find((e) => found.prompt.current[e.name]);
+          const release = env && found.prompt.current[env.name];
+          return release ? blobUri(root, found.prompt.path, release.evidence.blob, `${env!.name} v${release.evidence.version}`) : undefined;
+        },
+      };
+      controls.set(root, control);
+    }
+  };
+  const listener = workspace.onDidChange(sync);
+  return new vscode.Disposable(() => {
+    listener.dispose();
+    for (const control of controls.values()) control.dispose();
+  });
+}

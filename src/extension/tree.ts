@@ -1,0 +1,96 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { waitingFor } from '../core/inbox';
+import type { PromptStatus } from '../core/model';
+import { stateLabel, type PromptState } from '../core/state';
+import { approvalsSummary, stateIcon, tooltip } from './present';
+import type { FolderState, PromptWorkspace } from './workspace';
+
+type Node =
+  | { kind: 'folder'; state: FolderState }
+  | { kind: 'group'; state: FolderState; group: PromptState['kind']; prompts: PromptStatus[] }
+  | { kind: 'prompt'; state: FolderState; prompt: PromptStatus; reason?: string };
+
+const GROUP_ORDER: PromptState['kind'][] = ['changes-requested', 'in-review', 'approved', 'modified', 'draft', 'released'];
+const GROUP_LABEL: Record<PromptState['kind'], string> = {
+  'changes-requested': 'Changes requested',
+  'in-review': 'In review',
+  approved: 'Approved, not released',
+  modified: 'Modified since release',
+  draft: 'Draft',
+  released: 'Released',
+};
+
+/**
+ * The "Prompt Releases" views: "Waiting for My Review" (mode 'waiting') and every prompt
+ * grouped by state (mode 'all'). Folders appear as roots only in multi-root workspaces.
+ */
+export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
+  private readonly changeEmitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+
+  constructor(
+    private readonly workspace: PromptWorkspace,
+    private readonly mode: 'waiting' | 'all',
+  ) {
+    workspace.onDidChange(() => this.changeEmitter.fire(undefined));
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      const ready = this.workspace.folders.filter((s) => s.model);
+      if (ready.length === 1) return this.folderChildren(ready[0]);
+      return ready.map((state) => ({ kind: 'folder', state }));
+    }
+    if (node.kind === 'folder') return this.folderChildren(node.state);
+    if (node.kind === 'group') return node.prompts.map((prompt) => ({ kind: 'prompt', state: node.state, prompt }));
+    return [];
+  }
+
+  private folderChildren(state: FolderState): Node[] {
+    const model = state.model;
+    if (!model) return [];
+    if (this.mode === 'waiting') {
+      if (!state.identity) return [];
+      return waitingFor(model, state.identity).map((w) => ({
+        kind: 'prompt',
+        state,
+        prompt: w.prompt,
+        reason: w.reason === 'owner' ? 'you own it' : 'you were asked',
+      }));
+    }
+    return GROUP_ORDER.map((group) => ({ kind: 'group' as const, state, group, prompts: model.prompts.filter((p) => p.state.kind === group) })).filter((g) => g.prompts.length > 0);
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'folder': {
+        const item = new vscode.TreeItem(node.state.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.iconPath = new vscode.ThemeIcon('repo');
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem(GROUP_LABEL[node.group], node.group === 'released' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
+        item.description = String(node.prompts.length);
+        item.iconPath = stateIcon(node.prompts[0].state);
+        item.id = `${node.state.folder.uri}#${this.mode}#${node.group}`;
+        return item;
+      }
+      case 'prompt': {
+        const { prompt } = node;
+        const uri = vscode.Uri.file(path.join(node.state.repo!.root, prompt.path));
+        const item = new vscode.TreeItem(path.basename(prompt.path), vscode.TreeItemCollapsibleState.None);
+        const dir = path.dirname(prompt.path);
+        item.description = [dir === '.' ? '' : dir, node.reason ?? stateLabel(prompt.state), approvalsSummary(prompt)].filter(Boolean).join(' · ');
+        item.tooltip = tooltip(prompt);
+        item.iconPath = stateIcon(prompt.state);
+        item.resourceUri = uri;
+        item.id = `${node.state.folder.uri}#${this.mode}#${prompt.path}`;
+        const released = Object.values(prompt.current).some(Boolean);
+        item.contextValue = ['prompt', `state-${prompt.state.kind}`, released ? 'released' : '', prompt.owners.length ? '' : 'unowned'].filter(Boolean).join(' ');
+        item.command = { command: 'vscode.open', title: 'Open Prompt', arguments: [uri] };
+        return item;
+      }
+    }
+  }
+}

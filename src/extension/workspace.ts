@@ -1,0 +1,186 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { PromptReleaseError } from '../core/errors';
+import type { Identity } from '../core/identity';
+import type { PromptStatus, RepoModel } from '../core/model';
+import { PromptRepository } from '../git/repository';
+import type { GitCommandEvent } from '../git/runner';
+
+export type FolderStatus = 'untrusted' | 'loading' | 'ready' | 'no-repository' | 'error';
+
+export interface FolderState {
+  folder: vscode.WorkspaceFolder;
+  status: FolderStatus;
+  repo?: PromptRepository;
+  model?: RepoModel;
+  identity?: Identity;
+  /** Why the folder could not be read (config errors, git failures). */
+  error?: unknown;
+}
+
+export interface PromptAt {
+  state: FolderState & { repo: PromptRepository; model: RepoModel };
+  prompt: PromptStatus;
+}
+
+const REFRESH_DELAY_MS = 250;
+const IGNORED = /(^|\/)(node_modules|\.git\/objects|\.git\/logs)(\/|$)/;
+
+/**
+ * Every workspace folder's repository and its latest model. The only owner of git state in
+ * the editor: surfaces read from here and listen to onDidChange.
+ */
+export class PromptWorkspace implements vscode.Disposable {
+  private readonly states = new Map<string, FolderState>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changeEmitter.event;
+  /** Git processes started by this extension, for the log and for tests of Restricted Mode. */
+  gitCommandCount = 0;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(this.changeEmitter);
+  }
+
+  /** Called after activation: the first scan never runs inside activate(). */
+  start(): void {
+    this.disposables.push(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.syncFolders()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.syncFolders()),
+      vscode.workspace.onDidSaveTextDocument((doc) => this.scheduleFor(doc.uri)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('promptRelease.prompts')) this.refreshAll();
+      }),
+    );
+    this.syncFolders();
+  }
+
+  get folders(): FolderState[] {
+    return [...this.states.values()];
+  }
+
+  get trusted(): boolean {
+    return vscode.workspace.isTrusted;
+  }
+
+  private syncFolders(): void {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    for (const key of [...this.states.keys()]) {
+      if (!folders.some((f) => f.uri.toString() === key)) this.states.delete(key);
+    }
+    for (const folder of folders) {
+      const key = folder.uri.toString();
+      const existing = this.states.get(key);
+      if (existing && existing.status !== 'untrusted') continue;
+      this.states.set(key, { folder, status: this.trusted ? 'loading' : 'untrusted' });
+      if (this.trusted) void this.refresh(folder);
+    }
+    void vscode.commands.executeCommand('setContext', 'promptRelease.untrusted', !this.trusted);
+    this.fire();
+  }
+
+  refreshAll(): Promise<void> {
+    return Promise.all(this.folders.map((s) => this.refresh(s.folder))).then(() => undefined);
+  }
+
+  /** Re-reads one folder; concurrent requests share one run and queue at most one more. */
+  refresh(folder: vscode.WorkspaceFolder): Promise<void> {
+    if (!this.trusted) return Promise.resolve();
+    const key = folder.uri.toString();
+    const current = this.running.get(key);
+    const next = (current ?? Promise.resolve()).then(() => this.load(folder));
+    const tracked = next.finally(() => {
+      if (this.running.get(key) === tracked) this.running.delete(key);
+    });
+    this.running.set(key, tracked);
+    return tracked;
+  }
+
+  private async load(folder: vscode.WorkspaceFolder): Promise<void> {
+    const key = folder.uri.toString();
+    const state: FolderState = this.states.get(key) ?? { folder, status: 'loading' };
+    this.states.set(key, state);
+    try {
+      if (!state.repo) {
+        state.repo = await PromptRepository.open(folder.uri.fsPath, (e) => this.onGitCommand(e));
+        this.watch(folder, state.repo);
+      }
+      const globs = vscode.workspace.getConfiguration('promptRelease', folder.uri).get<string[]>('prompts');
+      state.repo.promptGlobs = globs && globs.length ? globs : undefined;
+      const [model, identity] = await Promise.all([state.repo.model(), state.repo.identity().catch(() => undefined)]);
+      Object.assign(state, { model, identity, status: 'ready' as const, error: undefined });
+    } catch (err) {
+      const noRepo = err instanceof PromptReleaseError && (err.code === 'not-a-repository' || err.code === 'no-commits');
+      Object.assign(state, { status: noRepo ? 'no-repository' : 'error', error: err, model: noRepo ? undefined : state.model });
+      this.log.warn(`${folder.name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.fire();
+  }
+
+  private watch(folder: vscode.WorkspaceFolder, repo: PromptRepository): void {
+    const onEvent = (uri: vscode.Uri) => {
+      if (!IGNORED.test(uri.path)) this.schedule(folder);
+    };
+    const gitWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.gitDir), '{HEAD,index,packed-refs,refs/**}'));
+    const treeWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'));
+    for (const watcher of [gitWatcher, treeWatcher]) {
+      this.disposables.push(watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent));
+    }
+  }
+
+  private scheduleFor(uri: vscode.Uri): void {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (folder) this.schedule(folder);
+  }
+
+  private schedule(folder: vscode.WorkspaceFolder): void {
+    const key = folder.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => void this.refresh(folder), REFRESH_DELAY_MS));
+  }
+
+  private onGitCommand(event: GitCommandEvent): void {
+    this.gitCommandCount++;
+    const line = `git ${event.args.join(' ')} (${event.durationMs} ms)`;
+    if (event.error) this.log.error(`${line}: ${event.error}`);
+    else this.log.trace(line);
+  }
+
+  /** The prompt a file is, if any, with its folder's state. */
+  promptAt(uri: vscode.Uri): PromptAt | undefined {
+    if (uri.scheme !== 'file') return undefined;
+    for (const state of this.states.values()) {
+      if (!state.repo || !state.model) continue;
+      const rel = path.relative(state.repo.root, uri.fsPath);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      const prompt = state.model.byPath.get(rel.split(path.sep).join('/'));
+      if (prompt) return { state: state as PromptAt['state'], prompt };
+    }
+    return undefined;
+  }
+
+  /** The folder state whose repository holds a file, loaded or not. */
+  stateFor(uri: vscode.Uri): FolderState | undefined {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    return folder ? this.states.get(folder.uri.toString()) : undefined;
+  }
+
+  /** Resolves once pending and scheduled refreshes are done (used after our own writes). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.running.values()]);
+  }
+
+  private fire(): void {
+    const statuses = this.folders.map((s) => s.status);
+    const overall = statuses.includes('ready') ? 'ready' : statuses.includes('loading') ? 'loading' : statuses.includes('untrusted') ? 'untrusted' : statuses.includes('error') ? 'error' : statuses.length ? 'no-repository' : 'no-folder';
+    void vscode.commands.executeCommand('setContext', 'promptRelease.status', overall);
+    this.changeEmitter.fire();
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}

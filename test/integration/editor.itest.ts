@@ -1,0 +1,151 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { PromptReleaseApi } from '../../src/extension/extension';
+import { api, codeLensTitles, fileUri, git, stateLens, waitFor } from './support';
+
+const P = {
+  draft: 'prompts/draft.prompt.md',
+  inReview: 'prompts/review.prompt.md',
+  changes: 'prompts/changes.prompt.md',
+  approved: 'prompts/approved.prompt.md',
+  released: 'prompts/released.prompt.md',
+  modified: 'prompts/modified.prompt.md',
+  unowned: 'notes/unowned.prompt.md',
+};
+const CAROL = { name: 'Carol Author', email: 'carol@example.com' };
+
+describe('the editor for authors and reviewers', function () {
+  this.timeout(60000);
+  let ext: PromptReleaseApi;
+  before(async () => {
+    ext = await api();
+    await waitFor('the first scan', () => ext.workspace.folders[0]?.status === 'ready');
+  });
+
+  it('shows owners, state and approvals in a CodeLens for every state', async () => {
+    const expected: [string, RegExp][] = [
+      [P.draft, /^\$\(shield\) draft · 0\/1 staging · 0\/2 production$/],
+      [P.inReview, /^\$\(shield\) in review · /],
+      [P.changes, /^\$\(shield\) changes requested · /],
+      [P.approved, /^\$\(shield\) approved for staging · 1\/1 staging · 1\/2 production$/],
+      [P.released, /^\$\(shield\) released to production as v1 · 2\/1 staging · 2\/2 production$/],
+      [P.modified, /^\$\(shield\) modified since release \(v1 in production\) · /],
+    ];
+    for (const [file, pattern] of expected) assert.match(await stateLens(file), pattern, file);
+    const titles = await codeLensTitles(P.draft);
+    assert.strictEqual(titles[0], '$(person) @alice, @prompt-team');
+    for (const action of ['Diff with Production', 'Diff with Approved', 'Request Review', 'Approve', 'Request Changes']) assert.ok(titles.includes(action), action);
+    assert.strictEqual((await codeLensTitles(P.unowned))[0], '$(person) no owner');
+    assert.deepStrictEqual(await codeLensTitles('.promptrelease.yaml'), [], 'no CodeLens on files that are not prompts');
+  });
+
+  it('decorates prompts in the explorer with a badge per state and flags unowned ones', () => {
+    const badge = (file: string) => ext.decorations.provideFileDecoration(fileUri(file))?.badge;
+    assert.deepStrictEqual(
+      [P.draft, P.inReview, P.changes, P.approved, P.released, P.modified, P.unowned].map(badge),
+      ['D', 'R', 'C', 'A', 'V', 'M', 'D!'],
+    );
+    assert.match(String(ext.decorations.provideFileDecoration(fileUri(P.unowned))?.tooltip), /no owner/);
+  });
+
+  it('approves through the real command and every surface follows', async () => {
+    await vscode.window.showTextDocument(fileUri(P.draft));
+    await vscode.commands.executeCommand('promptRelease.approve', fileUri(P.draft));
+    assert.match(await stateLens(P.draft), /approved for staging · 1\/1 staging/);
+    assert.strictEqual(ext.decorations.provideFileDecoration(fileUri(P.draft))?.badge, 'A');
+    assert.match(ext.statusBar.item.text, /approved for staging · 1\/1 staging · 1\/2 production/);
+    const groups = ext.promptsTree.getChildren();
+    const approvedGroup = groups.find((g) => ext.promptsTree.getTreeItem(g).label === 'Approved, not released')!;
+    const names = ext.promptsTree.getChildren(approvedGroup).map((n) => ext.promptsTree.getTreeItem(n).label);
+    assert.ok(names.includes('draft.prompt.md'), names.join(','));
+    const author = git(['log', '-1', '--format=%an <%ae>|%s']).trim();
+    assert.match(author, /^Alice Owner <alice@example.com>\|prompt-release: approve prompts\/draft.prompt.md/);
+  });
+
+  it('requests changes with a reason and blocks the prompt', async () => {
+    await vscode.commands.executeCommand('promptRelease.requestChanges', fileUri(P.approved), 'Mention the refund policy.');
+    assert.match(await stateLens(P.approved), /^\$\(shield\) changes requested/);
+    assert.strictEqual(ext.decorations.provideFileDecoration(fileUri(P.approved))?.badge, 'C');
+  });
+
+  it('makes an approval stale after an edit is committed, without a reload', async () => {
+    assert.match(await stateLens(P.draft), /approved for staging/);
+    const doc = await vscode.workspace.openTextDocument(fileUri(P.draft));
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), 'Always cite sources.\n'));
+    await doc.save();
+    git(['commit', '-q', '-am', 'Cite sources'], CAROL);
+    await waitFor('the stale approval to disappear', async () => /^\$\(shield\) draft · 0\/1 staging/.test(await stateLens(P.draft)));
+    assert.strictEqual(ext.decorations.provideFileDecoration(fileUri(P.draft))?.badge, 'D');
+  });
+
+  it('opens diffs with the production and approved versions as the left side', async () => {
+    const productionBlob = git(['rev-parse', `prompt-release/production/prompts/modified.prompt.md/v1^{}:${P.modified}`]).trim();
+    await vscode.commands.executeCommand('promptRelease.diffWithProduction', fileUri(P.modified));
+    const input = await waitFor('a diff tab', () => {
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return tab?.input instanceof vscode.TabInputTextDiff ? tab.input : undefined;
+    });
+    assert.strictEqual(input.original.scheme, 'prompt-release');
+    assert.strictEqual(JSON.parse(input.original.query).blob, productionBlob);
+    assert.strictEqual(input.modified.fsPath, fileUri(P.modified).fsPath);
+    const left = await vscode.workspace.openTextDocument(input.original);
+    assert.ok(!left.getText().includes('Never guess.'), 'the left side is the released content');
+
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('promptRelease.diffWithApproved', fileUri(P.released));
+    const approved = await waitFor('an approved diff tab', () => {
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return tab?.input instanceof vscode.TabInputTextDiff ? tab.input : undefined;
+    });
+    assert.strictEqual(JSON.parse(approved.original.query).blob, git(['rev-parse', `HEAD:${P.released}`]).trim());
+    assert.match(vscode.window.tabGroups.activeTabGroup.activeTab!.label, /approved by/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('lists what waits for the current identity, and for another identity after a switch', async () => {
+    const waiting = () => ext.waitingTree.getChildren().map((n) => String(ext.waitingTree.getTreeItem(n).label));
+    const alice = waiting();
+    assert.ok(alice.includes('review.prompt.md'), alice.join(','));
+    assert.ok(!alice.includes('released.prompt.md'), 'Alice approved the released prompt already');
+    assert.ok(!alice.includes('unowned.prompt.md'));
+
+    git(['config', 'user.email', 'erin@example.com']);
+    git(['config', 'user.name', 'Erin Reviewer']);
+    await ext.workspace.refreshAll();
+    const erin = waiting();
+    assert.deepStrictEqual(erin, ['review.prompt.md'], 'Erin was asked to review one prompt and owns none');
+    git(['config', 'user.email', 'alice@example.com']);
+    git(['config', 'user.name', 'Alice Owner']);
+    await ext.workspace.refreshAll();
+  });
+  it('records a comment thread, a reply and a resolution, and shows the thread outdated after an edit', async () => {
+    const uri = fileUri(P.inReview);
+    const draft = ext.comments.controller.createCommentThread(uri, new vscode.Range(3, 0, 4, 0), []);
+    await vscode.commands.executeCommand('promptRelease.comments.create', { thread: draft, text: 'Two sentences is too strict here.' });
+    const thread = await waitFor('the recorded thread', () => ext.comments.threadModels.find((t) => t.prompt.path === P.inReview));
+    assert.strictEqual(thread.comments.length, 1);
+    assert.strictEqual(thread.comments[0].record.startLine, 4);
+    assert.strictEqual(thread.comments[0].record.endLine, 5);
+    const recordFile = thread.comments[0].path;
+    assert.match(git(['log', '-1', '--format=%ae', '--', recordFile]).trim(), /alice@example.com/);
+
+    const shown = (ext.comments as any).threads.values().next().value.thread as vscode.CommentThread;
+    await vscode.commands.executeCommand('promptRelease.comments.reply', { thread: shown, text: 'Agreed, three is fine.' });
+    await waitFor('the reply', () => ext.comments.threadModels.find((t) => t.id === thread.id)?.comments.length === 2);
+    assert.strictEqual(shown.comments.length, 2);
+
+    await vscode.commands.executeCommand('promptRelease.comments.resolve', shown);
+    await waitFor('the thread to be resolved', () => ext.comments.threadModels.find((t) => t.id === thread.id)?.resolved);
+    assert.strictEqual(shown.state, vscode.CommentThreadState.Resolved);
+
+    git(['commit', '-q', '--allow-empty', '-m', 'noop'], CAROL);
+    const fs = require('fs') as typeof import('fs');
+    fs.appendFileSync(uri.fsPath, 'Use plain words.\n');
+    git(['commit', '-q', '-am', 'Plain words'], CAROL);
+    await waitFor('the thread to become outdated', () => ext.comments.threadModels.find((t) => t.id === thread.id)?.outdated);
+    assert.match(String(shown.label), /^Outdated/);
+    assert.strictEqual(shown.comments.length, 2, 'the comments are kept');
+  });
+
+});
