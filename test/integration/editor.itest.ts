@@ -149,3 +149,49 @@ describe('the editor for authors and reviewers', function () {
   });
 
 });
+
+describe('the editor: review requests, problems and settings', function () {
+  this.timeout(60000);
+  let ext: PromptReleaseApi;
+  before(async () => {
+    ext = await api();
+    await waitFor('the first scan', () => ext.workspace.folders[0]?.status === 'ready');
+  });
+
+  it('records a review request naming the picked reviewers', async () => {
+    await vscode.commands.executeCommand('promptRelease.requestReview', fileUri(P.unowned), ['erin@example.com']);
+    const prompt = ext.workspace.promptAt(fileUri(P.unowned))!.prompt;
+    assert.deepStrictEqual(prompt.currentRequests.map((r) => r.record.reviewers), [['erin@example.com']]);
+    assert.match(git(['log', '-1', '--format=%ae|%s']).trim(), /^alice@example.com\|prompt-release: request review of notes\/unowned.prompt.md/);
+  });
+
+  it('puts configuration errors and unowned prompts in the Problems panel at their line', async () => {
+    const unowned = vscode.languages.getDiagnostics(fileUri(P.unowned));
+    assert.ok(unowned.some((d) => /has no owner in CODEOWNERS/.test(d.message)), JSON.stringify(unowned.map((d) => d.message)));
+    const fs = require('fs') as typeof import('fs');
+    const codeowners = fileUri('.github/CODEOWNERS').fsPath;
+    const original = fs.readFileSync(codeowners, 'utf8');
+    fs.writeFileSync(codeowners, original + 'prompts/new/** not-an-owner\n');
+    git(['commit', '-q', '-am', 'Break CODEOWNERS'], CAROL);
+    const diagnostics = await waitFor('a CODEOWNERS diagnostic', () => {
+      const found = vscode.languages.getDiagnostics(fileUri('.github/CODEOWNERS'));
+      return found.length ? found : undefined;
+    });
+    assert.match(diagnostics[0].message, /"not-an-owner" is not an owner/);
+    assert.strictEqual(diagnostics[0].range.start.line, 2);
+    fs.writeFileSync(codeowners, original);
+    git(['commit', '-q', '-am', 'Fix CODEOWNERS'], CAROL);
+    await waitFor('the diagnostic to clear', () => vscode.languages.getDiagnostics(fileUri('.github/CODEOWNERS')).length === 0);
+  });
+
+  it('hides the CodeLens when the setting is off', async () => {
+    const config = vscode.workspace.getConfiguration('promptRelease');
+    await config.update('codeLens.enabled', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      assert.deepStrictEqual(await codeLensTitles(P.draft), []);
+    } finally {
+      await config.update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    assert.ok((await codeLensTitles(P.draft)).length > 0);
+  });
+});
