@@ -55,6 +55,13 @@ export const RUNS: IntegrationRun[] = [
     suites: ['editor'],
   },
   {
+    name: 'release',
+    workspace: () => createStatesRepo(),
+    disableWorkspaceTrust: true,
+    env: ISOLATED_GIT,
+    suites: ['release'],
+  },
+  {
     name: 'restricted',
     workspace: () => createStatesRepo(),
     disableWorkspaceTrust: false,
