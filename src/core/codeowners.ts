@@ -58,10 +58,16 @@ function stripComment(line: string): string {
 
 function compilePattern(pattern: string): (path: string) => boolean {
   const matcher: Ignore = ignore({ ignorecase: false }).add(pattern);
+  // An anchored pattern (a slash before its end) can only match below its literal prefix;
+  // checking that first skips the matcher for most paths in a large tree.
+  const body = pattern.replace(/^\//, '');
+  const anchored = pattern.startsWith('/') || body.replace(/\/$/, '').includes('/');
+  const prefix = anchored ? body.slice(0, body.search(/[*?[\\]|$/)) : '';
   // In gitignore, `docs/*` also covers everything under docs/sub/ (the directory matches);
   // GitHub documents that `docs/*` owns only the files directly in docs/.
   const directChildrenOnly = /(^|\/)\*$/.test(pattern) && !pattern.endsWith('**');
   return (path) => {
+    if (prefix && !path.startsWith(prefix)) return false;
     if (!matcher.ignores(path)) return false;
     if (!directChildrenOnly) return true;
     const slash = path.lastIndexOf('/');

@@ -9,7 +9,7 @@ import { analyze, type RepoModel, type RepoSnapshot } from '../core/model';
 import { promptMatcher, promptPathspecs, RECORDS_DIR } from '../core/prompts';
 import { isRecordPath, newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
 import { TAG_REF_PREFIX } from '../core/releases';
-import { LOG_FORMAT, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
+import { LOG_FORMAT, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT } from './parse';
 import { GitRunner, type GitCommandListener } from './runner';
 
 export interface HeadInfo {
@@ -92,15 +92,18 @@ export class PromptRepository {
    */
   async snapshot(commit?: string): Promise<RepoSnapshot> {
     const rev = commit ?? 'HEAD';
-    const [head, treeOutput, tagOutput, statusOutput] = await Promise.all([
+    // Settings are read with the listing, so the big read can start as soon as both are in.
+    const settingsFiles = [CONFIG_FILE, ...CODEOWNERS_LOCATIONS];
+    const [head, treeOutput, tagOutput, statusOutput, settings] = await Promise.all([
       commit ? Promise.resolve({ commit }) : this.head(),
       this.git.run(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', rev]),
       this.git.run(['for-each-ref', TAG_FORMAT, TAG_REF_PREFIX]),
       commit ? Promise.resolve('') : this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all']),
+      this.readObjects(settingsFiles.map((f) => `${rev}:${f}`)),
     ]);
     const tree = parseLsTree(treeOutput).filter((e) => e.type === 'blob');
-    const byPath = new Map(tree.map((e) => [e.path, e]));
-    const { config, codeowners } = await this.readSettings(byPath);
+    const byPath = new Set(tree.map((e) => e.path));
+    const { config, codeowners } = this.parseSettings(settings);
 
     const isPrompt = promptMatcher(config);
     const promptEntries = tree.filter((e) => isPrompt(e.path));
@@ -142,17 +145,11 @@ export class PromptRepository {
   }
 
   /** The committed configuration and CODEOWNERS: the gate never reads uncommitted policy. */
-  private async readSettings(byPath: Map<string, TreeEntry>): Promise<{ config: Config; codeowners?: Codeowners }> {
-    const configEntry = byPath.get(CONFIG_FILE);
-    const ownersFile = CODEOWNERS_LOCATIONS.find((f) => byPath.has(f));
-    const wanted = [configEntry?.blob, ownersFile ? byPath.get(ownersFile)!.blob : undefined];
-    const [configBytes, ownersBytes] = await this.readObjects(wanted.filter((b): b is string => !!b)).then((read) => {
-      let i = 0;
-      return wanted.map((w) => (w ? read[i++] : undefined));
-    });
+  private parseSettings([configBytes, ...owners]: (Buffer | undefined)[]): { config: Config; codeowners?: Codeowners } {
     const config = configBytes ? parseConfig(configBytes.toString('utf8'), CONFIG_FILE) : defaultConfig();
     if (this.promptGlobs?.length) config.prompts = this.promptGlobs;
-    const codeowners = ownersBytes && ownersFile ? parseCodeowners(ownersBytes.toString('utf8'), ownersFile) : undefined;
+    const index = owners.findIndex((b) => b !== undefined);
+    const codeowners = index >= 0 ? parseCodeowners(owners[index]!.toString('utf8'), CODEOWNERS_LOCATIONS[index]) : undefined;
     return { config, codeowners };
   }
 
