@@ -20,7 +20,7 @@ import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { spawn, ChildProcess } from 'child_process';
+import { execFileSync, spawn, ChildProcess } from 'child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { installRealVscode, RealVscodePaths } from './installRealVscode';
 
@@ -56,6 +56,8 @@ export interface StartOptions {
   keepTemp?: boolean;
   /** Progress/diagnostic lines (default: silent). */
   log?: (line: string) => void;
+  /** .vsix files installed into the fresh extensions folder before the server starts. */
+  installVsix?: string[];
   /**
    * A browser to reuse (from launchBrowser()); the session then opens its own
    * context in it and leaves the browser open on dispose(). Saves ~2 s per session.
@@ -369,6 +371,10 @@ export async function startRealVscode(opts: StartOptions & { timeoutMs?: number 
   };
 
   try {
+    for (const vsix of opts.installVsix ?? []) {
+      execFileSync(paths.node, [paths.serverMain, '--install-extension', vsix, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData, '--server-data-dir', dirs.serverData, '--accept-server-license-terms'], { stdio: 'pipe', timeout: 120_000 });
+      opts.log?.(`installed ${vsix}`);
+    }
     const started = await startServer(paths, dirs, opts, deadline);
     server = started.server;
     opts.log?.(`server: up on port ${started.port} after ${Date.now() - t0} ms`);
