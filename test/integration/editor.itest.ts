@@ -1,18 +1,11 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { PromptReleaseApi } from '../../src/extension/extension';
+import { CAROL } from '../helpers/gitFixture';
+import { PROMPTS } from '../helpers/statePrompts';
 import { api, codeLensTitles, fileUri, git, stateLens, waitFor } from './support';
 
-const P = {
-  draft: 'prompts/draft.prompt.md',
-  inReview: 'prompts/review.prompt.md',
-  changes: 'prompts/changes.prompt.md',
-  approved: 'prompts/approved.prompt.md',
-  released: 'prompts/released.prompt.md',
-  modified: 'prompts/modified.prompt.md',
-  unowned: 'notes/unowned.prompt.md',
-};
-const CAROL = { name: 'Carol Author', email: 'carol@example.com' };
+const P = PROMPTS;
 
 describe('the editor for authors and reviewers', function () {
   this.timeout(60000);

@@ -6,16 +6,11 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PromptReleaseApi } from '../../src/extension/extension';
 import type { ReleaseResult, ReleaseUi } from '../../src/extension/releaseFlow';
+import { BOB } from '../helpers/gitFixture';
+import { ERIN, PROMPTS } from '../helpers/statePrompts';
 import { api, EXTENSION_ID, fileUri, git, root, waitFor } from './support';
 
-const P = {
-  draft: 'prompts/draft.prompt.md',
-  approved: 'prompts/approved.prompt.md',
-  modified: 'prompts/modified.prompt.md',
-  released: 'prompts/released.prompt.md',
-};
-const ERIN = { name: 'Erin Reviewer', email: 'erin@example.com' };
-const BOB = { name: 'Bob Reviewer', email: 'bob@example.com' };
+const P = PROMPTS;
 
 /** Answers the release dialogs as scripted and remembers what they said. */
 class ScriptedUi implements ReleaseUi {

@@ -1,17 +1,8 @@
 /* Workspaces for the in-editor suites: real repositories with prompts in every state, made with the real CLI. */
 import { ALICE, BOB, CAROL, DAVE, STANDARD_CONFIG, TempRepo, type Person } from '../helpers/gitFixture';
+import { ERIN, PROMPTS } from '../helpers/statePrompts';
 
-export const ERIN: Person = { name: 'Erin Reviewer', email: 'erin@example.com' };
-
-export const PROMPTS = {
-  draft: 'prompts/draft.prompt.md',
-  inReview: 'prompts/review.prompt.md',
-  changes: 'prompts/changes.prompt.md',
-  approved: 'prompts/approved.prompt.md',
-  released: 'prompts/released.prompt.md',
-  modified: 'prompts/modified.prompt.md',
-  unowned: 'notes/unowned.prompt.md',
-};
+export { ERIN, PROMPTS };
 
 async function ok(repo: TempRepo, who: Person, ...args: string[]): Promise<void> {
   const result = await repo.cli(who, ...args);

@@ -1,0 +1,504 @@
+/*
+ * End-to-end journeys driven through the browser as a person would: Playwright
+ * clicks and keys on the real VS Code 1.139 web workbench (see realVscode.ts),
+ * never calling into the extension's API. Repository state is checked from
+ * Node with git and the real CLI.
+ *
+ *   node out/test/runner/journeys.js [--screenshots DIR] [--keep]
+ *   node out/test/runner/runIntegration.js journeys      (same, inside the integration command)
+ *
+ * One VS Code session on one workspace from createStatesRepo() (the editor runs
+ * as Alice, an owner); the journeys build on each other the way one person's
+ * afternoon would: look at a change, approve a draft, release it, check the
+ * dashboard. Each check is a named step; a failing step records a failure with
+ * a screenshot (in a temp dir, printed) and the next journey starts from a
+ * reset workbench. README screenshots go to DIR (default images/).
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
+import { ALICE } from '../helpers/gitFixture';
+import { repoRoot } from './installRealVscode';
+import { PROMPTS, createStatesRepo } from './promptFixtures';
+import { startRealVscode, type RealVscodeSession } from './realVscode';
+import { QUIET_WORKBENCH_SETTINGS, openFile, waitForWorkbench } from './workbench';
+
+export interface JourneyOptions {
+  /** Where the README screenshots go (default: <repo>/images). */
+  screenshotsDir?: string;
+  /** A browser to reuse (from launchBrowser()); default: the session launches its own. */
+  browser?: Browser;
+  /** Keep the workspace and VS Code temp dirs. */
+  keep?: boolean;
+  /** Server/browser progress lines. */
+  log?: (line: string) => void;
+  /** Where step lines are printed (default stdout). */
+  out?: (line: string) => void;
+}
+
+export interface JourneyResult {
+  passed: number;
+  failed: number;
+  failures: { title: string; error: string }[];
+  tests: { title: string; state: 'passed' | 'failed' | 'pending'; durationMs?: number; error?: string }[];
+  durationMs: number;
+}
+
+const STEP_TIMEOUT = 20_000;
+const SETTINGS = {
+  ...QUIET_WORKBENCH_SETTINGS,
+  // A person who wants to see the prompt's state while reviewing a diff turns this on.
+  'diffEditor.codeLens': true,
+  'workbench.editor.enablePreview': false,
+  'window.commandCenter': false,
+};
+const ISOLATED_GIT = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+const STAGING_TAG = `prompt-release/staging/${PROMPTS.draft}/v1`;
+
+// ---------------------------------------------------------------- repository checks (from Node)
+
+function gitEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
+  return { ...env, ...ISOLATED_GIT };
+}
+
+function git(ws: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: ws, env: gitEnv(), encoding: 'utf8' });
+}
+
+function cli(ws: string, ...args: string[]): { code: number; output: string } {
+  const r = spawnSync(process.execPath, [path.join(repoRoot(), 'out', 'src', 'cli', 'main.js'), ...args], {
+    cwd: ws,
+    env: gitEnv(),
+    encoding: 'utf8',
+  });
+  return { code: r.status ?? -1, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls a Node-side condition (repository state changes after the UI returns). */
+async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = STEP_TIMEOUT): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await sleep(200);
+  }
+}
+
+function assert(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new Error(message);
+}
+
+// ---------------------------------------------------------------- workbench helpers (as a person)
+
+const dialog = (page: Page): Locator => page.locator('.monaco-dialog-box');
+const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');
+
+/** Escapes whatever is open (dialog, quick input), then closes every editor. */
+async function resetWorkbench(page: Page): Promise<void> {
+  for (let i = 0; i < 4; i++) {
+    const open = (await dialog(page).isVisible()) || (await quickInput(page).isVisible());
+    if (!open) break;
+    await page.keyboard.press('Escape');
+    await sleep(150);
+  }
+  await palette(page, 'View: Close All Editors');
+  await page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  await palette(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+}
+
+/**
+ * Runs a palette command by its label (F1, type, click the row). Unlike
+ * workbench.ts runCommand it does not wait for the quick input to close: the
+ * command may open its own quick pick right away.
+ */
+async function palette(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await input.fill(`>${label}`);
+  const row = page
+    .locator('.quick-input-widget .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact(label) }) })
+    .first();
+  await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await row.click();
+}
+
+/** A quick pick row whose label is exactly `label`. */
+function pickRow(page: Page, label: string): Locator {
+  return page
+    .locator('.quick-input-widget .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact(label) }) })
+    .first();
+}
+
+function exact(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
+/** The CodeLens links of the active editor (the modified side in a diff editor). */
+function lenses(page: Page): Locator {
+  return page.locator('.part.editor .editor-group-container.active .codelens-decoration a');
+}
+
+function lens(page: Page, text: string | RegExp): Locator {
+  return lenses(page).filter({ hasText: typeof text === 'string' ? exact(text) : text }).first();
+}
+
+async function lensTexts(page: Page): Promise<string[]> {
+  return (await lenses(page).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Hides the secondary side bar (Chat) if the workbench shows it anyway. */
+async function hideSecondarySideBar(page: Page): Promise<void> {
+  const aux = page.locator('.part.auxiliarybar');
+  if (await aux.isVisible().catch(() => false)) {
+    await palette(page, 'View: Hide Secondary Side Bar').catch(() => undefined);
+    await aux.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+  }
+}
+
+/** The dashboard's document: the webview's inner #active-frame holding #prompts. */
+async function dashboardFrame(page: Page): Promise<Frame> {
+  const deadline = Date.now() + STEP_TIMEOUT;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      if (await frame.locator('#prompts').count().catch(() => 0)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview frame with #prompts among ${page.frames().map((f) => f.url()).join(', ')}`);
+    await sleep(200);
+  }
+}
+
+// ---------------------------------------------------------------- the runner
+
+interface Ctx {
+  page: Page;
+  ws: string;
+  shots: string;
+  session: RealVscodeSession;
+}
+
+type Step = (name: string, fn: () => Promise<void>) => Promise<void>;
+interface Journey {
+  title: string;
+  run: (ctx: Ctx, step: Step) => Promise<void>;
+}
+
+class StepFailed extends Error {}
+
+const JOURNEYS: Journey[] = [
+  {
+    title: 'Author sees state and diffs',
+    async run({ page, shots, session }, step) {
+      await step(`opens ${PROMPTS.modified}`, () => openFile(page, PROMPTS.modified));
+      await step('the CodeLens above line 1 shows the state and the owners', async () => {
+        await lens(page, /modified since release \(v1 in production\)/).waitFor({ state: 'visible', timeout: 45_000 });
+        await lens(page, /@alice, @prompt-team/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        const texts = await lensTexts(page);
+        assert(texts.some((t) => /^modified since release \(v1 in production\) · 0\/1 staging · 0\/2 production$/.test(t)), `state lens: ${texts.join(' | ')}`);
+        assert(texts.some((t) => t === '@alice, @prompt-team'), `owners lens: ${texts.join(' | ')}`);
+        // Above line 1: the lens widget sits above the first line of text.
+        const lensBox = await lens(page, /modified since release/).boundingBox();
+        const line1 = await page.locator('.part.editor .editor-group-container.active .view-lines .view-line').first().boundingBox();
+        assert(lensBox && line1, 'no boxes for CodeLens / line 1');
+        const firstLineTop = Math.min(
+          ...(await page.locator('.part.editor .editor-group-container.active .view-lines .view-line').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top))),
+        );
+        assert(lensBox.y < firstLineTop, `CodeLens (y=${lensBox.y}) is not above line 1 (y=${firstLineTop})`);
+      });
+      await step('clicking "Diff with Production" opens the diff with production v1', async () => {
+        await lens(page, 'Diff with Production').click();
+        const tab = page.locator('.part.editor .tabs-container .tab.active', { hasText: 'production v1' });
+        await tab.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await page.locator('.part.editor .editor-group-container.active .monaco-diff-editor').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        const label = (await tab.textContent())?.trim() ?? '';
+        assert(/modified\.prompt\.md \(production v1\)/.test(label), `diff tab label: ${label}`);
+        // The released text is on the left, the edit ("Never guess.") only on the right.
+        await page.locator('.part.editor .monaco-diff-editor .editor.modified .view-line', { hasText: 'Never guess.' }).waitFor({ timeout: STEP_TIMEOUT });
+        assert((await page.locator('.part.editor .monaco-diff-editor .editor.original .view-line', { hasText: 'Never guess.' }).count()) === 0, 'the production side contains the new line');
+      });
+      await step('screenshot author-state-and-diff.png', async () => {
+        await lens(page, /modified since release/).waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+        await hideSecondarySideBar(page);
+        await session.screenshot(path.join(shots, 'author-state-and-diff.png'));
+      });
+    },
+  },
+  {
+    title: 'Reviewer signs off inline',
+    async run({ page, shots, ws, session }, step) {
+      await step(`opens ${PROMPTS.draft} (a draft)`, async () => {
+        await openFile(page, PROMPTS.draft);
+        await lens(page, /^\s*draft · 0\/1 staging · 0\/2 production\s*$/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      });
+      await step('clicking the "Approve" CodeLens turns it "approved for staging"', async () => {
+        await lens(page, 'Approve').click();
+        await lens(page, /^\s*approved for staging · 1\/1 staging · 1\/2 production\s*$/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        const last = git(ws, 'log', '-1', '--format=%an <%ae>|%s').trim();
+        assert(last.startsWith(`${ALICE.name} <${ALICE.email}>|prompt-release: approve ${PROMPTS.draft}`), `last commit: ${last}`);
+      });
+      await step('the Prompt Releases container shows "Waiting for My Review" and "Prompts"', async () => {
+        await page.locator('.part.activitybar .action-item a[aria-label^="Prompt Releases"]').first().click();
+        const sidebar = page.locator('.part.sidebar');
+        await sidebar.locator('.pane-header', { hasText: 'Waiting for My Review' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await sidebar.locator('.pane-header', { hasText: /^\s*Prompts/ }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        // The tree lists the draft under the approved group.
+        await sidebar.locator('.monaco-list-row', { hasText: 'Approved, not released' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await sidebar.locator('.monaco-list-row', { hasText: 'draft.prompt.md' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        // The waiting view lists the prompt Carol asked Alice to review.
+        await sidebar.locator('.monaco-list-row', { hasText: 'review.prompt.md' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      });
+      await step('screenshot reviewer-sign-off.png', async () => {
+        await hideSecondarySideBar(page);
+        await session.screenshot(path.join(shots, 'reviewer-sign-off.png'));
+      });
+    },
+  },
+  {
+    title: 'Release manager is blocked, then releases',
+    async run({ page, shots, ws, session }, step) {
+      await step(`opens ${PROMPTS.draft} (approved for staging)`, async () => {
+        if (!/prompt-release: approve prompts\/draft/.test(git(ws, 'log', '--format=%s'))) {
+          // The previous journey failed before approving: approve as Alice with the CLI so this one can still run.
+          const r = cli(ws, 'review', PROMPTS.draft, '--approve');
+          assert(r.code === 0, `approving with the CLI failed: ${r.output}`);
+        }
+        await openFile(page, PROMPTS.draft);
+        await lens(page, /^\s*approved for staging/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      });
+      await step('"Release…" to production is blocked with a modal naming what is missing', async () => {
+        await palette(page, 'Prompt Release: Release…');
+        await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Release to which environment?' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await pickRow(page, 'production').click();
+        await dialog(page).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        const text = (await dialog(page).innerText()).replace(/\s+/g, ' ');
+        assert(text.includes(`${PROMPTS.draft} cannot be released to production`), `dialog: ${text}`);
+        assert(text.includes('must be released to staging first'), `dialog does not name the staging requirement: ${text}`);
+        assert(text.includes('needs 1 more approval'), `dialog does not name the missing approval: ${text}`);
+      });
+      await step('screenshot release-blocked.png', async () => {
+        await hideSecondarySideBar(page);
+        await session.screenshot(path.join(shots, 'release-blocked.png'));
+      });
+      await step('Escape dismisses the blocked dialog and creates no tag', async () => {
+        await page.keyboard.press('Escape');
+        await dialog(page).waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+        assert(git(ws, 'tag', '-l', `prompt-release/production/${PROMPTS.draft}/*`).trim() === '', 'a production tag appeared');
+      });
+      await step('"Release…" to staging asks for confirmation with the approvals', async () => {
+        await palette(page, 'Prompt Release: Release…');
+        await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Release to which environment?' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await pickRow(page, 'staging').click();
+        await dialog(page).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        const text = (await dialog(page).innerText()).replace(/\s+/g, ' ');
+        assert(text.includes(`Release ${PROMPTS.draft} as v1 to staging?`), `dialog: ${text}`);
+        assert(text.includes(`Approved by: • ${ALICE.name} <${ALICE.email}>`), `dialog does not list Alice's approval: ${text}`);
+        assert(text.includes(`This creates the tag ${STAGING_TAG}`), `dialog does not name the tag: ${text}`);
+      });
+      await step('screenshot release-confirm.png', async () => {
+        await hideSecondarySideBar(page);
+        await session.screenshot(path.join(shots, 'release-confirm.png'));
+      });
+      await step(`clicking "Release" creates ${STAGING_TAG} and the CLI verifies it`, async () => {
+        await dialog(page).locator('.dialog-buttons a.monaco-button, .dialog-buttons button', { hasText: exact('Release') }).first().click();
+        await dialog(page).waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+        for (let k = 0; k < 8; k++) { await page.screenshot({ path: `/tmp/dbg/${k}.png` }); fs.writeFileSync(`/tmp/dbg/${k}.html`, await page.locator('.notifications-toasts').evaluate((e) => e.outerHTML).catch(() => 'none')); await sleep(300); }
+        await until(`the tag ${STAGING_TAG}`, () => git(ws, 'tag', '-l', STAGING_TAG).trim() === STAGING_TAG);
+        const type = git(ws, 'cat-file', '-t', STAGING_TAG).trim();
+        assert(type === 'tag', `${STAGING_TAG} is a ${type}, not an annotated tag`);
+        const verify = cli(ws, 'verify');
+        assert(verify.code === 0, `prompt-release verify exited ${verify.code}: ${verify.output}`);
+      });
+      await step('the "Push Tag" offer appears and is dismissed without pushing', async () => {
+        const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Push the tag' });
+        await toast.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        assert(await toast.locator('a.monaco-button, button', { hasText: exact('Push Tag') }).isVisible(), 'no "Push Tag" button');
+        await toast.hover();
+        await toast.locator('.codicon-notifications-clear, [aria-label^="Clear Notification"]').first().click();
+        await toast.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+        await lens(page, /^\s*released to staging as v1/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      });
+    },
+  },
+  {
+    title: 'The dashboard',
+    async run({ page, shots, ws, session }, step) {
+      let frame!: Frame;
+      const released = git(ws, 'tag', '-l', STAGING_TAG).trim() === STAGING_TAG;
+      const approvedDraft = /prompt-release: approve prompts\/draft/.test(git(ws, 'log', '--format=%s'));
+      const expected: Record<string, string> = {
+        [PROMPTS.draft]: released ? 'released to staging as v1' : approvedDraft ? 'approved for staging' : 'draft',
+        [PROMPTS.inReview]: 'in review',
+        [PROMPTS.changes]: 'changes requested',
+        [PROMPTS.approved]: 'approved for staging',
+        [PROMPTS.released]: 'released to production as v1',
+        [PROMPTS.modified]: 'modified since release (v1 in production)',
+        [PROMPTS.unowned]: 'draft',
+      };
+      const rowState = (p: string) => frame.locator(`#prompts tbody tr[data-path="${p}"] .state`);
+      await step('"Open Release Dashboard" shows a row with the state of every prompt', async () => {
+        await palette(page, 'Prompt Release: Open Release Dashboard');
+        await page.locator('.part.editor .tabs-container .tab.active', { hasText: 'Prompt Releases' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        frame = await dashboardFrame(page);
+        await frame.locator('#status', { hasText: `7 of 7 prompts` }).waitFor({ timeout: STEP_TIMEOUT });
+        const rows = await frame.locator('#prompts tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-path')));
+        assert(rows.length === 7, `rows: ${rows.join(', ')}`);
+        for (const [p, state] of Object.entries(expected)) {
+          const text = ((await rowState(p).textContent({ timeout: 5000 })) ?? '').trim();
+          assert(text === state, `${p}: state "${text}", expected "${state}"`);
+        }
+      });
+      await step('the State filter "Released" keeps only released prompts', async () => {
+        const want = Object.entries(expected).filter(([, s]) => s.startsWith('released')).map(([p]) => p).sort();
+        await frame.locator('#filter-state').selectOption({ label: 'Released' });
+        await frame.locator('#status', { hasText: `${want.length} of 7 prompts` }).waitFor({ timeout: STEP_TIMEOUT });
+        const rows = (await frame.locator('#prompts tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-path')))).sort();
+        assert(JSON.stringify(rows) === JSON.stringify(want), `filtered rows: ${rows.join(', ')}; expected ${want.join(', ')}`);
+        assert((await frame.locator('#prompts tbody tr .state:not(.state-released)').count()) === 0, 'a row that is not released is shown');
+        await frame.locator('#filter-state').selectOption({ label: 'All states' });
+        await frame.locator('#status', { hasText: '7 of 7 prompts' }).waitFor({ timeout: STEP_TIMEOUT });
+      });
+      await step(`the row action "Approve ${PROMPTS.unowned}" records Alice's approval`, async () => {
+        const before = git(ws, 'rev-parse', 'HEAD').trim();
+        await frame.locator(`button[aria-label="Approve ${PROMPTS.unowned}"]`).click();
+        const last = await until('a new commit', () => {
+          const head = git(ws, 'rev-parse', 'HEAD').trim();
+          return head !== before && git(ws, 'log', '-1', '--format=%an <%ae>|%s').trim();
+        });
+        assert(last.startsWith(`${ALICE.name} <${ALICE.email}>|prompt-release: approve ${PROMPTS.unowned}`), `last commit: ${last}`);
+        // The dashboard follows: the row leaves "draft".
+        await frame.locator(`#prompts tbody tr[data-path="${PROMPTS.unowned}"] .state`, { hasText: /^approved for staging$/ }).waitFor({ timeout: STEP_TIMEOUT });
+      });
+      await step('screenshot dashboard.png', async () => {
+        await hideSecondarySideBar(page);
+        await session.screenshot(path.join(shots, 'dashboard.png'));
+      });
+    },
+  },
+];
+
+export async function runJourneys(opts: JourneyOptions = {}): Promise<JourneyResult> {
+  const t0 = Date.now();
+  const out = opts.out ?? ((line: string) => void process.stdout.write(line + '\n'));
+  const shots = path.resolve(opts.screenshotsDir ?? path.join(repoRoot(), 'images'));
+  const debugDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prc-journeys-'));
+  const result: JourneyResult = { passed: 0, failed: 0, failures: [], tests: [], durationMs: 0 };
+  const fail = (title: string, error: string): void => {
+    result.failed++;
+    result.failures.push({ title, error });
+    result.tests.push({ title, state: 'failed', error });
+    out(`  FAIL [journeys] ${title}\n${error.replace(/^/gm, '       ')}`);
+  };
+
+  let ws: string | undefined;
+  let session: RealVscodeSession | undefined;
+  try {
+    ws = await createStatesRepo(ALICE);
+    out(`journeys (workspace ${ws})`);
+    session = await startRealVscode({
+      workspace: ws,
+      extensionDevelopmentPath: repoRoot(),
+      disableWorkspaceTrust: true,
+      env: ISOLATED_GIT,
+      settings: SETTINGS,
+      viewport: { width: 1400, height: 900 },
+      browser: opts.browser,
+      keepTemp: opts.keep,
+      log: opts.log,
+    });
+    const page = session.page;
+    page.setDefaultTimeout(STEP_TIMEOUT);
+    await waitForWorkbench(page);
+    fs.mkdirSync(shots, { recursive: true });
+    const ctx: Ctx = { page, ws, shots, session };
+
+    for (const [i, journey] of JOURNEYS.entries()) {
+      if (i > 0) {
+        try {
+          await resetWorkbench(page);
+        } catch (err) {
+          out(`  (reset before "${journey.title}" failed: ${(err as Error).message.split('\n')[0]})`);
+        }
+      }
+      let n = 0;
+      const step: Step = async (name, fn) => {
+        const title = `${journey.title} › ${name}`;
+        const s0 = Date.now();
+        try {
+          await fn();
+        } catch (err) {
+          const shot = path.join(debugDir, `${String(i + 1).padStart(2, '0')}-${String(++n).padStart(2, '0')}-${name.replace(/[^\w.-]+/g, '_').slice(0, 60)}.png`);
+          let error = (err as Error).stack ?? String(err);
+          try {
+            await session!.screenshot(shot);
+            error += `\nscreenshot: ${shot}`;
+          } catch {
+            /* page gone */
+          }
+          fail(title, error);
+          throw new StepFailed(title);
+        }
+        n++;
+        const ms = Date.now() - s0;
+        result.passed++;
+        result.tests.push({ title, state: 'passed', durationMs: ms });
+        out(`  ok   [journeys] ${title} (${ms} ms)`);
+      };
+      try {
+        await journey.run(ctx, step);
+      } catch (err) {
+        if (!(err instanceof StepFailed)) fail(`${journey.title}`, (err as Error).stack ?? String(err));
+        out(`  skip [journeys] rest of "${journey.title}"`);
+      }
+    }
+  } catch (err) {
+    fail('journeys: start VS Code', (err as Error).stack ?? String(err));
+  } finally {
+    await session?.dispose();
+    if (ws && !opts.keep) fs.rmSync(ws, { recursive: true, force: true });
+    if (result.failed === 0) fs.rmSync(debugDir, { recursive: true, force: true });
+  }
+  result.durationMs = Date.now() - t0;
+  out(`  [journeys] done in ${(result.durationMs / 1000).toFixed(1)} s: ${result.passed} ok, ${result.failed} failing; screenshots in ${shots}`);
+  return result;
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const opts: JourneyOptions = { screenshotsDir: process.env.PRC_SCREENSHOTS || undefined };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--screenshots') opts.screenshotsDir = argv[++i];
+    else if (argv[i] === '--keep') opts.keep = true;
+    else if (argv[i] === '--verbose') opts.log = (l) => void process.stdout.write(`    ${l}\n`);
+    else {
+      process.stderr.write(`unknown argument ${argv[i]}\n`);
+      process.exit(2);
+    }
+  }
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
+  runJourneys(opts).then(
+    (r) => {
+      process.stdout.write(`${r.passed} passed, ${r.failed} failed\n`);
+      process.exit(r.failed > 0 || r.passed === 0 ? 1 : 0);
+    },
+    (err) => {
+      process.stderr.write(`journeys failed: ${(err as Error).stack ?? err}\n`);
+      process.stdout.write('0 passed, 1 failed\n');
+      process.exit(1);
+    },
+  );
+}
