@@ -27,6 +27,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'not-a-prompt':
     case 'outside-repository':
     case 'not-found':
+    case 'unknown-reviewer':
       return EXIT.usage;
     default:
       return EXIT.environment;

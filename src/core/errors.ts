@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'invalid-codeowners'
   | 'unknown-environment'
   | 'unknown-reviewer'
+  | 'unknown-identity'
   | 'outside-repository'
   | 'not-a-prompt'
   | 'not-committed'

@@ -8,6 +8,7 @@ import type { CommentRecord, ReviewRecord, ReviewRequestRecord, Verdict } from '
 import { randomBytes } from 'crypto';
 import { formatTagMessage, releaseTagName, sealEvidence, type ReleaseEvidence } from './releases';
 import { promptMatcher } from './prompts';
+import type { People } from './people';
 
 /** The prompt at a path, or a clear reason why it cannot be worked on. */
 export function requirePrompt(model: RepoModel, path: string): PromptStatus {
@@ -66,10 +67,18 @@ export function planReview(prompt: PromptStatus, verdict: Verdict, by: Identity,
   };
 }
 
-export function planReviewRequest(prompt: PromptStatus, reviewers: string[], by: Identity, comment: string | undefined, now: Date): ReviewRequestRecord {
+export function planReviewRequest(prompt: PromptStatus, reviewers: string[], by: Identity, comment: string | undefined, now: Date, people: People): ReviewRequestRecord {
   requireCommitted(prompt);
   requireCleanWorkingCopy(prompt, 'request review of');
   if (reviewers.length === 0) throw new PromptReleaseError('invalid-usage', 'name at least one reviewer (an owner handle or an email)');
+  for (const who of reviewers) {
+    const email = /^[^\s@<>]+@[^\s@<>]+$/.test(who);
+    if (!email && (!who.startsWith('@') || people.emailsOf(who).size === 0)) {
+      throw new PromptReleaseError('unknown-reviewer', `unknown reviewer "${who}": it is neither an email nor a handle listed under "people" in .promptrelease.yaml`, {
+        hint: prompt.owners.length ? `Owners of ${prompt.path}: ${prompt.owners.join(', ')}.` : 'Name reviewers by email, or add their handle under "people".',
+      });
+    }
+  }
   return {
     format: 1,
     type: 'review-request',

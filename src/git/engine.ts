@@ -33,7 +33,7 @@ export async function review(repo: PromptRepository, file: string, verdict: Verd
 export async function requestReview(repo: PromptRepository, file: string, reviewers: string[], comment?: string) {
   const [model, by] = await Promise.all([repo.model(), repo.identity()]);
   const prompt = requirePrompt(model, file);
-  const record = planReviewRequest(prompt, reviewers, by, comment, new Date());
+  const record = planReviewRequest(prompt, reviewers, by, comment, new Date(), model.people);
   const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record));
   return { record, commit, recordPath };
 }

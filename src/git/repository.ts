@@ -68,7 +68,7 @@ export class PromptRepository {
       const { name, email } = parseIdent(await this.git.run(['var', 'GIT_AUTHOR_IDENT']));
       return { name, email };
     } catch (err) {
-      throw new PromptReleaseError('unknown-reviewer', 'git does not know who you are, so it cannot record your name', {
+      throw new PromptReleaseError('unknown-identity', 'git does not know who you are, so it cannot record your name', {
         hint: 'Set it with: git config user.name "Your Name" && git config user.email you@example.com',
       });
     }

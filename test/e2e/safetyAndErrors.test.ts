@@ -188,6 +188,24 @@ describe('prompt-release: clear errors, never a stack trace', function () {
     }
   });
 
+  it('rejects a review request for an unknown reviewer and reports an oversized prompt', async () => {
+    const repo = standardRepo();
+    try {
+      const unknown = await repo.cli(CAROL, 'request-review', PROMPT, '--reviewer', '@nobody');
+      assert.strictEqual(unknown.code, 2);
+      assert.match(unknown.stderr, /unknown reviewer "@nobody"/);
+      assert.match(unknown.stderr, /Owners of prompts\/greeting.prompt.md: @alice, @prompt-team/);
+      assert.strictEqual((await repo.cli(CAROL, 'request-review', PROMPT, '--reviewer', '@prompt-team')).code, 0);
+
+      repo.commit(CAROL, 'small limit', { '.promptrelease.yaml': 'maxPromptBytes: 20\n' });
+      const big = await repo.cli(ALICE, 'review', PROMPT, '--approve');
+      assert.strictEqual(big.code, 1);
+      assert.match(big.stderr, /more than maxPromptBytes \(20\)/);
+    } finally {
+      repo.dispose();
+    }
+  });
+
   it('reports an unknown identity with how to set it', async () => {
     const repo = standardRepo();
     try {

@@ -1,16 +1,21 @@
 /*
  * npm run test:integration
- *   node out/test/runner/runIntegration.js [RUN_NAME ...] [--screenshots DIR] [--keep] [--verbose]
+ *   node out/test/runner/runIntegration.js [RUN_NAME ...] [journeys] [--screenshots DIR] [--keep] [--verbose]
  *
  * Runs every run of the table in runs.ts inside a real VS Code 1.139
- * (server + headless Chromium, see realVscode.ts), prints each test, and ends
- * with the line "N passed, N failed". Exits non-zero on any failure or if no
- * test ran. Installs the real VS Code into .cache/real-vscode on first use.
+ * (server + headless Chromium, see realVscode.ts), then the end-to-end
+ * journeys of journeys.ts (clicks and keys on the workbench; they rewrite the
+ * README screenshots in images/, or in DIR with --screenshots), prints each
+ * test, and ends with the line "N passed, N failed". Exits non-zero on any
+ * failure or if no test ran. Installs the real VS Code into .cache/real-vscode
+ * on first use. Name "journeys" alone to run only the journeys; name runs
+ * without "journeys" to skip them.
  *
  * Environment: PRC_SCREENSHOTS=DIR (same as --screenshots), PRC_KEEP_TMP=1 (keep temp dirs).
  */
 import * as fs from 'fs';
 import { installRealVscode } from './installRealVscode';
+import { runJourneys } from './journeys';
 import { launchBrowser, runInRealVscode } from './realVscode';
 import { integrationPaths, printRun, runEnv, selectRuns, Totals } from './runs';
 
@@ -34,7 +39,10 @@ async function main(): Promise<number> {
       names.push(a);
     }
   }
-  const runs = selectRuns(names);
+  // "journeys" is not a run of the table: it selects the end-to-end journeys.
+  const runNames = names.filter((n) => n !== 'journeys');
+  const withJourneys = names.length === 0 || runNames.length < names.length;
+  const runs = runNames.length === 0 && withJourneys && names.length > 0 ? [] : selectRuns(runNames);
   const { root, extensionTestsPath } = integrationPaths();
   if (!fs.existsSync(extensionTestsPath)) {
     throw new Error(`${extensionTestsPath} is missing: run npm run build first`);
@@ -75,10 +83,20 @@ async function main(): Promise<number> {
       totals.failed += r.failed;
       totals.pending += r.pending;
     }
+    if (withJourneys) {
+      const j = await runJourneys({
+        screenshotsDir: screenshotDir,
+        browser,
+        keep,
+        log: verbose ? (l) => process.stdout.write(`    ${l}\n`) : undefined,
+      });
+      totals.passed += j.passed;
+      totals.failed += j.failed;
+    }
   } finally {
     await browser.close().catch(() => undefined);
   }
-  process.stdout.write(`integration: ${runs.length} run(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(`integration: ${runs.length} run(s)${withJourneys ? ' + journeys' : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   if (totals.pending > 0) {
     process.stdout.write(`${totals.pending} pending\n`);
   }
