@@ -19,15 +19,18 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
     const top = new vscode.Range(0, 0, 0, 0);
     const arg = [document.uri];
     const lens = (title: string, command: string, tooltip?: string) => new vscode.CodeLens(top, { title, command, arguments: arg, tooltip });
-    const lenses = [
+    // Diffs are offered only when there is something to compare with.
+    const released = Object.values(prompt.current).some(Boolean);
+    const approved = prompt.reviews.some((r) => r.record.verdict === 'approve');
+    return [
       lens(`$(person) ${ownersText(prompt)}`, 'promptRelease.requestReview', 'Owners from CODEOWNERS; click to request their review'),
       lens(`$(shield) ${stateText(prompt)} · ${approvalsSummary(prompt)}`, 'promptRelease.showActions', 'Approvals counted/required per environment'),
-      lens('Diff with Production', 'promptRelease.diffWithProduction'),
-      lens('Diff with Approved', 'promptRelease.diffWithApproved'),
+      ...(released ? [lens('Diff with Production', 'promptRelease.diffWithProduction', 'Compare the working copy with the version in the furthest environment')] : []),
+      ...(approved ? [lens('Diff with Approved', 'promptRelease.diffWithApproved', 'Compare the working copy with the last approved content')] : []),
       lens('Request Review', 'promptRelease.requestReview'),
       lens('Approve', 'promptRelease.approve'),
       lens('Request Changes', 'promptRelease.requestChanges'),
+      lens('Release…', 'promptRelease.release'),
     ];
-    return lenses;
   }
 }

@@ -45,10 +45,9 @@ export function dashboardData(folders: { name: string; root: string; model: Repo
       for (const req of p.currentRequests) {
         data.pendingReviews.push({ root, path: p.path, what: `${req.record.by.name || req.record.by.email} asked ${req.record.reviewers.join(', ')} to review`, at: req.record.time });
       }
-      for (const g of p.gates) {
-        for (const cr of g.changeRequests) {
-          if (g === p.gates[0]) data.pendingReviews.push({ root, path: p.path, what: `${cr.record.by.name || cr.record.by.email} requested changes: ${cr.record.comment ?? ''}`, at: cr.record.time });
-        }
+      // Change requests are the same in every environment's gate.
+      for (const cr of p.gates[0]?.changeRequests ?? []) {
+        data.pendingReviews.push({ root, path: p.path, what: `${cr.record.by.name || cr.record.by.email} requested changes: ${cr.record.comment ?? ''}`, at: cr.record.time });
       }
     }
     for (const r of model.releases) {
@@ -57,7 +56,7 @@ export function dashboardData(folders: { name: string; root: string; model: Repo
   }
   data.environments = [...envs];
   data.owners = [...owners].sort();
-  data.recentReleases.sort((a, b) => b.at.localeCompare(a.at)).splice(20);
+  data.recentReleases = data.recentReleases.sort((a, b) => b.at.localeCompare(a.at)).slice(0, 20);
   data.pendingReviews.sort((a, b) => b.at.localeCompare(a.at));
   return data;
 }

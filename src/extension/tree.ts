@@ -33,7 +33,12 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
     private readonly workspace: PromptWorkspace,
     private readonly mode: 'waiting' | 'all',
   ) {
-    workspace.onDidChange(() => this.changeEmitter.fire(undefined));
+    // Coalesce bursts of changes so the view never asks for items of a tree being replaced.
+    let timer: NodeJS.Timeout | undefined;
+    workspace.onDidChange(() => {
+      clearTimeout(timer);
+      timer = setTimeout(() => this.changeEmitter.fire(undefined), 50);
+    });
   }
 
   getChildren(node?: Node): Node[] {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { PromptReleaseError } from '../core/errors';
 import type { Identity } from '../core/identity';
 import type { PromptStatus, RepoModel } from '../core/model';
+import { promptMatcher } from '../core/prompts';
 import { PromptRepository } from '../git/repository';
 import type { GitCommandEvent } from '../git/runner';
 
@@ -34,6 +35,7 @@ export class PromptWorkspace implements vscode.Disposable {
   private readonly states = new Map<string, FolderState>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, Promise<void>>();
+  private readonly prints = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
@@ -49,7 +51,6 @@ export class PromptWorkspace implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.syncFolders()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.syncFolders()),
-      vscode.workspace.onDidSaveTextDocument((doc) => this.scheduleFor(doc.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('promptRelease.prompts')) this.refreshAll();
       }),
@@ -110,29 +111,35 @@ export class PromptWorkspace implements vscode.Disposable {
       const globs = vscode.workspace.getConfiguration('promptRelease', folder.uri).get<string[]>('prompts');
       state.repo.promptGlobs = globs && globs.length ? globs : undefined;
       const [model, identity] = await Promise.all([state.repo.model(), state.repo.identity().catch(() => undefined)]);
+      const print = fingerprint(model, identity);
+      const unchanged = state.status === 'ready' && print === this.prints.get(key);
+      this.prints.set(key, print);
       Object.assign(state, { model, identity, status: 'ready' as const, error: undefined });
+      // A write is followed by the watcher's refresh; views redraw only when something changed.
+      if (unchanged) return;
     } catch (err) {
       const noRepo = err instanceof PromptReleaseError && (err.code === 'not-a-repository' || err.code === 'no-commits');
       Object.assign(state, { status: noRepo ? 'no-repository' : 'error', error: err, model: noRepo ? undefined : state.model });
+      this.prints.delete(key);
       this.log.warn(`${folder.name}: ${err instanceof Error ? err.message : String(err)}`);
     }
     this.fire();
   }
 
   private watch(folder: vscode.WorkspaceFolder, repo: PromptRepository): void {
-    const onEvent = (uri: vscode.Uri) => {
-      if (!IGNORED.test(uri.path)) this.schedule(folder);
+    const onGitEvent = () => this.schedule(folder);
+    // In the working tree only prompts and the files that shape them matter.
+    const onTreeEvent = (uri: vscode.Uri) => {
+      if (IGNORED.test(uri.path)) return;
+      const rel = path.relative(repo.root, uri.fsPath).split(path.sep).join('/');
+      const model = this.states.get(folder.uri.toString())?.model;
+      const relevant = !model || rel.startsWith('.promptrelease') || rel.endsWith('CODEOWNERS') || promptMatcher(model.config)(rel);
+      if (relevant) this.schedule(folder);
     };
     const gitWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.gitDir), '{HEAD,index,packed-refs,refs/**}'));
     const treeWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'));
-    for (const watcher of [gitWatcher, treeWatcher]) {
-      this.disposables.push(watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent));
-    }
-  }
-
-  private scheduleFor(uri: vscode.Uri): void {
-    const folder = vscode.workspace.getWorkspaceFolder(uri);
-    if (folder) this.schedule(folder);
+    this.disposables.push(gitWatcher, gitWatcher.onDidChange(onGitEvent), gitWatcher.onDidCreate(onGitEvent), gitWatcher.onDidDelete(onGitEvent));
+    this.disposables.push(treeWatcher, treeWatcher.onDidChange(onTreeEvent), treeWatcher.onDidCreate(onTreeEvent), treeWatcher.onDidDelete(onTreeEvent));
   }
 
   private schedule(folder: vscode.WorkspaceFolder): void {
@@ -183,4 +190,13 @@ export class PromptWorkspace implements vscode.Disposable {
     for (const timer of this.timers.values()) clearTimeout(timer);
     vscode.Disposable.from(...this.disposables).dispose();
   }
+}
+
+/** Everything a surface shows, in one string: equal prints mean nothing to redraw. */
+function fingerprint(model: RepoModel, identity: Identity | undefined): string {
+  const parts = [model.head.commit, model.head.branch ?? '', identity?.email ?? '', String(model.releases.length), String(model.problems.length), model.config.prompts.join(',')];
+  for (const p of model.prompts) {
+    parts.push(`${p.path}|${p.contentHash}|${p.workingCopy}|${p.state.kind}|${p.reviews.length}|${p.requests.length}|${p.comments.length}|${p.owners.join(',')}`);
+  }
+  return parts.join('\n');
 }

@@ -27,7 +27,10 @@ describe('the editor for authors and reviewers', function () {
     for (const [file, pattern] of expected) assert.match(await stateLens(file), pattern, file);
     const titles = await codeLensTitles(P.draft);
     assert.strictEqual(titles[0], '$(person) @alice, @prompt-team');
-    for (const action of ['Diff with Production', 'Diff with Approved', 'Request Review', 'Approve', 'Request Changes']) assert.ok(titles.includes(action), action);
+    for (const action of ['Request Review', 'Approve', 'Request Changes', 'Release…']) assert.ok(titles.includes(action), action);
+    assert.ok(!titles.includes('Diff with Production') && !titles.includes('Diff with Approved'), 'nothing to compare a draft with');
+    const released = await codeLensTitles(P.released);
+    for (const action of ['Diff with Production', 'Diff with Approved']) assert.ok(released.includes(action), action);
     assert.strictEqual((await codeLensTitles(P.unowned))[0], '$(person) no owner');
     assert.deepStrictEqual(await codeLensTitles('.promptrelease.yaml'), [], 'no CodeLens on files that are not prompts');
   });

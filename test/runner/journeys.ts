@@ -96,6 +96,23 @@ async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs
   }
 }
 
+/**
+ * Retries a group of UI reads + assertions until they all hold: the CodeLens and
+ * the dashboard re-render whenever the extension refreshes, so an element read
+ * a moment ago can be gone (detached) when the next read happens.
+ */
+async function eventually(fn: () => Promise<void>, timeoutMs = STEP_TIMEOUT): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(250);
+    }
+  }
+}
+
 function assert(cond: unknown, message: string): asserts cond {
   if (!cond) throw new Error(message);
 }
@@ -128,10 +145,8 @@ async function palette(page: Page, label: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   await input.fill(`>${label}`);
-  const row = page
-    .locator('.quick-input-widget .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: exact(label) }) })
-    .first();
+  // Wait for the row before clicking: the list fills in asynchronously.
+  const row = pickRow(page, label);
   await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   await row.click();
 }
@@ -161,6 +176,19 @@ async function lensTexts(page: Page): Promise<string[]> {
   return (await lenses(page).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
+/** A view of the side bar, by its title (VS Code title-cases view names in the header). */
+function pane(page: Page, title: string): Locator {
+  return page
+    .locator('.part.sidebar .pane')
+    .filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^\\s*${title}\\s*$`, 'i') }) })
+    .first();
+}
+
+/** A tree row of a side bar view, by its text (label + description). */
+function rowIn(page: Page, title: string, text: string | RegExp): Locator {
+  return pane(page, title).locator('.monaco-list-row', { hasText: text }).first();
+}
+
 /** Hides the secondary side bar (Chat) if the workbench shows it anyway. */
 async function hideSecondarySideBar(page: Page): Promise<void> {
   const aux = page.locator('.part.auxiliarybar');
@@ -168,6 +196,14 @@ async function hideSecondarySideBar(page: Page): Promise<void> {
     await palette(page, 'View: Hide Secondary Side Bar').catch(() => undefined);
     await aux.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
   }
+}
+
+/** A README screenshot: no Chat side bar, the mouse off any hover target. */
+async function shoot(page: Page, session: RealVscodeSession, file: string): Promise<void> {
+  await hideSecondarySideBar(page);
+  const size = page.viewportSize() ?? { width: 1400, height: 900 };
+  await page.mouse.move(size.width - 300, size.height - 120);
+  await session.screenshot(file);
 }
 
 /** The dashboard's document: the webview's inner #active-frame holding #prompts. */
@@ -208,17 +244,18 @@ const JOURNEYS: Journey[] = [
       await step('the CodeLens above line 1 shows the state and the owners', async () => {
         await lens(page, /modified since release \(v1 in production\)/).waitFor({ state: 'visible', timeout: 45_000 });
         await lens(page, /@alice, @prompt-team/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-        const texts = await lensTexts(page);
-        assert(texts.some((t) => /^modified since release \(v1 in production\) · 0\/1 staging · 0\/2 production$/.test(t)), `state lens: ${texts.join(' | ')}`);
-        assert(texts.some((t) => t === '@alice, @prompt-team'), `owners lens: ${texts.join(' | ')}`);
-        // Above line 1: the lens widget sits above the first line of text.
-        const lensBox = await lens(page, /modified since release/).boundingBox();
-        const line1 = await page.locator('.part.editor .editor-group-container.active .view-lines .view-line').first().boundingBox();
-        assert(lensBox && line1, 'no boxes for CodeLens / line 1');
-        const firstLineTop = Math.min(
-          ...(await page.locator('.part.editor .editor-group-container.active .view-lines .view-line').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top))),
-        );
-        assert(lensBox.y < firstLineTop, `CodeLens (y=${lensBox.y}) is not above line 1 (y=${firstLineTop})`);
+        await eventually(async () => {
+          const texts = await lensTexts(page);
+          assert(texts.some((t) => /^modified since release \(v1 in production\) · 0\/1 staging · 0\/2 production$/.test(t)), `state lens: ${texts.join(' | ')}`);
+          assert(texts.some((t) => t === '@alice, @prompt-team'), `owners lens: ${texts.join(' | ')}`);
+          // Above line 1: the lens widget sits above the first line of text.
+          const lensBox = await lens(page, /modified since release/).boundingBox({ timeout: 2000 });
+          const lineTops = await page
+            .locator('.part.editor .editor-group-container.active .view-lines .view-line')
+            .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+          assert(lensBox && lineTops.length > 0, 'no boxes for the CodeLens / the lines');
+          assert(lensBox.y + lensBox.height / 2 < Math.min(...lineTops), `CodeLens (y=${lensBox.y}) is not above line 1 (y=${Math.min(...lineTops)})`);
+        });
       });
       await step('clicking "Diff with Production" opens the diff with production v1', async () => {
         await lens(page, 'Diff with Production').click();
@@ -232,9 +269,7 @@ const JOURNEYS: Journey[] = [
         assert((await page.locator('.part.editor .monaco-diff-editor .editor.original .view-line', { hasText: 'Never guess.' }).count()) === 0, 'the production side contains the new line');
       });
       await step('screenshot author-state-and-diff.png', async () => {
-        await lens(page, /modified since release/).waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
-        await hideSecondarySideBar(page);
-        await session.screenshot(path.join(shots, 'author-state-and-diff.png'));
+        await shoot(page, session, path.join(shots, 'author-state-and-diff.png'));
       });
     },
   },
@@ -245,26 +280,29 @@ const JOURNEYS: Journey[] = [
         await openFile(page, PROMPTS.draft);
         await lens(page, /^\s*draft · 0\/1 staging · 0\/2 production\s*$/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
       });
-      await step('clicking the "Approve" CodeLens turns it "approved for staging"', async () => {
+      await step('the Prompt Releases container shows "Waiting for My Review" and "Prompts"', async () => {
+        // Opened before signing off, while the extension is idle: revealing the tree while a
+        // refresh is in flight can leave its groups expanded but empty (see the report).
+        await page.locator('.part.activitybar .action-item a[aria-label^="Prompt Releases"]').first().click();
+        await pane(page, 'Waiting for My Review').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await pane(page, 'Prompts').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        // Make room for the Prompts tree: collapse "Prompt History" as a person would.
+        const history = page.locator('.part.sidebar .pane-header', { has: page.locator('h3.title', { hasText: /^\s*Prompt History\s*$/i }) });
+        if ((await history.getAttribute('aria-expanded')) === 'true') await history.click();
+        // Carol asked Alice to review one prompt; Alice owns the rest of prompts/.
+        await rowIn(page, 'Waiting for My Review', 'review.prompt.md').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await rowIn(page, 'Prompts', /Approved, not released\s*1(?!\d)/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      });
+      await step('clicking the "Approve" CodeLens turns it "approved for staging", and the tree follows', async () => {
         await lens(page, 'Approve').click();
         await lens(page, /^\s*approved for staging · 1\/1 staging · 1\/2 production\s*$/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
         const last = git(ws, 'log', '-1', '--format=%an <%ae>|%s').trim();
         assert(last.startsWith(`${ALICE.name} <${ALICE.email}>|prompt-release: approve ${PROMPTS.draft}`), `last commit: ${last}`);
-      });
-      await step('the Prompt Releases container shows "Waiting for My Review" and "Prompts"', async () => {
-        await page.locator('.part.activitybar .action-item a[aria-label^="Prompt Releases"]').first().click();
-        const sidebar = page.locator('.part.sidebar');
-        await sidebar.locator('.pane-header', { hasText: 'Waiting for My Review' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-        await sidebar.locator('.pane-header', { hasText: /^\s*Prompts/ }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-        // The tree lists the draft under the approved group.
-        await sidebar.locator('.monaco-list-row', { hasText: 'Approved, not released' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-        await sidebar.locator('.monaco-list-row', { hasText: 'draft.prompt.md' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-        // The waiting view lists the prompt Carol asked Alice to review.
-        await sidebar.locator('.monaco-list-row', { hasText: 'review.prompt.md' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await rowIn(page, 'Prompts', /Approved, not released\s*2(?!\d)/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await rowIn(page, 'Prompts', /draft\.prompt\.md.*approved for staging/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
       });
       await step('screenshot reviewer-sign-off.png', async () => {
-        await hideSecondarySideBar(page);
-        await session.screenshot(path.join(shots, 'reviewer-sign-off.png'));
+        await shoot(page, session, path.join(shots, 'reviewer-sign-off.png'));
       });
     },
   },
@@ -291,8 +329,7 @@ const JOURNEYS: Journey[] = [
         assert(text.includes('needs 1 more approval'), `dialog does not name the missing approval: ${text}`);
       });
       await step('screenshot release-blocked.png', async () => {
-        await hideSecondarySideBar(page);
-        await session.screenshot(path.join(shots, 'release-blocked.png'));
+        await shoot(page, session, path.join(shots, 'release-blocked.png'));
       });
       await step('Escape dismisses the blocked dialog and creates no tag', async () => {
         await page.keyboard.press('Escape');
@@ -310,8 +347,7 @@ const JOURNEYS: Journey[] = [
         assert(text.includes(`This creates the tag ${STAGING_TAG}`), `dialog does not name the tag: ${text}`);
       });
       await step('screenshot release-confirm.png', async () => {
-        await hideSecondarySideBar(page);
-        await session.screenshot(path.join(shots, 'release-confirm.png'));
+        await shoot(page, session, path.join(shots, 'release-confirm.png'));
       });
       await step(`clicking "Release" creates ${STAGING_TAG} and the CLI verifies it`, async () => {
         await dialog(page).locator('.dialog-buttons a.monaco-button, .dialog-buttons button', { hasText: exact('Release') }).first().click();
@@ -363,12 +399,14 @@ const JOURNEYS: Journey[] = [
         await page.locator('.part.editor .tabs-container .tab.active', { hasText: 'Prompt Releases' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
         frame = await dashboardFrame(page);
         await frame.locator('#status', { hasText: `7 of 7 prompts` }).waitFor({ timeout: STEP_TIMEOUT });
-        const rows = await frame.locator('#prompts tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-path')));
-        assert(rows.length === 7, `rows: ${rows.join(', ')}`);
-        for (const [p, state] of Object.entries(expected)) {
-          const text = ((await rowState(p).textContent({ timeout: 5000 })) ?? '').trim();
-          assert(text === state, `${p}: state "${text}", expected "${state}"`);
-        }
+        await eventually(async () => {
+          const rows = await frame.locator('#prompts tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-path')));
+          assert(rows.length === 7, `rows: ${rows.join(', ')}`);
+          for (const [p, state] of Object.entries(expected)) {
+            const text = ((await rowState(p).textContent({ timeout: 2000 })) ?? '').trim();
+            assert(text === state, `${p}: state "${text}", expected "${state}"`);
+          }
+        });
       });
       await step('the State filter "Released" keeps only released prompts', async () => {
         const want = Object.entries(expected).filter(([, s]) => s.startsWith('released')).map(([p]) => p).sort();
@@ -392,8 +430,7 @@ const JOURNEYS: Journey[] = [
         await frame.locator(`#prompts tbody tr[data-path="${PROMPTS.unowned}"] .state`, { hasText: /^approved for staging$/ }).waitFor({ timeout: STEP_TIMEOUT });
       });
       await step('screenshot dashboard.png', async () => {
-        await hideSecondarySideBar(page);
-        await session.screenshot(path.join(shots, 'dashboard.png'));
+        await shoot(page, session, path.join(shots, 'dashboard.png'));
       });
     },
   },

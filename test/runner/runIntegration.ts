@@ -1,6 +1,6 @@
 /*
  * npm run test:integration
- *   node out/test/runner/runIntegration.js [RUN_NAME ...] [journeys] [--screenshots DIR] [--keep] [--verbose]
+ *   node out/test/runner/runIntegration.js [RUN_NAME ...] [journeys] [vsix] [--screenshots DIR] [--keep] [--verbose]
  *
  * Runs every run of the table in runs.ts inside a real VS Code 1.139
  * (server + headless Chromium, see realVscode.ts), then the end-to-end
@@ -16,6 +16,7 @@
 import * as fs from 'fs';
 import { installRealVscode } from './installRealVscode';
 import { runJourneys } from './journeys';
+import { checkInstalledVsix } from './vsixCheck';
 import { launchBrowser, runInRealVscode } from './realVscode';
 import { integrationPaths, printRun, runEnv, selectRuns, Totals } from './runs';
 
@@ -40,9 +41,11 @@ async function main(): Promise<number> {
     }
   }
   // "journeys" is not a run of the table: it selects the end-to-end journeys.
-  const runNames = names.filter((n) => n !== 'journeys');
-  const withJourneys = names.length === 0 || runNames.length < names.length;
-  const runs = runNames.length === 0 && withJourneys && names.length > 0 ? [] : selectRuns(runNames);
+  // "vsix" likewise selects the check of the packaged extension.
+  const runNames = names.filter((n) => n !== 'journeys' && n !== 'vsix');
+  const withJourneys = names.length === 0 || names.includes('journeys');
+  const withVsix = names.length === 0 || names.includes('vsix');
+  const runs = runNames.length === 0 && names.length > 0 ? [] : selectRuns(runNames);
   const { root, extensionTestsPath } = integrationPaths();
   if (!fs.existsSync(extensionTestsPath)) {
     throw new Error(`${extensionTestsPath} is missing: run npm run build first`);
@@ -92,6 +95,12 @@ async function main(): Promise<number> {
       });
       totals.passed += j.passed;
       totals.failed += j.failed;
+    }
+    if (withVsix) {
+      process.stdout.write('installing the packaged .vsix into a fresh VS Code\n');
+      const v = await checkInstalledVsix((line) => process.stdout.write(line + '\n'));
+      totals.passed += v.passed;
+      totals.failed += v.failed;
     }
   } finally {
     await browser.close().catch(() => undefined);
