@@ -49,7 +49,10 @@ export class PromptRepository {
   /** Repository-relative path (with "/") of a path given on the command line or by the editor. */
   relativePath(userPath: string, cwd = process.cwd()): string {
     const absolute = path.resolve(cwd, userPath);
-    const real = existsSync(absolute) ? realpathSync(absolute) : path.join(realpathSync(path.dirname(absolute)), path.basename(absolute));
+    // Resolve symlinks of the deepest folder that exists; the rest of the path may be gone.
+    let existing = absolute;
+    while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+    const real = path.join(realpathSync(existing), path.relative(existing, absolute));
     const rel = path.relative(this.root, real);
     if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
       throw new PromptReleaseError('outside-repository', `${userPath} is outside the repository at ${this.root}`);

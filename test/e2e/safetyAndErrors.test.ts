@@ -180,6 +180,10 @@ describe('prompt-release: clear errors, never a stack trace', function () {
       assert.strictEqual(binary.code, 1);
       assert.match(binary.stderr, /binary file/);
 
+      const gone = await repo.cli(ALICE, 'review', 'prompts/missing/dir/x.prompt.md', '--approve');
+      assert.strictEqual(gone.code, 2);
+      assert.match(gone.stderr, /prompts\/missing\/dir\/x.prompt.md does not exist in the repository/);
+
       const usage = await repo.cli(ALICE, 'review', PROMPT);
       assert.strictEqual(usage.code, 2);
       assert.match(usage.stderr, /exactly one of --approve or --request-changes/);
