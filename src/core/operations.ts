@@ -6,7 +6,7 @@ import type { PromptStatus, RepoModel } from './model';
 import { approvalsForEvidence, type GateResult } from './policy';
 import type { CommentRecord, ReviewRecord, ReviewRequestRecord, Verdict } from './records';
 import { randomBytes } from 'crypto';
-import { formatTagMessage, releaseTagName, sealEvidence, type ReleaseEvidence } from './releases';
+import { formatTagMessage, releaseTagName, sealEvidence, type Release, type ReleaseEvidence } from './releases';
 import { promptMatcher } from './prompts';
 import type { People } from './people';
 
@@ -189,4 +189,13 @@ export function planComment(prompt: PromptStatus, input: CommentInput, by: Ident
 export function commentCommitMessage(record: CommentRecord): string {
   const what = record.resolves ? 'resolve a thread on' : record.reopens ? 'reopen a thread on' : 'comment on';
   return `prompt-release: ${what} ${record.prompt} lines ${record.startLine}-${record.endLine}\n\nRecorded by ${formatIdentity(record.by)}.\n`;
+}
+
+/** The release in the furthest environment the prompt reached: what "production" means for diffs. */
+export function furthestRelease(model: RepoModel, prompt: PromptStatus): { environment: string; release: Release } | undefined {
+  for (const env of [...model.config.environments].reverse()) {
+    const release = prompt.current[env.name];
+    if (release) return { environment: env.name, release };
+  }
+  return undefined;
 }

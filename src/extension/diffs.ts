@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { PromptReleaseError } from '../core/errors';
 import { shortHash } from '../core/hash';
+import { furthestRelease } from '../core/operations';
 import type { PromptAt, PromptWorkspace } from './workspace';
 import { blobUri } from './gitContent';
 
@@ -36,13 +37,11 @@ async function openDiff(found: PromptAt, blob: string, label: string): Promise<v
 
 export async function diffWithProduction(workspace: PromptWorkspace, arg: unknown): Promise<void> {
   const found = resolvePrompt(workspace, arg);
-  const envs = [...found.state.model.config.environments].reverse();
-  const env = envs.find((e) => found.prompt.current[e.name]);
-  if (!env) {
+  const reached = furthestRelease(found.state.model, found.prompt);
+  if (!reached) {
     throw new PromptReleaseError('not-found', `${found.prompt.path} has not been released to any environment yet`, { hint: 'Use "Diff with Approved" or "Diff with Version…" instead.' });
   }
-  const release = found.prompt.current[env.name]!;
-  await openDiff(found, release.evidence.blob, `${env.name} v${release.evidence.version}`);
+  await openDiff(found, reached.release.evidence.blob, `${reached.environment} v${reached.release.evidence.version}`);
 }
 
 export async function diffWithApproved(workspace: PromptWorkspace, arg: unknown): Promise<void> {

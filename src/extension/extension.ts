@@ -5,7 +5,7 @@ import { PromptDecorationProvider } from './decorations';
 import { registerDiagnostics } from './diagnostics';
 import { diffWithApproved, diffWithProduction, diffWithVersion } from './diffs';
 import { guarded } from './errors';
-import { GitContentProvider, registerQuickDiff, SCHEME } from './gitContent';
+import { GitContentProvider, productionResource, registerQuickDiff, SCHEME } from './gitContent';
 import { approve, requestChanges, requestReview, showActions } from './reviewActions';
 import { PromptStatusBar } from './statusBar';
 import { PromptTreeProvider } from './tree';
@@ -23,6 +23,8 @@ export interface PromptReleaseApi {
   decorations: PromptDecorationProvider;
   history: PromptHistoryProvider;
   dashboard: PromptDashboard;
+  /** What the gutter's quick diff compares a prompt with. */
+  quickDiffOriginal(uri: vscode.Uri): vscode.Uri | undefined;
   /** The dialogs of the release flow; tests replace them to answer without a person. */
   releaseUi: ReleaseUi;
   /** Resolves when the first scan after activation has finished. */
@@ -94,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): PromptReleaseApi {
     }, 0);
   });
 
-  const api: PromptReleaseApi = { workspace, comments, statusBar, waitingTree, promptsTree, decorations, history, dashboard, releaseUi: vscodeReleaseUi, ready };
+  const api: PromptReleaseApi = { workspace, comments, statusBar, waitingTree, promptsTree, decorations, history, dashboard, releaseUi: vscodeReleaseUi, quickDiffOriginal: (uri) => productionResource(workspace, uri), ready };
   return api;
 }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { furthestRelease } from '../core/operations';
 import type { PromptWorkspace } from './workspace';
 
 export const SCHEME = 'prompt-release';
@@ -31,6 +32,12 @@ export class GitContentProvider implements vscode.TextDocumentContentProvider {
  * Gutter changes against the version in production (or the furthest environment the
  * prompt reached), through a source control that offers only a quick diff.
  */
+export function productionResource(workspace: PromptWorkspace, uri: vscode.Uri): vscode.Uri | undefined {
+  const found = workspace.promptAt(uri);
+  const reached = found && furthestRelease(found.state.model, found.prompt);
+  return reached ? blobUri(found.state.repo.root, found.prompt.path, reached.release.evidence.blob, `${reached.environment} v${reached.release.evidence.version}`) : undefined;
+}
+
 export function registerQuickDiff(workspace: PromptWorkspace): vscode.Disposable {
   const controls = new Map<string, vscode.SourceControl>();
   const sync = () => {
@@ -39,16 +46,7 @@ export function registerQuickDiff(workspace: PromptWorkspace): vscode.Disposable
       if (!root || controls.has(root)) continue;
       const control = vscode.scm.createSourceControl('prompt-release', 'Prompt Releases (production)', vscode.Uri.file(root));
       control.inputBox.visible = false;
-      control.quickDiffProvider = {
-        provideOriginalResource: (uri) => {
-          const found = workspace.promptAt(uri);
-          if (!found) return undefined;
-          const envs = [...found.state.model.config.environments].reverse();
-          const env = envs.find((e) => found.prompt.current[e.name]);
-          const release = env && found.prompt.current[env.name];
-          return release ? blobUri(root, found.prompt.path, release.evidence.blob, `${env!.name} v${release.evidence.version}`) : undefined;
-        },
-      };
+      control.quickDiffProvider = { provideOriginalResource: (uri) => productionResource(workspace, uri) };
       controls.set(root, control);
     }
   };

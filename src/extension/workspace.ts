@@ -150,9 +150,10 @@ export class PromptWorkspace implements vscode.Disposable {
 
   private onGitCommand(event: GitCommandEvent): void {
     this.gitCommandCount++;
-    const line = `git ${event.args.join(' ')} (${event.durationMs} ms)`;
+    // Like the git extension's log: every command, at the default level.
+    const line = `> git ${event.args.join(' ')} [${event.durationMs}ms]`;
     if (event.error) this.log.error(`${line}: ${event.error}`);
-    else this.log.trace(line);
+    else this.log.info(line);
   }
 
   /** The prompt a file is, if any, with its folder's state. */

@@ -6,6 +6,7 @@ import { contentHash } from '../core/hash';
 import type { PromptStatus, RepoModel } from '../core/model';
 import {
   defaultEnvironment,
+  furthestRelease,
   planRelease,
   planReview,
   planReviewRequest,
@@ -131,12 +132,11 @@ export async function resolveSide(repo: PromptRepository, model: RepoModel, prom
 
 /** Where to compare from when the user names nothing: the furthest environment the prompt reached. */
 export function defaultDiffBase(model: RepoModel, prompt: PromptStatus): string {
-  const envs = [...model.config.environments].reverse();
-  const reached = envs.find((e) => prompt.current[e.name]);
+  const reached = furthestRelease(model, prompt);
   if (!reached) {
     throw new PromptReleaseError('not-found', `${prompt.path} has not been released anywhere yet`, { hint: 'Use --from approved, or --from HEAD.' });
   }
-  return reached.name;
+  return reached.environment;
 }
 
 export async function diff(repo: PromptRepository, file: string, from?: string, to = 'working') {

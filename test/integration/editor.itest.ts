@@ -89,6 +89,9 @@ describe('the editor for authors and reviewers', function () {
     assert.ok(!left.getText().includes('Never guess.'), 'the left side is the released content');
 
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const gutterBase = ext.quickDiffOriginal(fileUri(P.modified));
+    assert.strictEqual(gutterBase && JSON.parse(gutterBase.query).blob, productionBlob, 'the gutter compares with production');
+    assert.strictEqual(ext.quickDiffOriginal(fileUri(P.draft)), undefined, 'nothing to compare a draft with');
     await vscode.commands.executeCommand('promptRelease.diffWithApproved', fileUri(P.released));
     const approved = await waitFor('an approved diff tab', () => {
       const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
