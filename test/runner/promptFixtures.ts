@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 /* Workspaces for the in-editor suites: real repositories with prompts in every state, made with the real CLI. */
 import { ALICE, BOB, CAROL, DAVE, STANDARD_CONFIG, TempRepo, type Person } from '../helpers/gitFixture';
 import { ERIN, PROMPTS } from '../helpers/statePrompts';
@@ -39,4 +41,18 @@ export function createPlainFolder(): string {
   const repo = new TempRepo({ init: false });
   repo.write('prompts/loose.prompt.md', 'Not in git.\n');
   return repo.dir;
+}
+
+/** Two repositories in one multi-root workspace: the states repository and a small one. */
+export async function createMultiRootWorkspace(): Promise<string> {
+  const first = await createStatesRepo();
+  const second = new TempRepo({ author: ALICE });
+  second.commit(CAROL, 'Add agent instructions', {
+    '.github/CODEOWNERS': '* @bob\n',
+    '.promptrelease.yaml': 'people:\n  "@bob": [bob@example.com]\n',
+    'AGENTS.md': 'Run the tests before you commit.\n',
+  });
+  const file = path.join(first, '..', `prc-multi-${path.basename(first)}.code-workspace`);
+  fs.writeFileSync(file, JSON.stringify({ folders: [{ path: first }, { path: second.dir }] }, null, 2));
+  return file;
 }

@@ -172,8 +172,10 @@ export function workbenchUrl(
     payload.push(['extensionTestsPath', remote(opts.extensionTestsPath.replace(/\.js$/, ''))]);
   }
   payload.push(...(opts.payload ?? []));
+  // A .code-workspace file opens a multi-root workspace.
+  const target = workspace.endsWith('.code-workspace') ? 'workspace' : 'folder';
   return (
-    `http://${authority}/?folder=${encodeURI(path.resolve(workspace))}` +
+    `http://${authority}/?${target}=${encodeURI(path.resolve(workspace))}` +
     `&payload=${encodeURIComponent(JSON.stringify(payload))}`
   );
 }
@@ -258,7 +260,7 @@ async function startServer(
     const logStream = fs.createWriteStream(dirs.log, { flags: 'a' });
     installExitHook();
     const server = spawn(paths.node, args, {
-      cwd: opts.workspace,
+      cwd: opts.workspace.endsWith('.code-workspace') ? path.dirname(opts.workspace) : opts.workspace,
       env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,7 +17,7 @@
  */
 import * as path from 'path';
 import { createFixtureRepo } from './fixtures';
-import { createPlainFolder, createStatesRepo } from './promptFixtures';
+import { createMultiRootWorkspace, createPlainFolder, createStatesRepo } from './promptFixtures';
 import { repoRoot } from './installRealVscode';
 
 export interface IntegrationRun {
@@ -60,6 +60,13 @@ export const RUNS: IntegrationRun[] = [
     disableWorkspaceTrust: true,
     env: ISOLATED_GIT,
     suites: ['release'],
+  },
+  {
+    name: 'multi-root',
+    workspace: () => createMultiRootWorkspace(),
+    disableWorkspaceTrust: true,
+    env: ISOLATED_GIT,
+    suites: ['multiRoot'],
   },
   {
     name: 'restricted',
