@@ -89,6 +89,20 @@ export class PromptRepository {
     return parseCatFileBatch(output, names.length);
   }
 
+  /** Blob contents by id: a blob never changes, so a later refresh reads only new ones. */
+  private blobCache = new Map<string, Buffer>();
+
+  private async readBlobsCached(blobs: string[]): Promise<(Buffer | undefined)[]> {
+    const missing = [...new Set(blobs.filter((b) => !this.blobCache.has(b)))];
+    const read = await this.readObjects(missing);
+    const cache = new Map<string, Buffer>();
+    missing.forEach((b, i) => read[i] && cache.set(b, read[i]!));
+    // Keep only what this tree still uses, so the cache never outgrows the repository.
+    for (const b of blobs) if (!cache.has(b) && this.blobCache.has(b)) cache.set(b, this.blobCache.get(b)!);
+    this.blobCache = cache;
+    return blobs.map((b) => cache.get(b));
+  }
+
   /**
    * Reads everything a status needs with a fixed number of git processes, whatever the
    * number of prompts. At another commit than HEAD (a rollback) the working copy plays no part.
@@ -113,7 +127,7 @@ export class PromptRepository {
     const recordEntries = tree.filter((e) => isRecordPath(e.path));
     const pathspecs = promptPathspecs(config);
     const [contents, logOutput] = await Promise.all([
-      this.readObjects([...promptEntries, ...recordEntries].map((e) => e.blob)),
+      this.readBlobsCached([...promptEntries, ...recordEntries].map((e) => e.blob)),
       this.git.run([
         'log', '-z', '--raw', '--no-renames', '--no-abbrev', '--no-ext-diff', '--no-textconv', LOG_FORMAT,
         '--end-of-options', rev, '--', RECORDS_DIR, ...(pathspecs ?? ['.']),
