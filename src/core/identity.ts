@@ -9,10 +9,6 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function sameIdentity(a: { email: string }, b: { email: string }): boolean {
-  return normalizeEmail(a.email) === normalizeEmail(b.email);
-}
-
 export function formatIdentity(id: Identity): string {
   return id.name ? `${id.name} <${id.email}>` : `<${id.email}>`;
 }

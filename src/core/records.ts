@@ -99,8 +99,3 @@ export function parseRecord(text: string): PromptRecord | { error: string } {
       return { error: `unknown record type "${data.type}"` };
   }
 }
-
-/** Orders records by their time, then path, so "latest" is stable across machines. */
-export function byTime<T extends StoredRecord>(a: T, b: T): number {
-  return a.record.time < b.record.time ? -1 : a.record.time > b.record.time ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-}

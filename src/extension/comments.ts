@@ -55,6 +55,12 @@ export class PromptComments implements vscode.Disposable {
     return [...this.threads.values()].map((t) => t.model);
   }
 
+  /** The editor's thread for a recorded thread id. */
+  threadOf(id: string): vscode.CommentThread | undefined {
+    for (const entry of this.threads.values()) if (entry.model.id === id) return entry.thread;
+    return undefined;
+  }
+
   private sync(): void {
     const seen = new Set<string>();
     for (const state of this.workspace.folders) {

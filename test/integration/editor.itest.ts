@@ -129,7 +129,7 @@ describe('the editor for authors and reviewers', function () {
     const recordFile = thread.comments[0].path;
     assert.match(git(['log', '-1', '--format=%ae', '--', recordFile]).trim(), /alice@example.com/);
 
-    const shown = (ext.comments as any).threads.values().next().value.thread as vscode.CommentThread;
+    const shown = ext.comments.threadOf(thread.id)!;
     await vscode.commands.executeCommand('promptRelease.comments.reply', { thread: shown, text: 'Agreed, three is fine.' });
     await waitFor('the reply', () => ext.comments.threadModels.find((t) => t.id === thread.id)?.comments.length === 2);
     assert.strictEqual(shown.comments.length, 2);
