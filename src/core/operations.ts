@@ -3,7 +3,7 @@ import { PromptReleaseError } from './errors';
 import { shortHash } from './hash';
 import { formatIdentity, normalizeEmail, type Identity } from './identity';
 import type { PromptStatus, RepoModel } from './model';
-import { approvalsForEvidence, type GateResult } from './policy';
+import { approvalsForEvidence, latestPerReviewer, type GateResult } from './policy';
 import type { CommentRecord, ReviewRecord, ReviewRequestRecord, Verdict } from './records';
 import { randomBytes } from 'crypto';
 import { formatTagMessage, releaseTagName, sealEvidence, type Release, type ReleaseEvidence } from './releases';
@@ -198,4 +198,23 @@ export function furthestRelease(model: RepoModel, prompt: PromptStatus): { envir
     if (release) return { environment: env.name, release };
   }
   return undefined;
+}
+
+/**
+ * A rollback is gated at the commit the version was released from, where its approval
+ * records are; change requests made on that content since then (seen at HEAD) still block it.
+ */
+export function planRollback(model: RepoModel, prompt: PromptStatus, current: PromptStatus, environment: string, by: Identity, now: Date): ReleasePlan {
+  const plan = planRelease(model, prompt, environment, by, now);
+  const seen = new Set(plan.gate.changeRequests.map((r) => r.path));
+  const later = latestPerReviewer(current.reviews.filter((r) => r.record.contentHash === prompt.contentHash)).filter(
+    (r) => r.record.verdict === 'request-changes' && !seen.has(r.path),
+  );
+  if (later.length === 0) return plan;
+  const unmet = later.map((cr) => ({
+    code: 'changes-requested' as const,
+    message: `changes requested by ${formatIdentity(cr.record.by)} on ${cr.record.time}${cr.record.comment ? `: "${cr.record.comment}"` : ''} after this version was released; they must approve it again`,
+    people: [cr.record.by.email],
+  }));
+  return { allowed: false, gate: { ...plan.gate, allowed: false, changeRequests: [...plan.gate.changeRequests, ...later], unmet: [...plan.gate.unmet, ...unmet] } };
 }

@@ -8,6 +8,7 @@ import {
   defaultEnvironment,
   furthestRelease,
   planRelease,
+  planRollback,
   planReview,
   planReviewRequest,
   commentCommitMessage,
@@ -58,8 +59,8 @@ export interface ReleaseOutcome {
  */
 export async function prepareRelease(repo: PromptRepository, file: string, environment?: string, version?: number): Promise<ReleaseOutcome> {
   const by = await repo.identity();
-  let model = await repo.model();
-  let prompt = requirePrompt(model, file);
+  const model = await repo.model();
+  const prompt = requirePrompt(model, file);
   if (version !== undefined && version !== prompt.version) {
     const earlier = prompt.releases.find((r) => r.evidence.version === version);
     if (!earlier) {
@@ -68,8 +69,11 @@ export async function prepareRelease(repo: PromptRepository, file: string, envir
         hint: known.length ? `Released versions: ${known.join(', ')}.` : 'It has never been released.',
       });
     }
-    model = await repo.model(earlier.evidence.commit);
-    prompt = requirePrompt(model, file);
+    const then = await repo.model(earlier.evidence.commit);
+    const old = requirePrompt(then, file);
+    requireCommitted(old);
+    const env = environment ?? defaultEnvironment(then, old);
+    return { plan: planRollback(then, old, prompt, env, by, new Date()), environment: env, prompt: old };
   }
   requireCommitted(prompt);
   const env = environment ?? defaultEnvironment(model, prompt);

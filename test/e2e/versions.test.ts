@@ -120,6 +120,30 @@ describe('prompt-release: versions, promotion, rollback, diff and history', func
   });
 });
 
+describe('prompt-release rollback after a later change request', () => {
+  it('keeps a version blocked when its reviewer requested changes after it was released', async () => {
+    const repo = standardRepo();
+    try {
+      for (const who of [ALICE, BOB]) assert.strictEqual((await repo.cli(who, 'review', PROMPT, '--approve')).code, 0);
+      assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT)).code, 0);
+      assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT)).code, 0);
+      assert.strictEqual((await repo.cli(BOB, 'review', PROMPT, '--request-changes', '-m', 'Greeting leaks the internal name')).code, 0);
+      repo.commit(CAROL, 'v2', { [PROMPT]: V2 });
+      for (const who of [ALICE, BOB]) assert.strictEqual((await repo.cli(who, 'review', PROMPT, '--approve')).code, 0);
+      assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT)).code, 0);
+      assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT)).code, 0);
+
+      const tags = repo.git('tag', '-l', 'prompt-release/*');
+      const rollback = await repo.cli(DAVE, 'release', PROMPT, '--env', 'production', '--version', 'v1');
+      assert.strictEqual(rollback.code, 1, rollback.stdout + rollback.stderr);
+      assert.match(rollback.stdout, /changes requested by Bob Reviewer <bob@example.com> .*"Greeting leaks the internal name" after this version was released/);
+      assert.strictEqual(repo.git('tag', '-l', 'prompt-release/*'), tags, 'nothing was tagged');
+    } finally {
+      repo.dispose();
+    }
+  });
+});
+
 describe('prompt-release init', () => {
   it('writes a commented default config and never overwrites one silently', async () => {
     const repo = standardRepo();
