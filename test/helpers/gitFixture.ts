@@ -41,8 +41,13 @@ export interface CliResult {
 export class TempRepo {
   readonly dir: string;
 
-  constructor(options: { init?: boolean; author?: Person } = {}) {
-    this.dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'prc-test-')));
+  private readonly tempRoot: string;
+
+  /** `name` gives the folder a readable name (shown by VS Code and in screenshots). */
+  constructor(options: { init?: boolean; author?: Person; name?: string } = {}) {
+    this.tempRoot = realpathSync(mkdtempSync(path.join(tmpdir(), 'prc-test-')));
+    this.dir = options.name ? path.join(this.tempRoot, options.name) : this.tempRoot;
+    mkdirSync(this.dir, { recursive: true });
     if (options.init !== false) {
       this.git('init', '-q', '-b', 'main');
       const author = options.author ?? CAROL;
@@ -81,7 +86,7 @@ export class TempRepo {
   }
 
   dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.tempRoot, { recursive: true, force: true });
   }
 }
 

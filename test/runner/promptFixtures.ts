@@ -16,7 +16,7 @@ async function ok(repo: TempRepo, who: Person, ...args: string[]): Promise<void>
  * The editor runs as `viewer` (repo-local user config).
  */
 export async function createStatesRepo(viewer: Person = ALICE): Promise<string> {
-  const repo = new TempRepo({ author: viewer });
+  const repo = new TempRepo({ author: viewer, name: 'support-prompts' });
   const text = (name: string) => `---\ndescription: ${name}\n---\nYou are the ${name} assistant.\nAnswer in two sentences.\nBe kind.\n`;
   repo.commit(CAROL, 'Add prompts', {
     '.promptrelease.yaml': STANDARD_CONFIG,
@@ -46,7 +46,7 @@ export function createPlainFolder(): string {
 /** Two repositories in one multi-root workspace: the states repository and a small one. */
 export async function createMultiRootWorkspace(): Promise<string> {
   const first = await createStatesRepo();
-  const second = new TempRepo({ author: ALICE });
+  const second = new TempRepo({ author: ALICE, name: 'agent-instructions' });
   second.commit(CAROL, 'Add agent instructions', {
     '.github/CODEOWNERS': '* @bob\n',
     '.promptrelease.yaml': 'people:\n  "@bob": [bob@example.com]\n',
