@@ -17,6 +17,8 @@ export interface FolderState {
   identity?: Identity;
   /** Why the folder could not be read (config errors, git failures). */
   error?: unknown;
+  /** The folder's file watchers, disposed with the folder. */
+  watchers?: vscode.Disposable;
 }
 
 export interface PromptAt {
@@ -35,6 +37,7 @@ export class PromptWorkspace implements vscode.Disposable {
   private readonly states = new Map<string, FolderState>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, Promise<void>>();
+  private readonly queued = new Map<string, Promise<void>>();
   private readonly prints = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -68,8 +71,10 @@ export class PromptWorkspace implements vscode.Disposable {
 
   private syncFolders(): void {
     const folders = vscode.workspace.workspaceFolders ?? [];
-    for (const key of [...this.states.keys()]) {
-      if (!folders.some((f) => f.uri.toString() === key)) this.states.delete(key);
+    for (const [key, state] of [...this.states]) {
+      if (folders.some((f) => f.uri.toString() === key)) continue;
+      state.watchers?.dispose();
+      this.states.delete(key);
     }
     for (const folder of folders) {
       const key = folder.uri.toString();
@@ -86,17 +91,28 @@ export class PromptWorkspace implements vscode.Disposable {
     return Promise.all(this.folders.map((s) => this.refresh(s.folder))).then(() => undefined);
   }
 
-  /** Re-reads one folder; concurrent requests share one run and queue at most one more. */
+  /**
+   * Re-reads one folder. A request during a read queues one more read (it may have missed a
+   * change); further requests join that queued read instead of adding reads.
+   */
   refresh(folder: vscode.WorkspaceFolder): Promise<void> {
     if (!this.trusted) return Promise.resolve();
     const key = folder.uri.toString();
+    const queued = this.queued.get(key);
+    if (queued) return queued;
     const current = this.running.get(key);
-    const next = (current ?? Promise.resolve()).then(() => this.load(folder));
-    const tracked = next.finally(() => {
-      if (this.running.get(key) === tracked) this.running.delete(key);
-    });
-    this.running.set(key, tracked);
-    return tracked;
+    const start = (): Promise<void> => {
+      this.queued.delete(key);
+      const run = this.load(folder).finally(() => {
+        if (this.running.get(key) === run) this.running.delete(key);
+      });
+      this.running.set(key, run);
+      return run;
+    };
+    if (!current) return start();
+    const next = current.then(start, start);
+    this.queued.set(key, next);
+    return next;
   }
 
   private async load(folder: vscode.WorkspaceFolder): Promise<void> {
@@ -133,13 +149,18 @@ export class PromptWorkspace implements vscode.Disposable {
       if (IGNORED.test(uri.path)) return;
       const rel = path.relative(repo.root, uri.fsPath).split(path.sep).join('/');
       const model = this.states.get(folder.uri.toString())?.model;
-      const relevant = !model || rel.startsWith('.promptrelease') || rel.endsWith('CODEOWNERS') || promptMatcher(model.config)(rel);
+      const relevant = !model || rel.startsWith('.promptrelease') || rel.endsWith('CODEOWNERS') || matcherFor(model.config)(rel);
       if (relevant) this.schedule(folder);
     };
     const gitWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.gitDir), '{HEAD,index,packed-refs,refs/**}'));
     const treeWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'));
-    this.disposables.push(gitWatcher, gitWatcher.onDidChange(onGitEvent), gitWatcher.onDidCreate(onGitEvent), gitWatcher.onDidDelete(onGitEvent));
-    this.disposables.push(treeWatcher, treeWatcher.onDidChange(onTreeEvent), treeWatcher.onDidCreate(onTreeEvent), treeWatcher.onDidDelete(onTreeEvent));
+    const state = this.states.get(folder.uri.toString());
+    if (state) {
+      state.watchers = vscode.Disposable.from(
+        gitWatcher, gitWatcher.onDidChange(onGitEvent), gitWatcher.onDidCreate(onGitEvent), gitWatcher.onDidDelete(onGitEvent),
+        treeWatcher, treeWatcher.onDidChange(onTreeEvent), treeWatcher.onDidCreate(onTreeEvent), treeWatcher.onDidDelete(onTreeEvent),
+      );
+    }
   }
 
   private schedule(folder: vscode.WorkspaceFolder): void {
@@ -177,7 +198,7 @@ export class PromptWorkspace implements vscode.Disposable {
 
   /** Resolves once pending and scheduled refreshes are done (used after our own writes). */
   async settle(): Promise<void> {
-    await Promise.all([...this.running.values()]);
+    await Promise.all([...this.running.values(), ...this.queued.values()]);
   }
 
   private fire(): void {
@@ -189,8 +210,17 @@ export class PromptWorkspace implements vscode.Disposable {
 
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const state of this.states.values()) state.watchers?.dispose();
     vscode.Disposable.from(...this.disposables).dispose();
   }
+}
+
+/** Prompt matchers compiled once per configuration, not once per file event. */
+const matchers = new WeakMap<RepoModel['config'], (path: string) => boolean>();
+function matcherFor(config: RepoModel['config']): (path: string) => boolean {
+  let matcher = matchers.get(config);
+  if (!matcher) matchers.set(config, (matcher = promptMatcher(config)));
+  return matcher;
 }
 
 /** Everything a surface shows, in one string: equal prints mean nothing to redraw. */
