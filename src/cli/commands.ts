@@ -122,13 +122,36 @@ export async function historyCommand(repo: PromptRepository, file: string, out: 
 }
 
 export async function verifyCommand(repo: PromptRepository, out: Output): Promise<number> {
-  const verdicts = await verifyRepository(repo);
-  const failed = verdicts.filter((v) => !v.ok);
-  out.data({ ok: failed.length === 0, checked: verdicts.length, tags: verdicts.map(({ tag, ok, problems }) => ({ tag, ok, problems })) });
-  for (const v of failed) {
+  const report = await verifyRepository(repo);
+  const failedTags = report.tags.filter((v) => !v.ok);
+  const failedLive = report.live.filter((l) => !l.ok);
+  out.data({
+    ok: report.ok,
+    trusted: report.trusted,
+    checked: report.tags.length,
+    tags: report.tags.map(({ tag, ok, problems }) => ({ tag, ok, problems })),
+    live: report.live,
+    warnings: report.warnings,
+  });
+  for (const w of report.warnings) out.error(`warning: ${w}`);
+  out.line(`Trusted branch: ${report.trusted.ref} at ${report.trusted.commit.slice(0, 10)}.`);
+  for (const v of failedTags) {
     out.line(`✗ ${v.tag}`);
     for (const p of v.problems) out.line(`    ${p}`);
   }
-  out.line(failed.length ? `${failed.length} of ${verdicts.length} release tags failed verification.` : `All ${verdicts.length} release tags verified.`);
-  return failed.length ? EXIT.refused : EXIT.ok;
+  for (const l of failedLive) {
+    out.line(`✗ ${l.prompt} v${l.version}, live in ${l.environment} (${l.tag}), does not meet today's ${l.environment} policy:`);
+    for (const p of l.problems) out.line(`    ${p}`);
+  }
+  out.line(
+    failedTags.length
+      ? `${failedTags.length} of ${report.tags.length} release tags failed verification.`
+      : `All ${report.tags.length} release tags verified.`,
+  );
+  out.line(
+    failedLive.length
+      ? `${failedLive.length} of ${report.live.length} live versions do not meet today's policy.`
+      : `All ${report.live.length} live versions meet today's policy.`,
+  );
+  return report.ok ? EXIT.ok : EXIT.refused;
 }

@@ -18,6 +18,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'not-committed':
     case 'binary-prompt':
     case 'oversized-prompt':
+    case 'unusable-prompt':
     case 'gate-blocked':
     case 'release-conflict':
     case 'detached-head':

@@ -16,11 +16,14 @@ Commands:
   diff <path> [--from ENV|vN|approved|HEAD] [--to vN|HEAD|working]
                                          unified diff between two versions
   history <path>                         versions, reviews and releases over time
-  verify                                 re-check every release tag against its evidence (CI)
+  verify                                 check every release tag, and that what is live meets
+                                         today's policy on the trusted branch (CI)
 
 Options:
   --json        print one JSON document instead of text
   -C <dir>      run as if started in <dir>
+  --trusted B   the protected branch whose tip holds the policy and the evidence
+                (default: trustedBranch in the configuration, else main or master)
   -h, --help    show help for a command
 
 Exit codes: 0 success · 1 blocked, refused or verification failed · 2 invalid usage · 3 repository or configuration error`;
@@ -64,10 +67,12 @@ Unified diff. --from defaults to the furthest environment the prompt was release
   history: `prompt-release history <path> [--json]
 
 The commits that changed the prompt, its reviews, review requests and releases, oldest first.`,
-  verify: `prompt-release verify [--json]
+  verify: `prompt-release verify [--trusted BRANCH] [--json]
 
-Re-checks every tag under refs/tags/prompt-release/ against the evidence at its commit:
-approvals present and authored by the named reviewers, the content hash, the committed
-policy, promotion order, and that the tag message is unedited. Exit 1 lists every problem.
-Run it in CI so a plain "git tag" cannot bypass the gate.`,
+Checks every tag under refs/tags/prompt-release/: an annotated tag of a commit on the trusted
+branch, an unedited evidence block, the exact content at that commit, and approval records
+that are on the trusted branch. Then checks that the version live in each environment meets
+today's policy (from the trusted branch's tip) with today's records: an open change request
+on live content fails. A shallow clone is refused (exit 3). Exit 1 lists every problem.
+Run it in CI with full history, so a plain "git tag" cannot bypass the gate.`,
 };

@@ -12,6 +12,7 @@ const COMMON: ParseArgsConfig['options'] = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   dir: { type: 'string', short: 'C' },
+  trusted: { type: 'string' },
 };
 
 const OPTIONS: Record<string, ParseArgsConfig['options']> = {
@@ -70,6 +71,10 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     }
     const workdir = values.dir ? require('path').resolve(cwd, values.dir) : cwd;
     const repo = await PromptRepository.open(workdir);
+    if (values.trusted !== undefined) {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(values.trusted) || values.trusted.includes('..')) throw usageError(`--trusted expects a branch name like main or origin/main, not "${values.trusted}"`);
+      repo.trustedOverride = values.trusted;
+    }
     return await run(command, repo, values, positionals, out, workdir);
   } catch (err) {
     return reportError(err, out);

@@ -1,3 +1,4 @@
+import { formatLocation } from '../core/errors';
 import { shortHash } from '../core/hash';
 import type { PromptStatus, RepoModel } from '../core/model';
 import { stateLabel } from '../core/state';
@@ -18,7 +19,7 @@ export async function statusCommand(repo: PromptRepository, paths: string[], out
     if (!model.head.branch) out.line('HEAD is detached: reading only; check out a branch to review or release.\n');
     if (prompts.length === 0) out.line(filters.length ? 'No prompts under the given paths.' : `No prompts found (globs: ${model.config.prompts.join(', ')}).`);
     for (const p of prompts) printPrompt(model, p, out);
-    for (const problem of model.problems) out.line(`${problem.severity}: ${problem.location ? problem.location.file + ': ' : ''}${problem.message}`);
+    for (const problem of model.problems) out.error(`${problem.severity}: ${problem.location ? formatLocation(problem.location) + ': ' : ''}${problem.message}`);
   }
   return EXIT.ok;
 }

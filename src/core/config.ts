@@ -19,6 +19,8 @@ export interface Config {
   /** CODEOWNERS handle -> emails or other handles. */
   people: Record<string, string[]>;
   maxPromptBytes: number;
+  /** The branch whose tip holds the policy and the evidence; empty: the repository's main branch. */
+  trustedBranch?: string;
   /** Where the configuration came from, for messages. */
   source: 'file' | 'default';
 }
@@ -52,7 +54,9 @@ export function defaultConfig(): Config {
 
 /** What `prompt-release init` writes: the defaults, with every setting explained. */
 export const DEFAULT_CONFIG_TEXT = `# Prompt Release Control: which files are prompts and what a release needs.
-# The gate reads the COMMITTED version of this file, so commit changes to it.
+# The gate reads this file from the tip of the trusted branch (main by default). When
+# CODEOWNERS gives this file an owner, a change takes effect only once another owner
+# approves it: prompt-release review .promptrelease.yaml --approve
 
 # Globs (relative to the repository root) of the files treated as prompts.
 prompts:
@@ -75,6 +79,10 @@ environments:
 people: {}
 #   "@alice": [alice@example.com]
 #   "@prompt-team": ["@alice", "@bob"]
+
+# The protected branch whose tip holds this policy and the review evidence (default: main,
+# else master, else origin's default branch). CI can pass --trusted origin/main instead.
+# trustedBranch: main
 
 # Prompts larger than this many bytes are refused.
 maxPromptBytes: ${DEFAULT_MAX_PROMPT_BYTES}
@@ -160,6 +168,13 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         }
         break;
       }
+      case 'trustedBranch': {
+        if (!isScalar(value) || typeof value.value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(value.value) || value.value.includes('..')) {
+          fail('"trustedBranch" must be a branch name like main or origin/main', value ?? keyNode);
+        }
+        config.trustedBranch = (value as any).value;
+        break;
+      }
       case 'maxPromptBytes': {
         if (!isScalar(value) || !Number.isInteger(value.value) || (value.value as number) <= 0) {
           fail('"maxPromptBytes" must be a positive whole number', value ?? keyNode);
@@ -168,7 +183,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         break;
       }
       default:
-        fail(`unknown setting "${key}" (expected prompts, environments, people or maxPromptBytes)`, keyNode);
+        fail(`unknown setting "${key}" (expected prompts, environments, people, trustedBranch or maxPromptBytes)`, keyNode);
     }
   }
   return config;

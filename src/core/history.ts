@@ -1,19 +1,35 @@
-import { normalizeEmail, type Identity } from './identity';
+import type { Identity } from './identity';
 
-/** One commit from `git log --raw`, as plain data. */
+/** One commit from `git log --raw -c -M --parents`, as plain data. */
 export interface LogCommit {
   commit: string;
+  /** Parents as git printed them (rewritten to the nearest listed ancestors when a log is path-limited). */
+  parents: string[];
   author: Identity;
-  /** Author time, seconds since the epoch. */
+  /** People named in `Co-authored-by:` trailers. */
+  coAuthors: Identity[];
+  /** Author time, seconds since the epoch: shown to people, never used to order evidence. */
   time: number;
   changes: FileChange[];
 }
 
+export const ZERO_OID = '0000000000000000000000000000000000000000';
+
 export interface FileChange {
   path: string;
-  status: 'A' | 'M' | 'D' | 'T';
+  /** A: added, M: modified, D: deleted, T: type changed, R: renamed, C: copied; merge entries are M. */
+  status: 'A' | 'M' | 'D' | 'T' | 'R' | 'C';
   /** Blob after the change; the zero id for deletions. */
   blob: string;
+  /** File mode after the change: 100644/100755 files, 120000 symlinks, 160000 submodules. */
+  mode: string;
+  /**
+   * What the content came from: the previous blob at this path, the source of a rename or
+   * copy, or, in a merge, the blob of each parent. Absent for an addition.
+   */
+  sources: { path: string; blob: string }[];
+  /** True when the change is a merge's own content: it differs from every parent. */
+  merge?: boolean;
 }
 
 export interface PathEvent {
@@ -24,12 +40,14 @@ export interface PathEvent {
   blob: string;
 }
 
-/** path -> its changes, newest first (the order `git log` prints). */
+/** path -> its changes, newest first (the order people read a history in). */
 export type PathHistory = Map<string, PathEvent[]>;
 
+/** Indexes a parents-first log by path, newest first. */
 export function indexHistory(log: LogCommit[]): PathHistory {
   const index: PathHistory = new Map();
-  for (const c of log) {
+  for (let i = log.length - 1; i >= 0; i--) {
+    const c = log[i];
     for (const change of c.changes) {
       let events = index.get(change.path);
       if (!events) index.set(change.path, (events = []));
@@ -39,45 +57,72 @@ export function indexHistory(log: LogCommit[]): PathHistory {
   return index;
 }
 
-export type Attribution =
-  | { ok: true; commit: string; time: number }
-  | { ok: false; reason: string };
-
-/**
- * A record counts only when a commit added exactly this content of the file and that
- * commit was authored by the identity the record names. A later edit leaves other content
- * at the path, which then matches no adding commit.
- */
-export function attributeRecord(path: string, blob: string, by: Identity, history: PathHistory): Attribution {
-  const events = history.get(path) ?? [];
-  const adds = events.filter((e) => e.status === 'A');
-  if (adds.length === 0) {
-    return { ok: false, reason: 'no commit in the history adds it (it may come from a merge resolution), so its author cannot be checked' };
+/** Earlier paths of a file, following renames in the log: newest name first. */
+export function renameIndex(log: LogCommit[]): Map<string, string[]> {
+  const previous = new Map<string, Set<string>>();
+  for (const c of log) {
+    for (const change of c.changes) {
+      if (change.status !== 'R') continue;
+      for (const s of change.sources) {
+        if (s.path === change.path) continue;
+        let set = previous.get(change.path);
+        if (!set) previous.set(change.path, (set = new Set()));
+        set.add(s.path);
+      }
+    }
   }
-  const added = adds.find((e) => e.blob === blob);
-  if (!added) {
-    const editor = events.find((e) => e.blob === blob) ?? events[0];
-    return { ok: false, reason: `it was edited after it was recorded (commit ${editor.commit.slice(0, 10)} by ${editor.author.email})` };
+  const result = new Map<string, string[]>();
+  for (const path of previous.keys()) {
+    const seen = new Set<string>([path]);
+    const queue = [path];
+    const order: string[] = [];
+    while (queue.length) {
+      for (const p of previous.get(queue.shift()!) ?? []) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        order.push(p);
+        queue.push(p);
+      }
+    }
+    result.set(path, order);
   }
-  if (normalizeEmail(added.author.email) !== normalizeEmail(by.email)) {
-    return { ok: false, reason: `commit ${added.commit.slice(0, 10)} that added it was authored by ${added.author.email}, not by ${by.email} whom it names` };
-  }
-  return { ok: true, commit: added.commit, time: added.time };
+  return result;
 }
 
 /**
- * Who wrote the current content: the authors of every commit that changed the prompt
- * since the last released content before it. They may not approve it.
+ * Ancestry among the commits of a log. Commit order is the only order evidence has: a time
+ * written in a record or a commit can be anything its writer chose.
  */
-export function authorsOfContent(events: PathEvent[], currentBlob: string, releasedBlobs: Set<string>): Identity[] {
-  const authors = new Map<string, Identity>();
-  const start = events.findIndex((e) => e.blob === currentBlob && e.status !== 'D');
-  if (start < 0) return [];
-  for (let i = start; i < events.length; i++) {
-    const e = events[i];
-    if (i > start && releasedBlobs.has(e.blob) && e.blob !== currentBlob) break;
-    if (e.status === 'D') continue;
-    authors.set(normalizeEmail(e.author.email), e.author);
+export class CommitGraph {
+  private readonly parents = new Map<string, string[]>();
+  private readonly ancestorCache = new Map<string, Set<string>>();
+
+  constructor(log: LogCommit[]) {
+    for (const c of log) this.parents.set(c.commit, c.parents);
   }
-  return [...authors.values()];
+
+  has(commit: string): boolean {
+    return this.parents.has(commit);
+  }
+
+  /** Is `a` a proper ancestor of `b`? */
+  isAncestor(a: string, b: string): boolean {
+    if (a === b) return false;
+    return this.ancestorsOf(b).has(a);
+  }
+
+  private ancestorsOf(commit: string): Set<string> {
+    const cached = this.ancestorCache.get(commit);
+    if (cached) return cached;
+    const seen = new Set<string>();
+    const stack = [...(this.parents.get(commit) ?? [])];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (seen.has(c)) continue;
+      seen.add(c);
+      for (const p of this.parents.get(c) ?? []) if (!seen.has(p)) stack.push(p);
+    }
+    this.ancestorCache.set(commit, seen);
+    return seen;
+  }
 }

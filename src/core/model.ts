@@ -1,30 +1,50 @@
+import { Authorship, type Authors } from './authorship';
 import type { Codeowners } from './codeowners';
 import { ownersOf } from './codeowners';
 import type { Config } from './config';
 import type { Problem } from './errors';
 import { contentHash, looksBinary } from './hash';
-import { attributeRecord, authorsOfContent, indexHistory, type LogCommit, type PathHistory } from './history';
+import { indexHistory, renameIndex, type LogCommit, type PathHistory } from './history';
 import type { Identity } from './identity';
-import { People } from './people';
-import { evaluateGate, latestPerReviewer, type GateResult, type WorkingCopyState } from './policy';
-import { parseRecord, type CommentRecord, type PromptRecord, type ReviewRecord, type ReviewRequestRecord, type StoredRecord } from './records';
-import { orderReleases, parseReleaseTagName, parseTagMessage, type RawTag, type Release } from './releases';
+import { checkTags, releasesByPrompt, type TagCheck, type TagFacts } from './integrity';
+import type { RecordLedger } from './ledger';
+import type { People } from './people';
+import { evaluate, type EvaluationContext, type GateResult, type Subject, type WorkingCopyState } from './policy';
+import { promptMatcher } from './prompts';
+import type { CommentRecord, ReviewRecord, ReviewRequestRecord, StoredRecord } from './records';
+import type { RawTag, Release } from './releases';
 import { stateOf, type PromptState } from './state';
+import type { TrustedPolicy } from './trustedPolicy';
+
+export interface TrustedRef {
+  /** As the user or the configuration named it, e.g. main or origin/main. */
+  ref: string;
+  commit: string;
+}
 
 /** Everything the git layer reads for one refresh, as plain data. */
 export interface RepoSnapshot {
   head: { commit: string; branch?: string };
-  config: Config;
-  codeowners?: Codeowners;
-  /** Committed prompt files at HEAD with their bytes. */
-  prompts: { path: string; blob: string; bytes: Uint8Array }[];
-  /** Prompt files in the working tree that are not committed. */
+  trusted: TrustedRef;
+  /** Whether HEAD is the trusted tip or one of its ancestors: only such a commit can be tagged. */
+  headOnTrusted: boolean;
+  /** A shallow clone hides who wrote what: nothing can be decided. */
+  shallow: boolean;
+  /** The policy in force and the record ledger, from the trusted branch. */
+  policy: TrustedPolicy;
+  /** Files at HEAD that the effective or the editor's globs select, with their bytes. */
+  prompts: { path: string; blob: string; mode: string; bytes: Uint8Array }[];
+  /** Policy files at HEAD (reviewable like prompts). */
+  policyFiles: { path: string; blob: string; bytes: Uint8Array }[];
   untrackedPrompts: string[];
   /** Paths whose working copy differs from HEAD. */
   workingChanges: Map<string, 'modified' | 'deleted'>;
-  records: { path: string; blob: string; text: string }[];
-  log: LogCommit[];
+  /** History of the prompt files: the trusted branch, then commits only HEAD has; parents first. */
+  promptLog: LogCommit[];
   tags: RawTag[];
+  tagFacts: Omit<TagFacts, 'modeOf'>;
+  /** Globs the editor shows as prompts (a setting); what the gate decides never depends on them. */
+  displayGlobs?: string[];
 }
 
 export interface PromptStatus {
@@ -37,14 +57,14 @@ export interface PromptStatus {
   ownersLine?: number;
   authors: Identity[];
   workingCopy: WorkingCopyState;
-  /** Attributed records about this prompt, every content, oldest first. */
+  /** Attributed records about this prompt (under any of its names), every content, in commit order. */
   reviews: StoredRecord<ReviewRecord>[];
   requests: StoredRecord<ReviewRequestRecord>[];
   comments: StoredRecord<CommentRecord>[];
-  /** Latest verdict per reviewer for the current content. */
+  /** The standing verdict of each reviewer on the current content. */
   currentReviews: StoredRecord<ReviewRecord>[];
   currentRequests: StoredRecord<ReviewRequestRecord>[];
-  /** This prompt's releases in every environment, oldest first. */
+  /** This prompt's releases that passed the integrity check, every environment, oldest first. */
   releases: Release[];
   /** The version now in each environment. */
   current: Record<string, Release | undefined>;
@@ -52,102 +72,193 @@ export interface PromptStatus {
   version?: number;
   gates: GateResult[];
   state: PromptState;
-  /** Why the prompt cannot be reviewed or released (binary, oversized). */
+  /** Why the prompt cannot be reviewed or released (binary, oversized, symlink, …). */
   unusable?: string;
+  /** False for a file only the editor's prompt setting shows: the trusted policy does not make it a prompt. */
+  governed: boolean;
 }
 
 export interface RepoModel {
   head: RepoSnapshot['head'];
+  trusted: TrustedRef;
+  headOnTrusted: boolean;
+  shallow: boolean;
   config: Config;
   codeowners?: Codeowners;
   people: People;
+  ledger: RecordLedger;
+  policy: TrustedPolicy;
   prompts: PromptStatus[];
   byPath: Map<string, PromptStatus>;
+  /** The policy files at HEAD, reviewable like prompts. */
+  policyFiles: Map<string, PromptStatus>;
+  /** Releases that passed the integrity check. */
   releases: Release[];
+  tagChecks: TagCheck[];
   history: PathHistory;
   problems: Problem[];
+  /** The gate's view of released content: which release of it, if any, meets today's policy in an environment. */
+  trustedRelease(environment: string, path: string, contentHash: string): Release | undefined;
+  /** Decides one content against one environment: the same evaluator for the gate and verify. */
+  decide(subject: Subject, environment: string, purpose: EvaluationContext['purpose'], extra?: Partial<EvaluationContext>): GateResult;
+  /** The subject a release's content is, for verify and rollback. */
+  subjectOf(path: string, blob: string, hash: string): Subject;
 }
 
+const SHALLOW_REASON = 'this clone is shallow, so who wrote the content and who approved it cannot be established; fetch the full history (git fetch --unshallow)';
+
 export function analyze(snapshot: RepoSnapshot): RepoModel {
-  const { config } = snapshot;
-  const people = new People(config.people);
-  const history = indexHistory(snapshot.log);
-  const problems: Problem[] = [];
-
-  const records = attributedRecords(snapshot.records, history, problems);
-  const releases = parseReleases(snapshot.tags, problems);
-
-  const byPrompt = groupBy(records, (r) => r.record.prompt);
-  const releasesByPrompt = groupBy(releases, (r) => r.evidence.prompt);
-
-  const prompts: PromptStatus[] = [];
-  for (const file of snapshot.prompts) {
-    prompts.push(
-      promptStatus({
-        path: file.path,
-        blob: file.blob,
-        bytes: file.bytes,
-        workingCopy: snapshot.workingChanges.get(file.path) ?? 'clean',
-      }),
-    );
+  const { policy } = snapshot;
+  const { config, codeowners, people, ledger } = policy;
+  const problems: Problem[] = [...policy.problems];
+  const renames = renameIndex(snapshot.promptLog);
+  const namesOf = (path: string) => [path, ...(renames.get(path) ?? [])];
+  const modes = new Map<string, string>();
+  for (const c of snapshot.promptLog) for (const ch of c.changes) modes.set(`${ch.path}\0${ch.blob}`, ch.mode);
+  for (const p of snapshot.prompts) modes.set(`${p.path}\0${p.blob}`, p.mode);
+  const tagChecks = checkTags(snapshot.tags, { ...snapshot.tagFacts, modeOf: (path, blob) => modes.get(`${path}\0${blob}`) }, ledger);
+  for (const check of tagChecks) {
+    if (check.problems.length) problems.push({ severity: 'error', message: `release tag ${check.tag} is not trusted: ${check.problems[0]}` });
   }
-  for (const path of snapshot.untrackedPrompts) prompts.push(promptStatus({ path, workingCopy: 'untracked' }));
-  prompts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const releasesOf = releasesByPrompt(tagChecks);
+  const environments = config.environments;
 
-  for (const p of prompts) {
-    if (p.owners.length === 0) problems.push({ severity: 'warning', message: `${p.path} has no owner in CODEOWNERS`, location: { file: p.path } });
-  }
-  const unresolved = new Set(prompts.flatMap((p) => people.unresolved(p.owners)));
-  for (const handle of unresolved) {
-    problems.push({
-      severity: 'warning',
-      message: `owner ${handle} has no git identity: add it under "people" in .promptrelease.yaml`,
-      location: codeownersLocation(snapshot.codeowners, handle),
-    });
-  }
+  // Content reviewed and released is a checkpoint: authors before it had their work approved.
+  const trustedBlobs = new Map<string, boolean>();
+  const authorship = new Authorship(snapshot.promptLog, people, (blob) => isTrustedBlob(blob));
+  const meets = new Map<string, boolean>();
+  const inProgress = new Set<string>();
 
-  return {
+  const model: RepoModel = {
     head: snapshot.head,
+    trusted: snapshot.trusted,
+    headOnTrusted: snapshot.headOnTrusted,
+    shallow: snapshot.shallow,
     config,
-    codeowners: snapshot.codeowners,
+    codeowners,
     people,
-    prompts,
-    byPath: new Map(prompts.map((p) => [p.path, p])),
-    releases,
-    history,
+    ledger,
+    policy,
+    prompts: [],
+    byPath: new Map(),
+    policyFiles: new Map(),
+    releases: [...releasesOf.values()].flat(),
+    tagChecks,
+    history: indexHistory(snapshot.promptLog),
     problems,
+    trustedRelease,
+    decide,
+    subjectOf,
   };
 
-  function promptStatus(file: { path: string; blob?: string; bytes?: Uint8Array; workingCopy: WorkingCopyState }): PromptStatus {
-    const { owners, line } = ownersOf(snapshot.codeowners, file.path);
+  const isGoverned = promptMatcher(config);
+  for (const file of snapshot.prompts) {
+    model.prompts.push(promptStatus({ ...file, workingCopy: snapshot.workingChanges.get(file.path) ?? 'clean' }));
+  }
+  for (const path of snapshot.untrackedPrompts) model.prompts.push(promptStatus({ path, workingCopy: 'untracked' }));
+  model.prompts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  model.byPath = new Map(model.prompts.map((p) => [p.path, p]));
+  for (const file of snapshot.policyFiles) {
+    const status = promptStatus({ ...file, mode: '100644', workingCopy: snapshot.workingChanges.get(file.path) ?? 'clean' }, true);
+    model.policyFiles.set(file.path, status);
+  }
+
+  const ownerless = model.prompts.filter((p) => p.governed && p.owners.length === 0);
+  for (const p of ownerless) problems.push({ severity: 'warning', message: `${p.path} has no owner in CODEOWNERS`, location: { file: p.path } });
+  const unresolved = new Set(model.prompts.flatMap((p) => people.unresolved(p.owners)));
+  for (const handle of unresolved) {
+    problems.push({ severity: 'warning', message: `owner ${handle} has no git identity: add it under "people" in .promptrelease.yaml`, location: codeownersLocation(codeowners, handle) });
+  }
+  if (snapshot.shallow) problems.unshift({ severity: 'error', message: SHALLOW_REASON });
+  return model;
+
+  function subjectOf(path: string, blob: string, hash: string): Subject {
+    return {
+      path,
+      names: namesOf(path),
+      blob,
+      contentHash: hash,
+      owners: ownersOf(codeowners, path).owners,
+      authors: authorsOf(blob),
+      workingCopy: 'clean',
+      unusable: snapshot.shallow ? SHALLOW_REASON : isGoverned(path) ? undefined : 'it is not a prompt under the trusted policy',
+    };
+  }
+
+  function authorsOf(blob: string): Authors {
+    return authorship.authorsOf(blob);
+  }
+
+  function context(environment: string, purpose: EvaluationContext['purpose'], extra: Partial<EvaluationContext> = {}): EvaluationContext {
+    const index = environments.findIndex((e) => e.name === environment);
+    return {
+      purpose,
+      env: environments[index],
+      previousEnv: index > 0 ? environments[index - 1].name : undefined,
+      people,
+      ledger,
+      trustedRelease,
+      trustedRef: snapshot.trusted.ref,
+      ...extra,
+    };
+  }
+
+  function decide(subject: Subject, environment: string, purpose: EvaluationContext['purpose'], extra: Partial<EvaluationContext> = {}): GateResult {
+    return evaluate(subject, context(environment, purpose, extra));
+  }
+
+  /** A release the gate relies on: whole, on the trusted branch, and its content meets today's policy there. */
+  function trustedRelease(environment: string, path: string, hash: string): Release | undefined {
+    if (!environments.some((e) => e.name === environment)) return undefined;
+    return (releasesOf.get(path) ?? []).find((r) => r.evidence.environment === environment && r.evidence.contentHash === hash && meetsPolicy(r));
+  }
+
+  function meetsPolicy(release: Release): boolean {
+    const key = release.tag;
+    const known = meets.get(key);
+    if (known !== undefined) return known;
+    if (inProgress.has(key)) return false;
+    inProgress.add(key);
+    const ev = release.evidence;
+    const ok = decide(subjectOf(ev.prompt, ev.blob, ev.contentHash), ev.environment, 'live').allowed;
+    inProgress.delete(key);
+    meets.set(key, ok);
+    return ok;
+  }
+
+  function isTrustedBlob(blob: string): boolean {
+    const known = trustedBlobs.get(blob);
+    if (known !== undefined) return known;
+    trustedBlobs.set(blob, false);
+    const ok = model.releases.some((r) => r.evidence.blob === blob && meetsPolicy(r));
+    trustedBlobs.set(blob, ok);
+    return ok;
+  }
+
+  function promptStatus(
+    file: { path: string; blob?: string; mode?: string; bytes?: Uint8Array; workingCopy: WorkingCopyState },
+    policyFile = false,
+  ): PromptStatus {
+    const { owners, line } = ownersOf(codeowners, file.path);
     const hash = file.bytes ? contentHash(file.bytes) : undefined;
-    const mine = byPrompt.get(file.path) ?? [];
+    const names = namesOf(file.path);
+    const mine = ledger.about(names);
     const reviews = mine.filter((r): r is StoredRecord<ReviewRecord> => r.record.type === 'review');
     const requests = mine.filter((r): r is StoredRecord<ReviewRequestRecord> => r.record.type === 'review-request');
     const comments = mine.filter((r): r is StoredRecord<CommentRecord> => r.record.type === 'comment');
-    const promptReleases = orderReleases(releasesByPrompt.get(file.path) ?? []);
+    const promptReleases = releasesOf.get(file.path) ?? [];
     const current: Record<string, Release | undefined> = {};
     for (const r of promptReleases) current[r.evidence.environment] = r;
-    const releasedBlobs = new Set(promptReleases.map((r) => r.evidence.blob));
-    const authors = file.blob ? authorsOfContent(history.get(file.path) ?? [], file.blob, releasedBlobs) : [];
-    const currentReviews = latestPerReviewer(reviews.filter((r) => r.record.contentHash === hash));
-    const unusable = usability(file.bytes, config.maxPromptBytes);
-    const gates = config.environments.map((env, index) =>
-      evaluateGate({
-        env,
-        previousEnv: index > 0 ? config.environments[index - 1].name : undefined,
-        path: file.path,
-        contentHash: hash,
-        owners,
-        people,
-        authors,
-        latestReviews: currentReviews,
-        releases: promptReleases,
-        currentRelease: current[env.name],
-        workingCopy: file.workingCopy,
-      }),
-    );
-    const version = promptReleases.find((r) => r.evidence.contentHash === hash)?.evidence.version;
+    const authors = file.blob ? (policyFile ? policy.authorship.authorsOf(file.blob) : authorsOf(file.blob)) : new Map();
+    const governed = policyFile || isGoverned(file.path);
+    const unusable = usability(file, governed, config.maxPromptBytes, snapshot.shallow);
+    const subject: Subject = { path: file.path, names, blob: file.blob, contentHash: hash, owners, authors, workingCopy: file.workingCopy, unusable };
+    const { approvals, changeRequests } = ledger.verdicts(reviews.filter((r) => r.record.contentHash === hash));
+    const gates = policyFile
+      ? []
+      : environments.map((env) =>
+          decide(subject, env.name, 'release', { currentRelease: current[env.name], commitOnTrustedBranch: snapshot.headOnTrusted }),
+        );
     const status: PromptStatus = {
       path: file.path,
       blob: file.blob,
@@ -155,78 +266,35 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
       size: file.bytes?.length ?? 0,
       owners,
       ownersLine: line,
-      authors,
+      authors: [...authors.values()],
       workingCopy: file.workingCopy,
       reviews,
       requests,
       comments,
-      currentReviews,
+      currentReviews: [...approvals, ...changeRequests].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)),
       currentRequests: requests.filter((r) => r.record.contentHash === hash),
       releases: promptReleases,
       current,
-      version,
+      version: promptReleases.find((r) => r.evidence.contentHash === hash)?.evidence.version,
       gates,
       state: { kind: 'draft' },
       unusable,
+      governed,
     };
-    status.state = stateOf(status, config.environments.map((e) => e.name));
+    status.state = stateOf(status, environments.map((e) => e.name));
     return status;
   }
 }
 
-function usability(bytes: Uint8Array | undefined, maxBytes: number): string | undefined {
-  if (!bytes) return undefined;
-  if (bytes.length > maxBytes) return `it is ${bytes.length} bytes, more than maxPromptBytes (${maxBytes})`;
-  if (looksBinary(bytes)) return 'it is a binary file, not text';
+function usability(file: { mode?: string; bytes?: Uint8Array }, governed: boolean, maxBytes: number, shallow: boolean): string | undefined {
+  if (!governed) return 'it is not a prompt under the trusted policy: only the editor setting promptRelease.prompts shows it';
+  if (file.mode === '120000') return 'it is a symbolic link: its content is whatever it points at, so it cannot be reviewed';
+  if (file.mode === '160000') return 'it is a submodule, not a file';
+  if (shallow) return SHALLOW_REASON;
+  if (!file.bytes) return undefined;
+  if (file.bytes.length > maxBytes) return `it is ${file.bytes.length} bytes, more than maxPromptBytes (${maxBytes})`;
+  if (looksBinary(file.bytes)) return 'it is a binary file, not text';
   return undefined;
-}
-
-function attributedRecords(files: RepoSnapshot['records'], history: PathHistory, problems: Problem[]): StoredRecord[] {
-  const result: StoredRecord[] = [];
-  for (const file of files) {
-    const parsed = parseRecord(file.text);
-    if ('error' in parsed) {
-      problems.push({ severity: 'error', message: `review record is unusable: ${parsed.error}`, location: { file: file.path } });
-      continue;
-    }
-    const attribution = attributeRecord(file.path, file.blob, parsed.by, history);
-    if (!attribution.ok) {
-      problems.push({ severity: 'error', message: `review record does not count: ${attribution.reason}`, location: { file: file.path } });
-      continue;
-    }
-    result.push({ path: file.path, blob: file.blob, record: parsed as PromptRecord });
-  }
-  return result.sort((a, b) => (a.record.time < b.record.time ? -1 : a.record.time > b.record.time ? 1 : a.path.localeCompare(b.path)));
-}
-
-function parseReleases(tags: RawTag[], problems: Problem[]): Release[] {
-  const releases: Release[] = [];
-  for (const tag of tags) {
-    const parsed = tag.objectType === 'tag' ? parseTagMessage(tag.message) : { error: 'it is a lightweight tag, so prompt-release did not create it' };
-    if ('error' in parsed) {
-      problems.push({ severity: 'error', message: `release tag ${tag.name} is not trusted: ${parsed.error}` });
-      continue;
-    }
-    const named = parseReleaseTagName(tag.name);
-    const ev = parsed.evidence;
-    if (!named || named.environment !== ev.environment || named.prompt !== ev.prompt || named.version !== ev.version) {
-      problems.push({ severity: 'error', message: `release tag ${tag.name} is not trusted: its name does not match its evidence` });
-      continue;
-    }
-    releases.push({ tag: tag.name, evidence: ev });
-  }
-  return releases;
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    let list = map.get(k);
-    if (!list) map.set(k, (list = []));
-    list.push(item);
-  }
-  return map;
 }
 
 function codeownersLocation(codeowners: Codeowners | undefined, handle: string) {

@@ -1,18 +1,18 @@
-import { findEnvironment } from './config';
+import { findEnvironment, policyRecord } from './config';
 import { PromptReleaseError } from './errors';
 import { shortHash } from './hash';
-import { formatIdentity, normalizeEmail, type Identity } from './identity';
+import { formatIdentity, type Identity } from './identity';
 import type { PromptStatus, RepoModel } from './model';
-import { approvalsForEvidence, latestPerReviewer, type GateResult } from './policy';
+import { approvalsForEvidence, type GateResult } from './policy';
 import type { CommentRecord, ReviewRecord, ReviewRequestRecord, Verdict } from './records';
 import { randomBytes } from 'crypto';
 import { formatTagMessage, releaseTagName, sealEvidence, type Release, type ReleaseEvidence } from './releases';
 import { promptMatcher } from './prompts';
 import type { People } from './people';
 
-/** The prompt at a path, or a clear reason why it cannot be worked on. */
+/** The prompt (or policy file) at a path, or a clear reason why it cannot be worked on. */
 export function requirePrompt(model: RepoModel, path: string): PromptStatus {
-  const prompt = model.byPath.get(path);
+  const prompt = model.byPath.get(path) ?? model.policyFiles.get(path);
   if (prompt) return prompt;
   if (!promptMatcher(model.config)(path)) {
     throw new PromptReleaseError('not-a-prompt', `${path} is not a prompt: it matches none of the "prompts" globs`, {
@@ -31,7 +31,7 @@ export function requireCommitted(prompt: PromptStatus): asserts prompt is Prompt
     });
   }
   if (prompt.unusable) {
-    throw new PromptReleaseError(prompt.unusable.includes('binary') ? 'binary-prompt' : 'oversized-prompt', `${prompt.path} cannot be reviewed: ${prompt.unusable}`);
+    throw new PromptReleaseError(prompt.unusable.includes('binary') ? 'binary-prompt' : prompt.unusable.includes('bytes') ? 'oversized-prompt' : 'unusable-prompt', `${prompt.path} cannot be reviewed: ${prompt.unusable}`);
   }
 }
 
@@ -43,12 +43,13 @@ function requireCleanWorkingCopy(prompt: PromptStatus, action: string): void {
   }
 }
 
-export function planReview(prompt: PromptStatus, verdict: Verdict, by: Identity, comment: string | undefined, now: Date): ReviewRecord {
+export function planReview(prompt: PromptStatus, verdict: Verdict, by: Identity, comment: string | undefined, now: Date, people: People): ReviewRecord {
   requireCommitted(prompt);
   requireCleanWorkingCopy(prompt, verdict === 'approve' ? 'approve' : 'request changes to');
-  if (verdict === 'approve' && prompt.authors.some((a) => normalizeEmail(a.email) === normalizeEmail(by.email))) {
+  if (verdict === 'approve' && prompt.authors.some((a) => people.samePerson(a.email, by.email))) {
+    const others = prompt.owners.filter((o) => ![...people.emailsOf(o)].some((e) => people.samePerson(e, by.email)));
     throw new PromptReleaseError('self-approval', `${by.email} cannot approve ${prompt.path}: you wrote part of this content (self-approval)`, {
-      hint: `Ask another reviewer${prompt.owners.length ? `, e.g. a code owner (${prompt.owners.join(', ')})` : ''}.`,
+      hint: others.length ? `Ask another reviewer, e.g. a code owner (${others.join(', ')}).` : 'Ask another reviewer: no other code owner is listed for it in CODEOWNERS.',
     });
   }
   if (verdict === 'request-changes' && !comment?.trim()) {
@@ -98,11 +99,11 @@ export function reviewCommitMessage(record: ReviewRecord | ReviewRequestRecord):
 }
 
 /** The environment a release goes to when none is named: the one after where this content already is. */
-export function defaultEnvironment(model: RepoModel, prompt: PromptStatus): string {
+export function defaultEnvironment(model: RepoModel, prompt: PromptStatus, contentHash = prompt.contentHash): string {
   const envs = model.config.environments;
   let next = 0;
   envs.forEach((env, i) => {
-    if (prompt.current[env.name]?.evidence.contentHash === prompt.contentHash) next = i + 1;
+    if (prompt.current[env.name]?.evidence.contentHash === contentHash) next = i + 1;
   });
   if (next >= envs.length) {
     throw new PromptReleaseError('invalid-usage', `${prompt.path} v${prompt.version} is already released to every environment`, {
@@ -121,23 +122,57 @@ export type ReleasePlan =
   | { allowed: false; gate: GateResult }
   | { allowed: true; gate: GateResult; tag: string; evidence: ReleaseEvidence; message: string };
 
-/** Decides the version number, the tag and its evidence; nothing is written here. */
-export function planRelease(model: RepoModel, prompt: PromptStatus, environment: string, by: Identity, now: Date): ReleasePlan {
+/** What a release is of: the committed content at HEAD, or an earlier released version (a rollback). */
+export interface ReleaseSubject {
+  prompt: PromptStatus;
+  blob: string;
+  contentHash: string;
+  /** The commit to tag: HEAD, or the commit the version was first released from. */
+  commit: string;
+  gate: GateResult;
+}
+
+/** The committed content at HEAD, gated as the model already decided it. */
+export function headSubject(model: RepoModel, prompt: PromptStatus, environment: string): ReleaseSubject {
   requireCommitted(prompt);
-  const gate = gateFor(model, prompt, environment);
+  return { prompt, blob: prompt.blob, contentHash: prompt.contentHash, commit: model.head.commit, gate: gateFor(model, prompt, environment) };
+}
+
+/**
+ * An earlier version released again: the same evaluator decides it, for that content, with
+ * today's policy and today's records; the tag points at the trusted commit it was first released from.
+ */
+export function rollbackSubject(model: RepoModel, prompt: PromptStatus, version: number, environment: string): ReleaseSubject {
+  findEnvironment(model.config, environment);
+  const earlier = prompt.releases.find((r) => r.evidence.version === version);
+  if (!earlier) {
+    const known = [...new Set(prompt.releases.map((r) => `v${r.evidence.version}`))];
+    throw new PromptReleaseError('not-found', `${prompt.path} has no released version v${version} to roll back to`, {
+      hint: known.length ? `Released versions: ${known.join(', ')}.` : 'It has never been released.',
+    });
+  }
+  const ev = earlier.evidence;
+  const subject = model.subjectOf(prompt.path, ev.blob, ev.contentHash);
+  const gate = model.decide(subject, environment, 'release', { currentRelease: prompt.current[environment], commitOnTrustedBranch: true });
+  return { prompt, blob: ev.blob, contentHash: ev.contentHash, commit: ev.commit, gate };
+}
+
+/** Decides the version number, the tag and its evidence; nothing is written here. */
+export function planRelease(model: RepoModel, subject: ReleaseSubject, environment: string, by: Identity, now: Date): ReleasePlan {
+  const { gate, prompt } = subject;
   if (!gate.allowed) return { allowed: false, gate };
   const env = findEnvironment(model.config, environment);
   const versions = prompt.releases.map((r) => r.evidence.version);
-  const version = prompt.version ?? (versions.length ? Math.max(...versions) : 0) + 1;
+  const version = prompt.releases.find((r) => r.evidence.contentHash === subject.contentHash)?.evidence.version ?? (versions.length ? Math.max(...versions) : 0) + 1;
   const inEnv = prompt.releases.filter((r) => r.evidence.environment === environment);
   const repeat = inEnv.filter((r) => r.evidence.version === version).length + 1;
   const evidence = sealEvidence({
     format: 'prompt-release/1',
     environment,
     prompt: prompt.path,
-    contentHash: prompt.contentHash,
-    blob: prompt.blob,
-    commit: model.head.commit,
+    contentHash: subject.contentHash,
+    blob: subject.blob,
+    commit: subject.commit,
     version,
     sequence: Math.max(0, ...inEnv.map((r) => r.evidence.sequence)) + 1,
     approvals: approvalsForEvidence(gate).map((a) => ({
@@ -146,7 +181,7 @@ export function planRelease(model: RepoModel, prompt: PromptStatus, environment:
       record: a.review.path,
       owners: a.owners,
     })),
-    policy: { approvals: env.approvals, ownerApproval: env.ownerApproval, requirePrevious: env.requirePrevious },
+    policy: policyRecord(env),
     releasedBy: by,
     releasedAt: now.toISOString(),
   });
@@ -198,23 +233,4 @@ export function furthestRelease(model: RepoModel, prompt: PromptStatus): { envir
     if (release) return { environment: env.name, release };
   }
   return undefined;
-}
-
-/**
- * A rollback is gated at the commit the version was released from, where its approval
- * records are; change requests made on that content since then (seen at HEAD) still block it.
- */
-export function planRollback(model: RepoModel, prompt: PromptStatus, current: PromptStatus, environment: string, by: Identity, now: Date): ReleasePlan {
-  const plan = planRelease(model, prompt, environment, by, now);
-  const seen = new Set(plan.gate.changeRequests.map((r) => r.path));
-  const later = latestPerReviewer(current.reviews.filter((r) => r.record.contentHash === prompt.contentHash)).filter(
-    (r) => r.record.verdict === 'request-changes' && !seen.has(r.path),
-  );
-  if (later.length === 0) return plan;
-  const unmet = later.map((cr) => ({
-    code: 'changes-requested' as const,
-    message: `changes requested by ${formatIdentity(cr.record.by)} on ${cr.record.time}${cr.record.comment ? `: "${cr.record.comment}"` : ''} after this version was released; they must approve it again`,
-    people: [cr.record.by.email],
-  }));
-  return { allowed: false, gate: { ...plan.gate, allowed: false, changeRequests: [...plan.gate.changeRequests, ...later], unmet: [...plan.gate.unmet, ...unmet] } };
 }

@@ -1,13 +1,50 @@
 import { normalizeEmail } from './identity';
 
+/** `12345+handle@users.noreply.github.com` or `handle@users.noreply.github.com`: GitHub's private commit email. */
+const GITHUB_NOREPLY = /^(?:\d+\+)?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)@users\.noreply\.github\.com$/i;
+
+/** The GitHub handle a noreply email stands for, e.g. `@octocat`. */
+export function githubHandleOf(email: string): string | undefined {
+  const match = GITHUB_NOREPLY.exec(normalizeEmail(email));
+  return match ? `@${match[1]}` : undefined;
+}
+
+/** A `.mailmap` line joins a commit email to a proper email: `Name <proper> [Name] <commit>`. */
+export function parseMailmap(text: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/#.*$/, '');
+    const emails = [...line.matchAll(/<([^<>]+)>/g)].map((m) => normalizeEmail(m[1]));
+    if (emails.length === 2) pairs.push([emails[0], emails[1]]);
+  }
+  return pairs;
+}
+
 /**
- * Resolves CODEOWNERS owners (@user, @org/team, emails) to the emails of the people they
- * stand for, following nested handles in the `people` map and ignoring cycles.
+ * Who is who. Owners (CODEOWNERS `@user`, `@org/team`, emails) resolve to emails through the
+ * `people` map of the trusted configuration; that map alone grants owner rights.
+ *
+ * Separately, emails are grouped into persons so that counting and self-approval see people,
+ * not addresses: the emails listed directly under one `@user` handle, the emails a trusted
+ * `.mailmap` joins, and a GitHub noreply email with its handle are one person. Joining only
+ * ever merges people, so it can lower a count or widen "who wrote this", never raise a count.
  */
 export class People {
   private readonly cache = new Map<string, Set<string>>();
+  private readonly parent = new Map<string, string>();
 
-  constructor(private readonly people: Record<string, string[]>) {}
+  constructor(
+    private readonly people: Record<string, string[]>,
+    mailmap: [string, string][] = [],
+  ) {
+    for (const [handle, members] of Object.entries(people)) {
+      // A team (`@org/team`) lists members; a user handle's own emails are one person.
+      if (handle.includes('/')) continue;
+      this.union(handle.toLowerCase(), handle.toLowerCase());
+      for (const m of members) if (!m.startsWith('@')) this.union(handle.toLowerCase(), normalizeEmail(m));
+    }
+    for (const [proper, commit] of mailmap) this.union(proper, commit);
+  }
 
   emailsOf(owner: string): Set<string> {
     const cached = this.cache.get(owner);
@@ -28,14 +65,67 @@ export class People {
     for (const member of this.people[owner] ?? []) this.collect(member, into, seen);
   }
 
-  /** The owners (as written in CODEOWNERS) that this email belongs to. */
+  /**
+   * The owners (as written in CODEOWNERS) this email stands for: through `people`, or a
+   * GitHub noreply email for a `@user` owner with no `people` entry.
+   */
   ownersMatching(email: string, owners: string[]): string[] {
     const normalized = normalizeEmail(email);
-    return owners.filter((owner) => this.emailsOf(owner).has(normalized));
+    const handle = githubHandleOf(normalized)?.toLowerCase();
+    return owners.filter((owner) => this.emailsOf(owner).has(normalized) || (handle !== undefined && owner.toLowerCase() === handle && !(owner in this.people)));
   }
 
-  /** Owners that resolve to nobody: a handle missing from `people`. */
+  /** Owners that resolve to nobody: a handle missing from `people` (GitHub noreply commits can still match a user). */
   unresolved(owners: string[]): string[] {
     return owners.filter((owner) => this.emailsOf(owner).size === 0);
+  }
+
+  /** One key per person: aliases share it. */
+  personOf(email: string): string {
+    const normalized = normalizeEmail(email);
+    const handle = githubHandleOf(normalized);
+    if (handle && !this.parent.has(normalized)) this.union(handle.toLowerCase(), normalized);
+    return this.find(normalized);
+  }
+
+  samePerson(a: string, b: string): boolean {
+    return this.personOf(a) === this.personOf(b);
+  }
+
+  /**
+   * May a commit by `committer` carry a record made by `recorder`? Only the same email, or two
+   * emails the trusted `people` map lists under one user handle: a `.mailmap` line (which
+   * anyone can add) never lets one address speak for another.
+   */
+  mayRecordFor(committer: string, recorder: string): boolean {
+    const a = normalizeEmail(committer);
+    const b = normalizeEmail(recorder);
+    if (a === b) return true;
+    return Object.entries(this.people).some(
+      ([handle, members]) => !handle.includes('/') && members.some((m) => normalizeEmail(m) === a) && members.some((m) => normalizeEmail(m) === b),
+    );
+  }
+
+  private find(x: string): string {
+    let root = x;
+    while (this.parent.has(root) && this.parent.get(root) !== root) root = this.parent.get(root)!;
+    let node = x;
+    while (this.parent.has(node) && this.parent.get(node) !== root) {
+      const next = this.parent.get(node)!;
+      this.parent.set(node, root);
+      node = next;
+    }
+    return root;
+  }
+
+  private union(a: string, b: string): void {
+    if (!this.parent.has(a)) this.parent.set(a, a);
+    if (!this.parent.has(b)) this.parent.set(b, b);
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return;
+    // The smaller key wins, so the representative does not depend on the order of lines.
+    if (ra < rb) this.parent.set(rb, ra);
+    else this.parent.set(ra, rb);
   }
 }

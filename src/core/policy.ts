@@ -1,13 +1,25 @@
+import type { Authors } from './authorship';
 import type { EnvironmentPolicy } from './config';
-import { formatIdentity, normalizeEmail, type Identity } from './identity';
+import type { RecordLedger } from './ledger';
 import type { People } from './people';
 import type { ReviewRecord, StoredRecord } from './records';
 import type { Release } from './releases';
+import { POLICY_RULES } from './rules';
 
 export type WorkingCopyState = 'clean' | 'modified' | 'deleted' | 'untracked';
 
 export interface Requirement {
-  code: 'approvals' | 'owner-approval' | 'no-owner' | 'changes-requested' | 'previous-environment' | 'uncommitted' | 'not-committed' | 'already-released';
+  code:
+    | 'approvals'
+    | 'owner-approval'
+    | 'no-owner'
+    | 'changes-requested'
+    | 'previous-environment'
+    | 'uncommitted'
+    | 'not-committed'
+    | 'already-released'
+    | 'not-on-trusted-branch'
+    | 'unusable';
   message: string;
   /** Who can resolve it: owners for a missing owner approval, the requester of a change request. */
   people?: string[];
@@ -33,125 +45,94 @@ export interface GateResult {
   approvalsMet: boolean;
 }
 
-export interface GateInput {
-  env: EnvironmentPolicy;
-  previousEnv?: string;
+/** The content a decision is about. */
+export interface Subject {
   path: string;
+  /** The path and its earlier names: records made under an earlier name still count. */
+  names: string[];
+  blob?: string;
   contentHash?: string;
   owners: string[];
-  people: People;
-  authors: Identity[];
-  /** Attributed reviews of this prompt's current content, latest per reviewer. */
-  latestReviews: StoredRecord<ReviewRecord>[];
-  releases: Release[];
-  currentRelease?: Release;
+  /** Everyone who wrote part of this content (renames, merges, co-authors and aliases followed). */
+  authors: Authors;
   workingCopy: WorkingCopyState;
+  /** Why this file cannot be released at all (binary, symlink, not a prompt under the trusted policy, …). */
+  unusable?: string;
 }
 
-/** The latest verdict of each reviewer, among reviews of one content hash. */
-export function latestPerReviewer(reviews: StoredRecord<ReviewRecord>[]): StoredRecord<ReviewRecord>[] {
-  const latest = new Map<string, StoredRecord<ReviewRecord>>();
-  for (const r of reviews) {
-    const key = normalizeEmail(r.record.by.email);
-    const seen = latest.get(key);
-    if (!seen || seen.record.time < r.record.time || (seen.record.time === r.record.time && seen.path < r.path)) latest.set(key, r);
-  }
-  return [...latest.values()];
+/**
+ * What a decision is for: `release` is the gate before a new tag (the working copy, the
+ * commit to tag and what is already live matter); `live` asks whether released content meets
+ * today's policy (verify, and whether a release can be trusted for promotion).
+ */
+export type Purpose = 'release' | 'live';
+
+export interface EvaluationContext {
+  purpose: Purpose;
+  env: EnvironmentPolicy;
+  previousEnv?: string;
+  people: People;
+  ledger: RecordLedger;
+  /** The release of this content to an environment that the gate may rely on, if any. */
+  trustedRelease(environment: string, path: string, contentHash: string): Release | undefined;
+  /** The version now in this environment (release purpose). */
+  currentRelease?: Release;
+  /** Release purpose: the commit to be tagged, and whether it is on the trusted branch. */
+  commitOnTrustedBranch?: boolean;
+  trustedRef: string;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** Approvals, change requests and refused approvals of the subject's exact content. */
+export interface ReviewTally {
+  approvals: CountedApproval[];
+  changeRequests: StoredRecord<ReviewRecord>[];
+  ignored: GateResult['ignored'];
 }
 
-export function evaluateGate(input: GateInput): GateResult {
-  const { env, people } = input;
-  const authorEmails = new Set(input.authors.map((a) => normalizeEmail(a.email)));
+/** One requirement of the release policy: reads its setting from the environment, reports what is unmet. */
+export interface PolicyRule {
+  readonly name: string;
+  readonly purposes: readonly Purpose[];
+  check(subject: Subject, context: EvaluationContext, tally: ReviewTally): Requirement[];
+}
+
+export function tallyReviews(subject: Subject, context: EvaluationContext): ReviewTally {
+  const { people, ledger } = context;
+  const reviews = subject.contentHash
+    ? ledger.about(subject.names).filter((r): r is StoredRecord<ReviewRecord> => r.record.type === 'review' && r.record.contentHash === subject.contentHash)
+    : [];
+  const { approvals: approving, changeRequests } = ledger.verdicts(reviews);
   const approvals: CountedApproval[] = [];
-  const ignored: GateResult['ignored'] = [];
-  const changeRequests: StoredRecord<ReviewRecord>[] = [];
-  for (const review of input.latestReviews) {
-    if (review.record.verdict === 'request-changes') {
-      changeRequests.push(review);
-    } else if (authorEmails.has(normalizeEmail(review.record.by.email))) {
+  const ignored: ReviewTally['ignored'] = [];
+  for (const review of approving) {
+    if (subject.authors.has(people.personOf(review.record.by.email))) {
       ignored.push({ review, reason: `${review.record.by.email} wrote part of this content and cannot approve it` });
     } else {
-      approvals.push({ review, owners: people.ownersMatching(review.record.by.email, input.owners) });
+      approvals.push({ review, owners: people.ownersMatching(review.record.by.email, subject.owners) });
     }
   }
+  return { approvals, changeRequests, ignored };
+}
 
-  const unmet: Requirement[] = [];
-  if (input.workingCopy === 'untracked') {
-    unmet.push({ code: 'not-committed', message: `${input.path} is not committed yet; commit it and have it reviewed` });
-  }
-  if (input.workingCopy === 'modified' || input.workingCopy === 'deleted') {
-    unmet.push({
-      code: 'uncommitted',
-      message: `the working copy of ${input.path} has uncommitted changes; commit them (they need review) or discard them`,
-    });
-  }
-  if (input.currentRelease && input.currentRelease.evidence.contentHash === input.contentHash) {
-    const ev = input.currentRelease.evidence;
-    unmet.push({
-      code: 'already-released',
-      message: `v${ev.version} is already the current version in ${env.name} (released ${ev.releasedAt} by ${formatIdentity(ev.releasedBy)})`,
-    });
-  }
-
-  const missingCount = Math.max(0, env.approvals - approvals.length);
-  const ownerApproved = approvals.some((a) => a.owners.length > 0);
-  const ownerMissing = env.ownerApproval && !ownerApproved;
-  if (ownerMissing && input.owners.length === 0) {
-    unmet.push({ code: 'no-owner', message: `${input.path} has no code owner in CODEOWNERS, so no owner can approve it; add an owner` });
-  } else if (ownerMissing) {
-    const missing = Math.max(1, missingCount);
-    const unresolved = people.unresolved(input.owners);
-    const note = unresolved.length ? `; ${unresolved.join(', ')} ${unresolved.length === 1 ? 'has' : 'have'} no email under "people" in .promptrelease.yaml` : '';
-    unmet.push({
-      code: 'owner-approval',
-      message:
-        missing === 1
-          ? `needs 1 more approval from a code owner (${input.owners.join(', ')})${note}`
-          : `needs ${plural(missing, 'more approval')}, at least 1 from a code owner (${input.owners.join(', ')})${note}`,
-      people: input.owners,
-    });
-  } else if (missingCount > 0) {
-    unmet.push({
-      code: 'approvals',
-      message: `needs ${plural(missingCount, 'more approval')} (has ${approvals.length} of ${env.approvals})`,
-    });
-  }
-  for (const cr of changeRequests) {
-    const reason = cr.record.comment ? `: "${cr.record.comment}"` : '';
-    unmet.push({
-      code: 'changes-requested',
-      message: `changes requested by ${formatIdentity(cr.record.by)} on ${cr.record.time}${reason}; they must approve a new version or this content`,
-      people: [cr.record.by.email],
-    });
-  }
-  if (env.requirePrevious && input.previousEnv) {
-    const reached = input.releases.some((r) => r.evidence.environment === input.previousEnv && r.evidence.contentHash === input.contentHash);
-    if (!reached) {
-      unmet.push({ code: 'previous-environment', message: `must be released to ${input.previousEnv} first (this content has never been released there)` });
-    }
-  }
-
-  const approvalsMet = missingCount === 0 && !ownerMissing && changeRequests.length === 0;
+/** The one evaluator: the gate, the editor and verify all decide here. */
+export function evaluate(subject: Subject, context: EvaluationContext, rules: readonly PolicyRule[] = POLICY_RULES): GateResult {
+  const tally = tallyReviews(subject, context);
+  const unmet = rules.filter((r) => r.purposes.includes(context.purpose)).flatMap((r) => r.check(subject, context, tally));
+  const approvalCodes = new Set<Requirement['code']>(['approvals', 'owner-approval', 'no-owner', 'changes-requested']);
   return {
-    environment: env.name,
+    environment: context.env.name,
     allowed: unmet.length === 0,
-    approvalsCounted: approvals.length,
-    approvalsRequired: env.approvals,
-    approvals,
-    changeRequests,
-    ignored,
+    approvalsCounted: tally.approvals.length,
+    approvalsRequired: context.env.approvals,
+    approvals: tally.approvals,
+    changeRequests: tally.changeRequests,
+    ignored: tally.ignored,
     unmet,
-    approvalsMet,
+    approvalsMet: !unmet.some((u) => approvalCodes.has(u.code)) && !subject.unusable,
   };
 }
 
-/** The approvals a release records as its evidence: owners first, then the earliest, up to what the policy needs. */
+/** The approvals a release records as its evidence: owners first, then in commit order. */
 export function approvalsForEvidence(gate: GateResult): CountedApproval[] {
-  return [...gate.approvals].sort(
-    (a, b) => Number(b.owners.length > 0) - Number(a.owners.length > 0) || a.review.record.time.localeCompare(b.review.record.time),
-  );
+  return [...gate.approvals].sort((a, b) => Number(b.owners.length > 0) - Number(a.owners.length > 0) || (a.review.order ?? 0) - (b.review.order ?? 0));
 }

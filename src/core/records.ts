@@ -51,6 +51,12 @@ export interface StoredRecord<T extends PromptRecord = PromptRecord> {
   path: string;
   blob: string;
   record: T;
+  /** The trusted commit that added it: who made it and where it stands in commit order. */
+  commit?: string;
+  /** Its position in the trusted history, parents first. */
+  order?: number;
+  /** Not on the trusted branch yet (shown, never counted). */
+  pending?: boolean;
 }
 
 /** A unique file per record, so sign-offs from different machines never conflict. */

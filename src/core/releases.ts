@@ -39,8 +39,10 @@ export interface ReleaseEvidence {
 export interface RawTag {
   name: string;
   objectType: string;
-  /** The commit the tag points at. */
+  /** The object the tag finally points at (a commit for every release). */
   commit: string;
+  /** Its type: a release tag must point at a commit, never a tree or a blob. */
+  targetType?: string;
   message: string;
   tagger?: Identity;
   taggerTime?: number;

@@ -125,7 +125,7 @@ export class PromptWorkspace implements vscode.Disposable {
         this.watch(folder, state.repo);
       }
       const globs = vscode.workspace.getConfiguration('promptRelease', folder.uri).get<string[]>('prompts');
-      state.repo.promptGlobs = globs && globs.length ? globs : undefined;
+      state.repo.displayGlobs = globs && globs.length ? globs : undefined;
       const [model, identity] = await Promise.all([state.repo.model(), state.repo.identity().catch(() => undefined)]);
       const print = fingerprint(model, identity);
       const unchanged = state.status === 'ready' && print === this.prints.get(key);

@@ -7,9 +7,10 @@ import type { PromptStatus, RepoModel } from '../core/model';
 import {
   defaultEnvironment,
   furthestRelease,
+  headSubject,
   planRelease,
-  planRollback,
   planReview,
+  rollbackSubject,
   planReviewRequest,
   commentCommitMessage,
   planComment,
@@ -27,7 +28,7 @@ import type { PromptRepository } from './repository';
 export async function review(repo: PromptRepository, file: string, verdict: Verdict, comment?: string) {
   const [model, by] = await Promise.all([repo.model(), repo.identity()]);
   const prompt = requirePrompt(model, file);
-  const record = planReview(prompt, verdict, by, comment, new Date());
+  const record = planReview(prompt, verdict, by, comment, new Date(), model.people);
   const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record));
   return { record, commit, recordPath };
 }
@@ -54,30 +55,24 @@ export interface ReleaseOutcome {
 }
 
 /**
- * Evaluates the gate for the committed content, or, for a rollback to an earlier version,
- * for that version at the commit it was first released from; tags only when it allows.
+ * Evaluates the gate for the committed content, or, for a rollback, for an earlier released
+ * version (the same evaluator, today's policy and records); tags only when it allows.
  */
 export async function prepareRelease(repo: PromptRepository, file: string, environment?: string, version?: number): Promise<ReleaseOutcome> {
-  const by = await repo.identity();
-  const model = await repo.model();
+  const [model, by] = await Promise.all([repo.model(), repo.identity()]);
   const prompt = requirePrompt(model, file);
+  if (model.policyFiles.has(prompt.path)) {
+    throw new PromptReleaseError('not-a-prompt', `${prompt.path} is a policy file: it is reviewed, never released`, { hint: 'An owner approves a change to it with: prompt-release review ' + prompt.path + ' --approve' });
+  }
   if (version !== undefined && version !== prompt.version) {
-    const earlier = prompt.releases.find((r) => r.evidence.version === version);
-    if (!earlier) {
-      const known = [...new Set(prompt.releases.map((r) => `v${r.evidence.version}`))];
-      throw new PromptReleaseError('not-found', `${prompt.path} has no released version v${version} to roll back to`, {
-        hint: known.length ? `Released versions: ${known.join(', ')}.` : 'It has never been released.',
-      });
-    }
-    const then = await repo.model(earlier.evidence.commit);
-    const old = requirePrompt(then, file);
-    requireCommitted(old);
-    const env = environment ?? defaultEnvironment(then, old);
-    return { plan: planRollback(then, old, prompt, env, by, new Date()), environment: env, prompt: old };
+    const hash = prompt.releases.find((r) => r.evidence.version === version)?.evidence.contentHash;
+    const env = environment ?? defaultEnvironment(model, prompt, hash);
+    const subject = rollbackSubject(model, prompt, version, env);
+    return { plan: planRelease(model, subject, env, by, new Date()), environment: env, prompt };
   }
   requireCommitted(prompt);
   const env = environment ?? defaultEnvironment(model, prompt);
-  return { plan: planRelease(model, prompt, env, by, new Date()), environment: env, prompt };
+  return { plan: planRelease(model, headSubject(model, prompt, env), env, by, new Date()), environment: env, prompt };
 }
 
 export async function release(repo: PromptRepository, file: string, environment?: string, version?: number): Promise<ReleaseOutcome> {

@@ -1,4 +1,5 @@
 import type { FileChange, LogCommit } from '../core/history';
+import type { Identity } from '../core/identity';
 import type { RawTag } from '../core/releases';
 
 export interface TreeEntry {
@@ -20,43 +21,81 @@ export function parseLsTree(output: string): TreeEntry[] {
   return entries;
 }
 
-export const LOG_FORMAT = '--format=%x01%H%x00%at%x00%ae%x00%an%x00';
+/** Commit id, parents, author time, email, name, then Co-authored-by values separated by US. */
+export const LOG_FORMAT = '--format=%x01%H%x00%P%x00%at%x00%ae%x00%an%x00%(trailers:key=Co-authored-by,valueonly,separator=%x1f)%x00';
 
-/** `git log -z --raw --no-renames` with LOG_FORMAT. */
+/** Flags every history read uses: raw changes with full ids, merges as combined diffs, renames followed, no programs. */
+export const LOG_FLAGS = ['-z', '--raw', '-c', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', '--no-color', LOG_FORMAT];
+
+function parseCoAuthors(text: string): Identity[] {
+  return text
+    .split('\x1f')
+    .map((t) => /^(.*?)\s*<([^<>]+)>\s*$/.exec(t.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ name: m[1], email: m[2] }));
+}
+
+/**
+ * `git log` with LOG_FLAGS. A raw entry is `:modes… blobs… STATUS` then one path (two for a
+ * rename or copy); a merge's combined entry starts with one colon per parent.
+ */
 export function parseLog(output: string): LogCommit[] {
   const commits: LogCommit[] = [];
   for (const chunk of output.split('\x01')) {
     if (!chunk) continue;
     const fields = chunk.split('\0');
-    const [commit, at, email, name] = fields;
+    const [commit, parentList, at, email, name, trailers] = fields;
     const changes: FileChange[] = [];
-    for (let i = 4; i + 1 < fields.length; i++) {
+    for (let i = 6; i < fields.length; i++) {
       const meta = fields[i].replace(/^\s+/, '');
       if (!meta.startsWith(':')) continue;
-      const parts = meta.split(' ');
-      const status = parts[4]?.[0] as FileChange['status'];
-      changes.push({ path: fields[i + 1], status, blob: parts[3] });
-      i++;
+      const colons = /^:+/.exec(meta)![0].length;
+      const parts = meta.slice(colons).split(' ');
+      // colons parents' modes + the result's mode, then as many blobs, then the status letters.
+      const modes = parts.slice(0, colons + 1);
+      const blobs = parts.slice(colons + 1, 2 * colons + 2);
+      const statusField = parts[2 * colons + 2] ?? '';
+      const letter = statusField[0] as FileChange['status'];
+      const path = fields[i + 1];
+      if (colons > 1) {
+        changes.push({ path, status: 'M', blob: blobs[colons], mode: modes[colons], sources: blobs.slice(0, colons).map((b) => ({ path, blob: b })), merge: true });
+        i++;
+      } else if (letter === 'R' || letter === 'C') {
+        const target = fields[i + 2];
+        changes.push({ path: target, status: letter, blob: blobs[1], mode: modes[1], sources: [{ path, blob: blobs[0] }] });
+        i += 2;
+      } else {
+        changes.push({ path, status: letter, blob: blobs[1], mode: modes[1], sources: letter === 'A' ? [] : [{ path, blob: blobs[0] }] });
+        i++;
+      }
     }
-    commits.push({ commit, time: Number(at), author: { email, name }, changes });
+    commits.push({
+      commit,
+      parents: parentList ? parentList.split(' ').filter(Boolean) : [],
+      time: Number(at),
+      author: { email, name },
+      coAuthors: parseCoAuthors(trailers ?? ''),
+      changes,
+    });
   }
   return commits;
 }
 
 export const TAG_FORMAT =
-  '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(taggername)%00%(taggeremail:trim)%00%(taggerdate:unix)%00%(contents)%00%1e';
+  '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(taggername)%00%(taggeremail:trim)%00%(taggerdate:unix)%00%(*objecttype)%00%(contents)%00%1e';
 
 /** `git for-each-ref` with TAG_FORMAT: a tag message cannot contain NUL, so NUL+RS ends a record. */
 export function parseTags(output: string): RawTag[] {
   const tags: RawTag[] = [];
   for (const record of output.split('\0\x1e')) {
     const fields = record.replace(/^\n/, '').split('\0');
-    if (fields.length < 8) continue;
-    const [ref, objectType, object, peeled, taggerName, taggerEmail, taggerTime, message] = fields;
+    if (fields.length < 9) continue;
+    const [ref, objectType, object, peeled, taggerName, taggerEmail, taggerTime, peeledType, message] = fields;
     tags.push({
       name: ref.replace(/^refs\/tags\//, ''),
       objectType,
       commit: peeled || object,
+      targetType: objectType === 'tag' ? peeledType : objectType,
       message,
       tagger: taggerEmail ? { name: taggerName, email: taggerEmail.replace(/^<|>$/g, '') } : undefined,
       taggerTime: taggerTime ? Number(taggerTime) : undefined,
@@ -106,4 +145,15 @@ export function parseCatFileBatch(output: Buffer, count: number): (BatchObject |
   }
   while (results.length < count) results.push(undefined);
   return results;
+}
+
+/** `git cat-file --batch-check` lines: `<oid> <type> <size>` or `<name> missing`. */
+export function parseBatchCheck(output: string, count: number): ({ oid: string; type: string } | undefined)[] {
+  const lines = output.split('\n').slice(0, count);
+  const result = lines.map((line) => {
+    const [oid, type] = line.split(' ');
+    return type && type !== 'missing' && type !== 'ambiguous' ? { oid, type } : undefined;
+  });
+  while (result.length < count) result.push(undefined);
+  return result;
 }

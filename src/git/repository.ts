@@ -1,15 +1,16 @@
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/codeowners';
-import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/config';
 import { PromptReleaseError } from '../core/errors';
+import { contentHash } from '../core/hash';
+import { ZERO_OID, type LogCommit } from '../core/history';
 import { parseIdent, type Identity } from '../core/identity';
-import { analyze, type RepoModel, type RepoSnapshot } from '../core/model';
+import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
 import { promptMatcher, promptPathspecs, RECORDS_DIR } from '../core/prompts';
-import { isRecordPath, newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
-import { TAG_REF_PREFIX } from '../core/releases';
-import { LOG_FORMAT, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT } from './parse';
+import { newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
+import { parseTagMessage, TAG_REF_PREFIX } from '../core/releases';
+import { isPolicyFile, MAILMAP_FILE, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
+import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT } from './parse';
 import { GitRunner, type GitCommandListener } from './runner';
 
 export interface HeadInfo {
@@ -18,10 +19,14 @@ export interface HeadInfo {
   branch?: string;
 }
 
+const HISTORY_PATHS = [RECORDS_DIR, ...POLICY_FILES];
+
 /** One git repository seen through prompt-release: every git call the tools make goes through here. */
 export class PromptRepository {
-  /** Replaces the configured prompt globs (the editor's override setting). */
-  promptGlobs?: string[];
+  /** Globs the editor shows as prompts (its setting); never what the gate decides on. */
+  displayGlobs?: string[];
+  /** The trusted branch named by the user (`--trusted`); otherwise the configuration or the main branch. */
+  trustedOverride?: string;
 
   private constructor(
     readonly root: string,
@@ -43,6 +48,7 @@ export class PromptRepository {
     }
     const git = new GitRunner(top);
     if (listener) git.onDidRunCommand(listener);
+    await git.harden();
     return new PromptRepository(realpathSync(top), gitDir, git);
   }
 
@@ -89,90 +95,199 @@ export class PromptRepository {
     return parseCatFileBatch(output, names.length);
   }
 
+  /** Object ids and types of `rev:path` names, without their content. */
+  private async objectIds(names: string[]): Promise<({ oid: string; type: string } | undefined)[]> {
+    const usable = names.map((n) => !n.includes('\n'));
+    const asked = names.filter((_, i) => usable[i]);
+    if (asked.length === 0) return names.map(() => undefined);
+    const output = await this.git.run(['cat-file', '--batch-check'], { input: asked.join('\n') + '\n' });
+    const answers = parseBatchCheck(output, asked.length);
+    let k = 0;
+    return names.map((_, i) => (usable[i] ? answers[k++] : undefined));
+  }
+
   /** Blob contents by id: a blob never changes, so a later refresh reads only new ones. */
   private blobCache = new Map<string, Buffer>();
 
-  private async readBlobsCached(blobs: string[]): Promise<(Buffer | undefined)[]> {
+  private async readBlobsCached(blobs: string[]): Promise<Map<string, Buffer>> {
     const missing = [...new Set(blobs.filter((b) => !this.blobCache.has(b)))];
     const read = await this.readObjects(missing);
     const cache = new Map<string, Buffer>();
     missing.forEach((b, i) => read[i] && cache.set(b, read[i]!));
-    // Keep only what this tree still uses, so the cache never outgrows the repository.
+    // Keep only what this refresh still uses, so the cache never outgrows the repository.
     for (const b of blobs) if (!cache.has(b) && this.blobCache.has(b)) cache.set(b, this.blobCache.get(b)!);
     this.blobCache = cache;
-    return blobs.map((b) => cache.get(b));
+    return cache;
+  }
+
+  private hashCache = new Map<string, string>();
+
+  private hashOf(blob: string, bytes: Buffer | undefined): string | undefined {
+    if (!bytes) return undefined;
+    let hash = this.hashCache.get(blob);
+    if (!hash) this.hashCache.set(blob, (hash = contentHash(bytes)));
+    return hash;
   }
 
   /**
-   * Reads everything a status needs with a fixed number of git processes, whatever the
-   * number of prompts. At another commit than HEAD (a rollback) the working copy plays no part.
+   * The trusted branch: `--trusted`, else the main branch (origin's default branch, main,
+   * master). Failing to find one is an error: nothing is decided against an unknown root.
    */
-  async snapshot(commit?: string): Promise<RepoSnapshot> {
-    const rev = commit ?? 'HEAD';
-    // Settings are read with the listing, so the big read can start as soon as both are in.
-    const settingsFiles = [CONFIG_FILE, ...CODEOWNERS_LOCATIONS];
-    const [head, treeOutput, tagOutput, statusOutput, settings] = await Promise.all([
-      commit ? Promise.resolve({ commit }) : this.head(),
-      this.git.run(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', rev]),
-      this.git.run(['for-each-ref', TAG_FORMAT, TAG_REF_PREFIX]),
-      commit ? Promise.resolve('') : this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all']),
-      this.readObjects(settingsFiles.map((f) => `${rev}:${f}`)),
-    ]);
-    const tree = parseLsTree(treeOutput).filter((e) => e.type === 'blob');
-    const byPath = new Set(tree.map((e) => e.path));
-    const { config, codeowners } = this.parseSettings(settings);
+  private async resolveTrusted(named?: string): Promise<TrustedRef> {
+    if (named) {
+      const commit = await this.git
+        .run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${named}^{commit}`])
+        .then((out) => out.trim())
+        .catch(() => '');
+      if (!commit) {
+        throw new PromptReleaseError('no-trusted-branch', `the trusted branch "${named}" does not exist in this clone`, {
+          hint: `Fetch it (git fetch origin ${named.replace(/^origin\//, '')}) or name another with --trusted.`,
+        });
+      }
+      return { ref: named, commit };
+    }
+    const out = await this.git.run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(symref)', 'refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master']);
+    const refs = new Map<string, { commit: string; symref: string }>();
+    for (const line of out.split('\n').filter(Boolean)) {
+      const [ref, commit, symref] = line.split('\0');
+      refs.set(ref, { commit, symref });
+    }
+    const originHead = refs.get('refs/remotes/origin/HEAD');
+    const candidates: string[] = [];
+    if (originHead?.symref) candidates.push(originHead.symref.replace('refs/remotes/origin/', 'refs/heads/'), originHead.symref);
+    candidates.push('refs/heads/main', 'refs/heads/master');
+    for (const ref of candidates) {
+      const found = ref === originHead?.symref ? originHead : refs.get(ref);
+      if (found?.commit) return { ref: ref.replace(/^refs\/(heads|remotes)\//, ''), commit: found.commit };
+    }
+    if (originHead?.symref) {
+      const commit = await this.git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${originHead.symref}^{commit}`]).then((o) => o.trim()).catch(() => '');
+      if (commit) return { ref: originHead.symref.replace(/^refs\/remotes\//, ''), commit };
+    }
+    throw new PromptReleaseError('no-trusted-branch', 'cannot tell which branch is trusted: this repository has no main or master branch', {
+      hint: 'Name the protected branch with --trusted BRANCH, or set trustedBranch in .promptrelease.yaml on the main branch.',
+    });
+  }
 
-    const isPrompt = promptMatcher(config);
-    const promptEntries = tree.filter((e) => isPrompt(e.path));
-    const recordEntries = tree.filter((e) => isRecordPath(e.path));
-    const pathspecs = promptPathspecs(config);
-    const [contents, logOutput] = await Promise.all([
-      this.readBlobsCached([...promptEntries, ...recordEntries].map((e) => e.blob)),
-      this.git.run([
-        'log', '-z', '--raw', '--no-renames', '--no-abbrev', '--no-ext-diff', '--no-textconv', LOG_FORMAT,
-        '--end-of-options', rev, '--', RECORDS_DIR, ...(pathspecs ?? ['.']),
-      ]),
+  /**
+   * Reads everything a status needs with a fixed number of git processes, whatever the number
+   * of prompts: the policy and the evidence come from the trusted branch; the prompts and the
+   * working copy from HEAD.
+   */
+  async snapshot(): Promise<RepoSnapshot> {
+    const [headOut, treeOutput, statusOutput, tagOutput] = await Promise.all([
+      this.git.run(['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD', '--is-shallow-repository']),
+      this.git.run(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', 'HEAD']),
+      this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all', '--ignore-submodules=all']),
+      this.git.run(['for-each-ref', TAG_FORMAT, TAG_REF_PREFIX]),
+    ]);
+    const [headCommit, symbolic, shallowFlag] = headOut.trim().split('\n');
+    const head = { commit: headCommit, branch: symbolic?.startsWith('refs/heads/') ? symbolic : undefined };
+    let trusted = await this.resolveTrusted(this.trustedOverride);
+    let trustedRead = await this.readTrusted(trusted);
+    const named = trustedRead.policy.config.trustedBranch;
+    if (!this.trustedOverride && named && named !== trusted.ref) {
+      trusted = await this.resolveTrusted(named);
+      trustedRead = await this.readTrusted(trusted);
+    }
+    const { policy, mergedTags } = trustedRead;
+    const tags = parseTags(tagOutput);
+
+    const governed = promptMatcher(policy.config);
+    const shown = this.displayGlobs?.length ? promptMatcher({ prompts: this.displayGlobs }) : governed;
+    const tree = parseLsTree(treeOutput);
+    const promptEntries = tree.filter((e) => (e.type === 'blob' || e.type === 'commit') && (governed(e.path) || shown(e.path)) && !isPolicyFile(e.path));
+    const policyEntries = tree.filter((e) => e.type === 'blob' && isPolicyFile(e.path));
+    const globs = [...policy.config.prompts, ...(this.displayGlobs ?? [])];
+    const pathspecs = promptPathspecs({ prompts: globs }) ?? ['.'];
+    const headOnTrusted = head.commit === trusted.commit || (await this.isAncestor(head.commit, trusted.commit));
+    const evidences = tags.map((t) => {
+      const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
+      return parsed && 'evidence' in parsed ? parsed.evidence : undefined;
+    });
+    const releasedBlobs = evidences.filter((e) => e !== undefined).map((e) => e!.blob);
+    const [trustedLog, headOnlyLog, promptObjects, blobs] = await Promise.all([
+      this.log([trusted.commit], pathspecs),
+      headOnTrusted ? Promise.resolve([] as LogCommit[]) : this.log([`${trusted.commit}..${head.commit}`], pathspecs),
+      this.objectIds(tags.map((t, i) => (evidences[i] ? `${t.commit}:${evidences[i]!.prompt}` : '\n'))),
+      this.readBlobsCached([...promptEntries.filter((e) => e.type === 'blob').map((e) => e.blob), ...policyEntries.map((e) => e.blob), ...releasedBlobs]),
     ]);
 
     const working = parseStatus(statusOutput);
+    const byPath = new Set(tree.map((e) => e.path));
     const workingChanges = new Map<string, 'modified' | 'deleted'>();
     const untrackedPrompts: string[] = [];
     for (const [file, code] of working) {
       if (code === 'untracked') {
-        if (isPrompt(file) && !byPath.has(file)) untrackedPrompts.push(file);
+        if ((governed(file) || shown(file)) && !byPath.has(file) && !isPolicyFile(file)) untrackedPrompts.push(file);
       } else {
         workingChanges.set(file, code);
       }
     }
+    const promptAtCommit = new Map<string, { oid: string; type: string } | undefined>();
+    tags.forEach((t, i) => promptAtCommit.set(t.name, promptObjects[i]));
     return {
       head,
-      config,
-      codeowners,
-      prompts: promptEntries.map((e, i) => ({ path: e.path, blob: e.blob, bytes: contents[i] ?? Buffer.alloc(0) })),
+      trusted,
+      headOnTrusted,
+      shallow: shallowFlag?.trim() === 'true',
+      policy,
+      prompts: promptEntries.map((e) => ({ path: e.path, blob: e.blob, mode: e.mode, bytes: blobs.get(e.blob) ?? Buffer.alloc(0) })),
+      policyFiles: policyEntries.map((e) => ({ path: e.path, blob: e.blob, bytes: blobs.get(e.blob) ?? Buffer.alloc(0) })),
       untrackedPrompts,
       workingChanges,
-      records: recordEntries.map((e, i) => ({ path: e.path, blob: e.blob, text: (contents[promptEntries.length + i] ?? Buffer.alloc(0)).toString('utf8') })),
-      log: parseLog(logOutput),
-      tags: parseTags(tagOutput),
+      promptLog: [...trustedLog, ...headOnlyLog],
+      tags,
+      tagFacts: {
+        onTrustedBranch: mergedTags,
+        promptAtCommit,
+        contentHashOf: (blob) => this.hashOf(blob, blobs.get(blob)),
+      },
+      displayGlobs: this.displayGlobs,
     };
   }
 
-  async model(commit?: string): Promise<RepoModel> {
-    return analyze(await this.snapshot(commit));
+  /** The policy in force, the record ledger and which release tags are on the trusted branch. */
+  private async readTrusted(trusted: TrustedRef): Promise<{ policy: TrustedPolicy; mergedTags: Set<string> }> {
+    const [log, firstParentLog, mergedOut, [mailmap]] = await Promise.all([
+      this.log([trusted.commit], HISTORY_PATHS),
+      this.log([trusted.commit], POLICY_FILES, ['--first-parent']),
+      this.git.run(['for-each-ref', '--format=%(refname)', `--merged=${trusted.commit}`, TAG_REF_PREFIX]),
+      this.readObjects([`${trusted.commit}:${MAILMAP_FILE}`]),
+    ]);
+    const blobs = [...new Set(log.flatMap((c) => c.changes.filter((ch) => ch.status !== 'D' && ch.blob !== ZERO_OID).map((ch) => ch.blob)))];
+    const contents = await this.readObjects(blobs);
+    const texts = new Map<string, string>();
+    blobs.forEach((b, i) => contents[i] && texts.set(b, contents[i]!.toString('utf8')));
+    const policy = trustedPolicy({ log, firstParentLog, texts, mailmap: mailmap?.toString('utf8') });
+    const mergedTags = new Set(mergedOut.split('\n').filter(Boolean).map((r) => r.replace(/^refs\/tags\//, '')));
+    return { policy, mergedTags };
   }
 
-  /** The committed configuration and CODEOWNERS: the gate never reads uncommitted policy. */
-  private parseSettings([configBytes, ...owners]: (Buffer | undefined)[]): { config: Config; codeowners?: Codeowners } {
-    const config = configBytes ? parseConfig(configBytes.toString('utf8'), CONFIG_FILE) : defaultConfig();
-    if (this.promptGlobs?.length) config.prompts = this.promptGlobs;
-    const index = owners.findIndex((b) => b !== undefined);
-    const codeowners = index >= 0 ? parseCodeowners(owners[index]!.toString('utf8'), CODEOWNERS_LOCATIONS[index]) : undefined;
-    return { config, codeowners };
+  /** History over some paths, parents first (`--topo-order --reverse`), every merge included. */
+  private async log(revisions: string[], paths: string[], extra: string[] = []): Promise<LogCommit[]> {
+    // The first-parent walk is the branch's own sequence of states: each merge counts as one change against its first parent.
+    const shape = extra.includes('--first-parent')
+      ? [...LOG_FLAGS.filter((f) => f !== '-c'), '--diff-merges=first-parent', ...extra]
+      : [...LOG_FLAGS, '--full-history', '--parents', ...extra];
+    const output = await this.git.run(['log', ...shape, '--topo-order', '--reverse', '--end-of-options', ...revisions, '--', ...paths]);
+    return parseLog(output);
+  }
+
+  private async isAncestor(commit: string, of: string): Promise<boolean> {
+    return this.git.run(['merge-base', '--is-ancestor', '--end-of-options', commit, of]).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async model(): Promise<RepoModel> {
+    return analyze(await this.snapshot());
   }
 
   /** Is the working copy of this file byte-for-byte what git would commit? */
   async workingCopyState(file: string): Promise<'clean' | 'modified' | 'deleted' | 'untracked'> {
-    const out = await this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all', '--', `:(literal)${file}`]);
+    const out = await this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all', '--ignore-submodules=all', '--', `:(literal)${file}`]);
     return parseStatus(out).get(file) ?? 'clean';
   }
 
@@ -205,7 +320,7 @@ export class PromptRepository {
         await this.git.run(['read-tree', parent], { env });
         await this.git.run(['update-index', '--add', '--cacheinfo', `100644,${blob},${recordPath}`], { env });
         const tree = (await this.git.run(['write-tree'], { env })).trim();
-        const commit = (await this.git.run(['commit-tree', tree, '-p', parent, '-F', '-'], { env, input: message })).trim();
+        const commit = (await this.git.run(['commit-tree', '--no-gpg-sign', tree, '-p', parent, '-F', '-'], { env, input: message })).trim();
         try {
           await this.git.run(['update-ref', '-m', message.split('\n')[0], head.branch, commit, parent]);
           this.placeInWorkingTree(recordPath, text);
@@ -236,7 +351,7 @@ export class PromptRepository {
    */
   async createTag(name: string, commit: string, message: string, by: Identity): Promise<void> {
     try {
-      await this.git.run(['tag', '-a', '--cleanup=verbatim', '-F', '-', '--end-of-options', name, commit], {
+      await this.git.run(['tag', '-a', '--no-sign', '--cleanup=verbatim', '-F', '-', '--end-of-options', name, commit], {
         input: message,
         env: { GIT_COMMITTER_NAME: by.name, GIT_COMMITTER_EMAIL: by.email },
       });
@@ -272,6 +387,11 @@ export class PromptRepository {
    * retried with force: the remote keeps whatever release it already has.
    */
   async pushTag(tag: string): Promise<string> {
+    if (this.git.refusedSettings.length) {
+      throw new PromptReleaseError('git-failed', `pushing was refused: this repository's git configuration names a program (${this.git.refusedSettings.join(', ')}) that prompt-release will not run`, {
+        hint: 'Remove that setting (git config --unset …) or push the tag yourself.',
+      });
+    }
     const remote = await this.pushRemote();
     try {
       await this.git.run(['push', '--atomic', '--porcelain', '--end-of-options', remote, `refs/tags/${tag}:refs/tags/${tag}`]);

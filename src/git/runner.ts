@@ -2,18 +2,93 @@ import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import { PromptReleaseError } from '../core/errors';
 
 /**
- * Repo-local settings that would make our git calls run programs: the fsmonitor daemon,
- * hooks (reference-transaction fires even for update-ref), pagers, external diff tools.
+ * Settings on every call so that no git command runs a program: hooks (reference-transaction
+ * fires even for update-ref), the fsmonitor daemon, pagers, external diff tools, signing,
+ * the ext:: transport, submodule recursion, automatic maintenance.
  */
 const HARDENED_CONFIG = [
   'core.fsmonitor=false',
   'core.hooksPath=/dev/null',
   'core.quotePath=false',
   'core.pager=cat',
+  'core.alternateRefsCommand=',
   'diff.external=',
   'color.ui=false',
   'log.showSignature=false',
+  'commit.gpgSign=false',
+  'tag.gpgSign=false',
+  'tag.forceSignAnnotated=false',
+  'protocol.ext.allow=never',
+  'submodule.recurse=false',
+  'push.recurseSubmodules=no',
+  'gc.auto=0',
+  'maintenance.auto=false',
 ];
+
+export interface ConfigEntry {
+  scope: string;
+  key: string;
+  value: string;
+}
+
+/** `git config -z --list --show-scope`: scope NUL key LF value NUL. */
+export function parseConfigList(output: string): ConfigEntry[] {
+  const fields = output.split('\0');
+  const entries: ConfigEntry[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const scope = fields[i];
+    const [key, ...rest] = fields[i + 1].split('\n');
+    entries.push({ scope, key: key.toLowerCase(), value: rest.join('\n') });
+  }
+  return entries;
+}
+
+const REPOSITORY_SCOPES = new Set(['local', 'worktree']);
+
+/**
+ * `-c` overrides that neutralise every program the repository's configuration names. Filter
+ * drivers and textconv are disabled in every scope, because a committed .gitattributes
+ * chooses them; transport programs (ssh command, credential helpers, askpass) set in the
+ * repository fall back to the user's own; remote-configured pack programs go back to git's.
+ * `refused` lists what cannot be neutralised, so a network command refuses instead.
+ */
+export function programOverrides(entries: ConfigEntry[]): { overrides: string[]; refused: string[] } {
+  const overrides: string[] = [];
+  const refused: string[] = [];
+  const userValue = (key: string) => entries.filter((e) => e.key === key && !REPOSITORY_SCOPES.has(e.scope)).map((e) => e.value);
+  const seen = new Set<string>();
+  const once = (setting: string) => {
+    if (!seen.has(setting)) overrides.push(setting), seen.add(setting);
+  };
+  for (const e of entries) {
+    const parts = e.key.split('.');
+    const section = parts[0];
+    const last = parts[parts.length - 1];
+    const name = parts.slice(1, -1).join('.');
+    if (section === 'filter' && name) {
+      for (const k of ['clean', 'smudge', 'process']) once(`filter.${name}.${k}=`);
+      once(`filter.${name}.required=false`);
+    } else if (section === 'diff' && name && (last === 'textconv' || last === 'command')) {
+      once(`diff.${name}.${last}=`);
+    } else if (section === 'remote' && name && last === 'receivepack') {
+      once(`remote.${name}.receivepack=git-receive-pack`);
+    } else if (section === 'remote' && name && last === 'uploadpack') {
+      once(`remote.${name}.uploadpack=git-upload-pack`);
+    } else if (REPOSITORY_SCOPES.has(e.scope)) {
+      if (e.key === 'core.sshcommand') once(`core.sshCommand=${userValue('core.sshcommand').pop() ?? 'ssh'}`);
+      else if (e.key === 'core.askpass') once(`core.askPass=${userValue('core.askpass').pop() ?? ''}`);
+      else if (section === 'credential' && last === 'helper') {
+        const key = name ? `credential.${name}.helper` : 'credential.helper';
+        once(`${key}=`);
+        for (const helper of userValue(e.key)) overrides.push(`${key}=${helper}`);
+      } else if (e.key === 'core.gitproxy' || (section === 'remote' && last === 'vcs')) {
+        // A proxy command or a remote helper is a program we cannot swap for a safe one.
+        refused.push(e.key);
+      }
+    }
+  }
+  return { overrides, refused };
+}
 
 /** Ambient GIT_* variables that mean "who I am" or "which config"; others (GIT_DIR, GIT_INDEX_FILE set by a hook) are dropped. */
 const INHERITED_GIT_VARIABLES = new Set([
@@ -42,6 +117,8 @@ function gitEnvironment(extra: Record<string, string> = {}): Record<string, stri
   return {
     ...env,
     GIT_TERMINAL_PROMPT: '0',
+    // Replacement refs and grafts would let a local ref rewrite what history says.
+    GIT_NO_REPLACE_OBJECTS: '1',
     // Reads must not take the index lock or rewrite the index behind the user.
     GIT_OPTIONAL_LOCKS: '0',
     LC_ALL: 'C',
@@ -64,11 +141,34 @@ export interface RunOptions {
   env?: Record<string, string>;
 }
 
-/** Runs git in one repository with hardened configuration; every call is reported to listeners. */
+/** At most this many git processes at once per repository, whatever mix of reads and writes. */
+const MAX_CONCURRENT = 8;
+
+/**
+ * Runs git in one repository with hardened configuration; every call is reported to listeners.
+ * Plain calls share one simple-git instance; a call with its own standard input or identity
+ * gets a short-lived instance, because simple-git binds both to an instance. One limiter
+ * bounds them all.
+ */
 export class GitRunner {
   private readonly listeners = new Set<GitCommandListener>();
+  private config: string[] = HARDENED_CONFIG;
+  /** Repository settings naming programs that cannot be neutralised: network commands refuse. */
+  refusedSettings: string[] = [];
+  private shared?: SimpleGit;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(readonly cwd: string) {}
+
+  /** Reads the repository's configuration (as data) and neutralises every program it names. */
+  async harden(): Promise<void> {
+    const listing = await this.run(['config', '-z', '--list', '--show-scope']).catch(() => '');
+    const { overrides, refused } = programOverrides(parseConfigList(listing));
+    this.config = [...HARDENED_CONFIG, ...overrides];
+    this.refusedSettings = refused;
+    this.shared = undefined;
+  }
 
   onDidRunCommand(listener: GitCommandListener): { dispose(): void } {
     this.listeners.add(listener);
@@ -87,9 +187,11 @@ export class GitRunner {
   }
 
   private async exec<T>(args: string[], options: RunOptions, call: (git: SimpleGit) => Promise<T>): Promise<T> {
+    await this.acquire();
     const started = Date.now();
-    const git = this.client(options);
     try {
+      const own = options.input !== undefined || options.env !== undefined;
+      const git = own ? this.client(options) : (this.shared ??= this.client({}));
       const result = await call(git);
       this.emit({ args, durationMs: Date.now() - started });
       return result;
@@ -97,18 +199,36 @@ export class GitRunner {
       const message = err instanceof Error ? err.message : String(err);
       this.emit({ args, durationMs: Date.now() - started, error: message });
       throw translateGitError(message, args);
+    } finally {
+      this.release();
     }
+  }
+
+  private acquire(): Promise<void> {
+    if (this.running < MAX_CONCURRENT) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
   }
 
   private client(options: RunOptions): SimpleGit {
     const settings: Partial<SimpleGitOptions> = {
       baseDir: this.cwd,
       binary: 'git',
-      maxConcurrentProcesses: 8,
+      maxConcurrentProcesses: MAX_CONCURRENT,
       trimmed: false,
-      config: HARDENED_CONFIG,
+      config: this.config,
+      // simple-git refuses `-c core.hooksPath=…` and the like; we set them only to switch those programs off.
       unsafe: {
         allowUnsafeHooksPath: true,
+        allowUnsafeProtocolOverride: true,
         allowUnsafeFsMonitor: true,
         allowUnsafePager: true,
         allowUnsafeDiffExternal: true,

@@ -638,7 +638,7 @@ function sanityCheck(model: RepoModel, manifest: Manifest): void {
 async function verifyTags(dir: string): Promise<void> {
   const started = performance.now();
   const repo = await PromptRepository.open(dir);
-  const verdicts = await verifyRepository(repo);
+  const verdicts = (await verifyRepository(repo)).tags;
   const bad = verdicts.filter((v) => !v.ok);
   console.log(`  verify: ${verdicts.length - bad.length}/${verdicts.length} release tags pass (${fmtMs(performance.now() - started)})`);
   if (bad.length || verdicts.length === 0) {

@@ -139,10 +139,16 @@ describe('prompt-release: clear errors, never a stack trace', function () {
   it('names file, line and column of malformed config and CODEOWNERS', async () => {
     const repo = standardRepo();
     try {
+      // A broken version on the trusted branch never takes effect: the previous policy stays in force and the error is named.
       repo.commit(CAROL, 'bad config', { '.promptrelease.yaml': 'environments:\n  production:\n    aprovals: 2\n' });
-      const badKey = await repo.cli(undefined, 'status');
-      assert.strictEqual(badKey.code, 3);
-      assert.match(badKey.stderr, /error: \.promptrelease\.yaml:3:5: unknown policy key "aprovals"/);
+      const badKey = await repo.cli(undefined, 'status', '--json');
+      assert.strictEqual(badKey.code, 0);
+      const problems = JSON.parse(badKey.stdout).problems.map((p: any) => `${p.location.file}:${p.location.line}:${p.location.col}: ${p.message}`);
+      assert.ok(problems.some((p: string) => /^\.promptrelease\.yaml:3:5: unknown policy key "aprovals".*the previous one stays in force/.test(p)), problems.join('\n'));
+      const stillStaging = await repo.cli(undefined, 'gate', 'prompts/greeting.prompt.md', '--env', 'staging');
+      assert.match(stillStaging.stdout, /needs 1 more approval \(has 0 of 1\)/, 'the previous policy (staging: 1 approval) still applies');
+      const plain = await repo.cli(undefined, 'status');
+      assert.match(plain.stderr, /error: \.promptrelease\.yaml:3:5: unknown policy key "aprovals"/);
 
       repo.commit(CAROL, 'bad yaml', { '.promptrelease.yaml': 'environments: [staging\n' });
       const badYaml = await repo.cli(undefined, 'status');
@@ -151,7 +157,6 @@ describe('prompt-release: clear errors, never a stack trace', function () {
 
       repo.commit(CAROL, 'bad owners', { '.promptrelease.yaml': '', '.github/CODEOWNERS': '# ok\n\nprompts/** alice\n' });
       const badOwners = await repo.cli(undefined, 'status');
-      assert.strictEqual(badOwners.code, 3);
       assert.match(badOwners.stderr, /error: \.github\/CODEOWNERS:3:12: "alice" is not an owner/);
     } finally {
       repo.dispose();

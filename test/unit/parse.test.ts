@@ -2,12 +2,24 @@ import * as assert from 'assert';
 import { parseCatFileBatch, parseLog, parseStatus, parseTags } from '../../src/git/parse';
 
 describe('git output parsers', () => {
-  it('reads log records with raw changes, including paths with spaces', () => {
-    const out = '\x01' + ['c1', '1700000000', 'a@example.com', 'A B', '', '\n:000000 100644 0000 b1 A', 'p/a b.md', ':100644 000000 b0 0000 D', 'p/gone.md', ''].join('\0') + '\x01' + ['c0', '1600000000', 'z@example.com', 'Z', '', '\n:000000 100644 0000 b0 A', 'p/gone.md', ''].join('\0');
+  it('reads log records with raw changes, renames, merges and co-authors, including paths with spaces', () => {
+    const commit = (id: string, parents: string, who: string, trailers: string, ...entries: string[]) =>
+      '\x01' + [id, parents, '1700000000', who, 'Name', trailers, '', ...entries, ''].join('\0');
+    const out =
+      commit('c1', 'c0', 'a@example.com', 'Zed <z@example.com>\x1fYan <y@example.com>', '\n:000000 100644 0000 b1 A', 'p/a b.md', ':100644 000000 b0 0000 D', 'p/gone.md') +
+      commit('c2', 'c1', 'r@example.com', '', '\n:100644 100644 b1 b1 R100', 'p/a b.md', 'p/moved.md') +
+      commit('m', 'c2 s1', 'm@example.com', '', '\n::100644 100644 100644 b1 s2 b9 MM', 'p/moved.md');
     const log = parseLog(out);
-    assert.strictEqual(log.length, 2);
-    assert.deepStrictEqual(log[0].changes, [{ path: 'p/a b.md', status: 'A', blob: 'b1' }, { path: 'p/gone.md', status: 'D', blob: '0000' }]);
-    assert.deepStrictEqual(log[1].author, { email: 'z@example.com', name: 'Z' });
+    assert.strictEqual(log.length, 3);
+    assert.deepStrictEqual(log[0].changes, [
+      { path: 'p/a b.md', status: 'A', blob: 'b1', mode: '100644', sources: [] },
+      { path: 'p/gone.md', status: 'D', blob: '0000', mode: '000000', sources: [{ path: 'p/gone.md', blob: 'b0' }] },
+    ]);
+    assert.deepStrictEqual(log[0].coAuthors, [{ name: 'Zed', email: 'z@example.com' }, { name: 'Yan', email: 'y@example.com' }]);
+    assert.deepStrictEqual(log[0].parents, ['c0']);
+    assert.deepStrictEqual(log[1].changes, [{ path: 'p/moved.md', status: 'R', blob: 'b1', mode: '100644', sources: [{ path: 'p/a b.md', blob: 'b1' }] }]);
+    assert.deepStrictEqual(log[2].parents, ['c2', 's1']);
+    assert.deepStrictEqual(log[2].changes, [{ path: 'p/moved.md', status: 'M', blob: 'b9', mode: '100644', sources: [{ path: 'p/moved.md', blob: 'b1' }, { path: 'p/moved.md', blob: 's2' }], merge: true }]);
   });
 
   it('splits cat-file batch output by size, so content may contain newlines and NULs', () => {
@@ -19,11 +31,12 @@ describe('git output parsers', () => {
   });
 
   it('reads tag records whose messages span lines', () => {
-    const rec = (name: string, msg: string) => ['refs/tags/' + name, 'tag', 't1', 'c1', 'Dave', 'dave@example.com', '1700000000', msg].join('\0') + '\0\x1e\n';
+    const rec = (name: string, msg: string) => ['refs/tags/' + name, 'tag', 't1', 'c1', 'Dave', 'dave@example.com', '1700000000', 'commit', msg].join('\0') + '\0\x1e\n';
     const tags = parseTags(rec('prompt-release/a/v1', 'line 1\n\nline 3\n') + rec('prompt-release/b/v1', 'x'));
     assert.strictEqual(tags.length, 2);
     assert.strictEqual(tags[0].message, 'line 1\n\nline 3\n');
     assert.strictEqual(tags[1].commit, 'c1');
+    assert.strictEqual(tags[1].targetType, 'commit');
   });
 
   it('maps porcelain status to working-copy states', () => {

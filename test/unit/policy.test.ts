@@ -88,7 +88,7 @@ describe('the release policy', () => {
     assert.strictEqual(gate(b, 'staging').allowed, true);
     assert.strictEqual(stateLabel(b.build().byPath.get(P)!.state), 'approved for staging');
     b.review(alice, P, 'approve');
-    assert.deepStrictEqual(unmet(b, 'production'), ['must be released to staging first (this content has never been released there)']);
+    assert.deepStrictEqual(unmet(b, 'production'), ["must be released to staging first (this content has no verified release there that meets today's staging policy)"]);
     assert.strictEqual(stateLabel(b.build().byPath.get(P)!.state), 'approved for production');
     b.release(P, 'staging', 1, carol);
     assert.strictEqual(gate(b, 'production').allowed, true);
