@@ -30,6 +30,11 @@ export function requireCommitted(prompt: PromptStatus): asserts prompt is Prompt
       hint: `Commit it first: git add -- ${prompt.path} && git commit`,
     });
   }
+}
+
+/** Committed and something a reviewer can sign off on (text, not a link, history known). */
+export function requireReviewable(prompt: PromptStatus): asserts prompt is PromptStatus & { blob: string; contentHash: string } {
+  requireCommitted(prompt);
   if (prompt.unusable) {
     throw new PromptReleaseError(prompt.unusable.includes('binary') ? 'binary-prompt' : prompt.unusable.includes('bytes') ? 'oversized-prompt' : 'unusable-prompt', `${prompt.path} cannot be reviewed: ${prompt.unusable}`);
   }
@@ -44,7 +49,7 @@ function requireCleanWorkingCopy(prompt: PromptStatus, action: string): void {
 }
 
 export function planReview(prompt: PromptStatus, verdict: Verdict, by: Identity, comment: string | undefined, now: Date, people: People): ReviewRecord {
-  requireCommitted(prompt);
+  requireReviewable(prompt);
   requireCleanWorkingCopy(prompt, verdict === 'approve' ? 'approve' : 'request changes to');
   if (verdict === 'approve' && prompt.authors.some((a) => people.samePerson(a.email, by.email))) {
     const others = prompt.owners.filter((o) => ![...people.emailsOf(o)].some((e) => people.samePerson(e, by.email)));
@@ -69,7 +74,7 @@ export function planReview(prompt: PromptStatus, verdict: Verdict, by: Identity,
 }
 
 export function planReviewRequest(prompt: PromptStatus, reviewers: string[], by: Identity, comment: string | undefined, now: Date, people: People): ReviewRequestRecord {
-  requireCommitted(prompt);
+  requireReviewable(prompt);
   requireCleanWorkingCopy(prompt, 'request review of');
   if (reviewers.length === 0) throw new PromptReleaseError('invalid-usage', 'name at least one reviewer (an owner handle or an email)');
   for (const who of reviewers) {
@@ -200,7 +205,7 @@ export interface CommentInput {
 
 /** A line comment on the committed content; threads are anchored to content and lines. */
 export function planComment(prompt: PromptStatus, input: CommentInput, by: Identity, now: Date): CommentRecord {
-  requireCommitted(prompt);
+  requireReviewable(prompt);
   if (!input.body.trim() && !input.resolves && !input.reopens) throw new PromptReleaseError('invalid-usage', 'a comment needs some text');
   const existing = input.thread ? prompt.comments.find((c) => c.record.thread === input.thread) : undefined;
   return {

@@ -84,7 +84,8 @@ export class People {
   personOf(email: string): string {
     const normalized = normalizeEmail(email);
     const handle = githubHandleOf(normalized);
-    if (handle && !this.parent.has(normalized)) this.union(handle.toLowerCase(), normalized);
+    // Attach under the handle's existing root, so keys already handed out stay valid.
+    if (handle && !this.parent.has(normalized)) this.parent.set(normalized, this.find(handle.toLowerCase()));
     return this.find(normalized);
   }
 

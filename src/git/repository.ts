@@ -55,8 +55,9 @@ export class PromptRepository {
   /** Repository-relative path (with "/") of a path given on the command line or by the editor. */
   relativePath(userPath: string, cwd = process.cwd()): string {
     const absolute = path.resolve(cwd, userPath);
-    // Resolve symlinks of the deepest folder that exists; the rest of the path may be gone.
-    let existing = absolute;
+    // Resolve symlinks of the deepest folder that exists, never of the file itself: a
+    // symlinked prompt is named by its own path (and refused as a link), not its target's.
+    let existing = path.dirname(absolute);
     while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
     const real = path.join(realpathSync(existing), path.relative(existing, absolute));
     const rel = path.relative(this.root, real);
@@ -274,11 +275,10 @@ export class PromptRepository {
     return parseLog(output);
   }
 
+  /** Is `commit` the trusted tip or one of its ancestors? Decided by output, never by an exit status a wrapper may swallow. */
   private async isAncestor(commit: string, of: string): Promise<boolean> {
-    return this.git.run(['merge-base', '--is-ancestor', '--end-of-options', commit, of]).then(
-      () => true,
-      () => false,
-    );
+    const base = await this.git.run(['merge-base', '--end-of-options', commit, of]).catch(() => '');
+    return base.trim() === commit;
   }
 
   async model(): Promise<RepoModel> {
@@ -394,7 +394,8 @@ export class PromptRepository {
     }
     const remote = await this.pushRemote();
     try {
-      await this.git.run(['push', '--atomic', '--porcelain', '--end-of-options', remote, `refs/tags/${tag}:refs/tags/${tag}`]);
+      // The option outranks remote.<name>.receivepack, which is multi-valued and cannot be overridden with -c.
+      await this.git.run(['push', '--atomic', '--porcelain', '--receive-pack=git-receive-pack', '--end-of-options', remote, `refs/tags/${tag}:refs/tags/${tag}`]);
       return remote;
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);

@@ -49,7 +49,8 @@ const REPOSITORY_SCOPES = new Set(['local', 'worktree']);
  * `-c` overrides that neutralise every program the repository's configuration names. Filter
  * drivers and textconv are disabled in every scope, because a committed .gitattributes
  * chooses them; transport programs (ssh command, credential helpers, askpass) set in the
- * repository fall back to the user's own; remote-configured pack programs go back to git's.
+ * repository fall back to the user's own. (A remote's receivepack is multi-valued, so a push
+ * names git's own with --receive-pack instead; nothing here fetches, so uploadpack never runs.)
  * `refused` lists what cannot be neutralised, so a network command refuses instead.
  */
 export function programOverrides(entries: ConfigEntry[]): { overrides: string[]; refused: string[] } {
@@ -70,10 +71,6 @@ export function programOverrides(entries: ConfigEntry[]): { overrides: string[];
       once(`filter.${name}.required=false`);
     } else if (section === 'diff' && name && (last === 'textconv' || last === 'command')) {
       once(`diff.${name}.${last}=`);
-    } else if (section === 'remote' && name && last === 'receivepack') {
-      once(`remote.${name}.receivepack=git-receive-pack`);
-    } else if (section === 'remote' && name && last === 'uploadpack') {
-      once(`remote.${name}.uploadpack=git-upload-pack`);
     } else if (REPOSITORY_SCOPES.has(e.scope)) {
       if (e.key === 'core.sshcommand') once(`core.sshCommand=${userValue('core.sshcommand').pop() ?? 'ssh'}`);
       else if (e.key === 'core.askpass') once(`core.askPass=${userValue('core.askpass').pop() ?? ''}`);
@@ -229,6 +226,11 @@ export class GitRunner {
       unsafe: {
         allowUnsafeHooksPath: true,
         allowUnsafeProtocolOverride: true,
+        allowUnsafeFilter: true,
+        allowUnsafeDiffTextConv: true,
+        allowUnsafePack: true,
+        allowUnsafeCredentialHelper: true,
+        allowUnsafeSubmodule: true,
         allowUnsafeFsMonitor: true,
         allowUnsafePager: true,
         allowUnsafeDiffExternal: true,

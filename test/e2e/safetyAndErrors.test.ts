@@ -68,22 +68,6 @@ describe('prompt-release: the user\'s work is never touched', function () {
     assert.strictEqual(repo.git('tag', '-l', 'prompt-release/*').trim().split('\n').length, 1);
   });
 
-  it('runs no repository hooks and no fsmonitor program for its own git calls', async () => {
-    const marker = path.join(repo.dir, '..', `hook-ran-${path.basename(repo.dir)}`);
-    const script = `#!/bin/sh\necho ran >> ${marker}\n`;
-    for (const hook of ['reference-transaction', 'post-commit', 'pre-commit']) {
-      writeFileSync(path.join(repo.dir, '.git/hooks', hook), script);
-      chmodSync(path.join(repo.dir, '.git/hooks', hook), 0o755);
-    }
-    writeFileSync(path.join(repo.dir, 'monitor.sh'), script);
-    chmodSync(path.join(repo.dir, 'monitor.sh'), 0o755);
-    repo.git('config', 'core.fsmonitor', path.join(repo.dir, 'monitor.sh'));
-    assert.strictEqual((await repo.cli(ALICE, 'review', PROMPT, '--approve')).code, 0);
-    assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT)).code, 0);
-    assert.strictEqual((await repo.cli(DAVE, 'status')).code, 0);
-    assert.ok(!existsSync(marker), 'a hook or the fsmonitor ran');
-  });
-
   it('treats user text as paths and names, never as git options', async () => {
     const result = await repo.cli(ALICE, 'review', '--upload-pack=touch /tmp/pwned', '--approve');
     assert.strictEqual(result.code, 2);
