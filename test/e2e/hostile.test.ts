@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import { createHash } from 'crypto';
 import { formatTagMessage, releaseTagName, sealEvidence } from '../../src/core/releases';
+import { release } from '../../src/git/engine';
+import { PromptRepository } from '../../src/git/repository';
 import { ALICE, BOB, CAROL, DAVE, TempRepo, type Person } from '../helpers/gitFixture';
 
 /**
@@ -245,5 +247,37 @@ describe('hostile contributor: release tags the gate must not trust', function (
     const verify = await repo.cli(undefined, 'verify');
     assert.strictEqual(verify.code, 1);
     assert.match(verify.stdout, /it tags a tree, not a commit/);
+  });
+});
+
+describe("the editor's prompt setting never changes what the gate decides", function () {
+  it('shows extra files without making them releasable, and leaves every other gate as it was', async () => {
+    const repo = guardedRepo();
+    process.env.GIT_AUTHOR_NAME = DAVE.name;
+    process.env.GIT_AUTHOR_EMAIL = DAVE.email;
+    try {
+      repo.commit(CAROL, 'Notes', { 'docs/notes.md': 'Internal notes, not a prompt.\n' });
+      await ok(repo, ALICE, 'review', PROMPT, '--approve');
+      const plain = await (await PromptRepository.open(repo.dir)).model();
+      const widened = await PromptRepository.open(repo.dir);
+      widened.displayGlobs = ['docs/**', 'prompts/**'];
+      const model = await widened.model();
+
+      const notes = model.byPath.get('docs/notes.md')!;
+      assert.ok(notes, 'the setting shows the file');
+      assert.strictEqual(notes.governed, false);
+      assert.ok(notes.gates.every((g) => !g.allowed && g.unmet.some((u) => /not a prompt under the trusted policy/.test(u.message))));
+      const outcome = await release(widened, 'docs/notes.md', 'staging');
+      assert.strictEqual(outcome.plan.allowed, false);
+      assert.strictEqual(repo.git('tag', '-l', 'prompt-release/*/docs/*').trim(), '');
+
+      const decisions = (m: typeof model) => m.byPath.get(PROMPT)!.gates.map((g) => [g.environment, g.allowed, g.unmet.map((u) => u.message)]);
+      assert.deepStrictEqual(decisions(model), decisions(plain));
+      assert.strictEqual(model.byPath.get(PROMPT)!.gates[0].allowed, true);
+    } finally {
+      delete process.env.GIT_AUTHOR_NAME;
+      delete process.env.GIT_AUTHOR_EMAIL;
+      repo.dispose();
+    }
   });
 });

@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import { prepareRelease } from '../../src/git/engine';
+import { PromptRepository } from '../../src/git/repository';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync, chmodSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -59,13 +61,31 @@ describe('prompt-release: the user\'s work is never touched', function () {
 
   it('lets exactly one of two simultaneous releases of the same version succeed', async () => {
     await repo.cli(ALICE, 'review', PROMPT, '--approve');
-    const results = await Promise.all([repo.cli(DAVE, 'release', PROMPT, '--env', 'staging'), repo.cli(DAVE, 'release', PROMPT, '--env', 'staging')]);
-    const codes = results.map((r) => r.code).sort();
-    assert.deepStrictEqual(codes, [0, 1], results.map((r) => r.stdout + r.stderr).join('\n---\n'));
-    const loser = results.find((r) => r.code === 1)!;
-    assert.match(loser.stderr, /already exists|already the current version/);
-    assert.doesNotMatch(loser.stderr, /at .*\.js:\d+/, 'no stack trace');
+    // Both releases pass the gate before either tags: the race is decided by git's atomic ref creation alone.
+    process.env.GIT_AUTHOR_NAME = DAVE.name;
+    process.env.GIT_AUTHOR_EMAIL = DAVE.email;
+    try {
+      const repository = await PromptRepository.open(repo.dir);
+      const plans = [await prepareRelease(repository, PROMPT, 'staging'), await prepareRelease(repository, PROMPT, 'staging')];
+      assert.ok(plans.every((p) => p.plan.allowed));
+      const [a, b] = plans.map((p) => p.plan as Extract<typeof p.plan, { allowed: true }>);
+      assert.strictEqual(a.tag, b.tag);
+      const outcomes = await Promise.allSettled([a, b].map((p) => repository.createTag(p.tag, p.evidence.commit, p.message, p.evidence.releasedBy)));
+      assert.deepStrictEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected']);
+      const loser = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
+      assert.match(loser.reason.message, /release tag .* already exists: another release of this version happened at the same time/);
+      assert.strictEqual(loser.reason.code, 'release-conflict');
+    } finally {
+      delete process.env.GIT_AUTHOR_NAME;
+      delete process.env.GIT_AUTHOR_EMAIL;
+    }
     assert.strictEqual(repo.git('tag', '-l', 'prompt-release/*').trim().split('\n').length, 1);
+
+    // A release that starts after the winner is refused by the gate, on stdout, with the reason.
+    const late = await repo.cli(DAVE, 'release', PROMPT, '--env', 'staging');
+    assert.strictEqual(late.code, 1);
+    assert.match(late.stdout, /v1 is already the current version in staging/);
+    assert.doesNotMatch(late.stderr, /at .*\.js:\d+/, 'no stack trace');
   });
 
   it('treats user text as paths and names, never as git options', async () => {

@@ -1,0 +1,214 @@
+import * as assert from 'assert';
+import { Authorship } from '../../src/core/authorship';
+import { contentHash } from '../../src/core/hash';
+import type { LogCommit } from '../../src/core/history';
+import type { Identity } from '../../src/core/identity';
+import { checkTags } from '../../src/core/integrity';
+import { RecordLedger } from '../../src/core/ledger';
+import { People } from '../../src/core/people';
+import { serializeRecord, type ReviewRecord } from '../../src/core/records';
+import { trustedPolicy } from '../../src/core/trustedPolicy';
+import { verifyModel } from '../../src/core/verify';
+import { blobId, SnapshotBuilder } from '../helpers/snapshot';
+
+const alice: Identity = { name: 'Alice', email: 'alice@example.com' };
+const bob: Identity = { name: 'Bob', email: 'bob@example.com' };
+const carol: Identity = { name: 'Carol', email: 'carol@example.com' };
+const dave: Identity = { name: 'Dave', email: 'dave@example.com' };
+const P = 'prompts/support.prompt.md';
+
+function commit(id: string, parents: string[], author: Identity, changes: LogCommit['changes'], coAuthors: Identity[] = []): LogCommit {
+  return { commit: id, parents, author, coAuthors, time: 0, changes };
+}
+
+const add = (path: string, blob: string) => ({ path, status: 'A' as const, blob, mode: '100644', sources: [] });
+const edit = (path: string, from: string, blob: string) => ({ path, status: 'M' as const, blob, mode: '100644', sources: [{ path, blob: from }] });
+
+describe('authorship follows content', () => {
+  const people = new People({ '@carol': ['carol@example.com', 'carol@home.example.org'] });
+  const emails = (a: Authorship, blob: string) => [...a.authorsOf(blob).values()].map((i) => i.email).sort();
+
+  it('keeps both sides of a merge, the merge author for new content, rename sources and co-authors', () => {
+    const log = [
+      commit('c1', [], carol, [add(P, 'b1')]),
+      commit('c2', ['c1'], bob, [edit(P, 'b1', 'b2')], [dave]),
+      commit('c3', ['c1'], alice, [edit(P, 'b1', 'b3')]),
+      commit('m', ['c2', 'c3'], dave, [{ path: P, status: 'M', blob: 'b4', mode: '100644', sources: [{ path: P, blob: 'b2' }, { path: P, blob: 'b3' }], merge: true }]),
+      commit('r', ['m'], alice, [{ path: 'prompts/renamed.md', status: 'R', blob: 'b4', mode: '100644', sources: [{ path: P, blob: 'b4' }] }]),
+    ];
+    const authorship = new Authorship(log, people);
+    assert.deepStrictEqual(emails(authorship, 'b4'), ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com']);
+    assert.deepStrictEqual(emails(authorship, 'b2'), ['bob@example.com', 'carol@example.com', 'dave@example.com']);
+  });
+
+  it('stops at reviewed, released content', () => {
+    const log = [commit('c1', [], carol, [add(P, 'b1')]), commit('c2', ['c1'], bob, [edit(P, 'b1', 'b2')])];
+    assert.deepStrictEqual(emails(new Authorship(log, people, (b) => b === 'b1'), 'b2'), ['bob@example.com']);
+  });
+
+  it('groups the emails of one person under one key', () => {
+    const log = [commit('c1', [], { name: 'C', email: 'carol@home.example.org' }, [add(P, 'b1')])];
+    const authors = new Authorship(log, people).authorsOf('b1');
+    assert.ok(authors.has(people.personOf('carol@example.com')));
+  });
+});
+
+describe('the record ledger', () => {
+  const people = new People({});
+  const review = (by: Identity, verdict: ReviewRecord['verdict'], hash = 'sha256:' + 'a'.repeat(64)): ReviewRecord => ({ format: 1, type: 'review', prompt: P, contentHash: hash, blob: 'b1', verdict, by, time: '2030-01-01T00:00:00Z' });
+
+  it('answers a change request only by the same person in a descendant commit, never by a time in a record', () => {
+    const request = serializeRecord(review(bob, 'request-changes'));
+    const olderApproval = serializeRecord({ ...review(bob, 'approve'), time: '2099-01-01T00:00:00Z' });
+    const laterApproval = serializeRecord(review(bob, 'approve'));
+    const texts = new Map([[blobId(request), request], [blobId(olderApproval), olderApproval], [blobId(laterApproval), laterApproval]]);
+    const path = (n: number) => `.promptrelease/records/aa/r${n}.json`;
+    const base = [
+      commit('c1', [], bob, [add(path(1), blobId(request))]),
+      commit('side', [], bob, [add(path(2), blobId(olderApproval))]),
+      commit('m', ['c1', 'side'], carol, []),
+    ];
+    let ledger = new RecordLedger(base, texts, people);
+    let verdicts = ledger.verdicts(ledger.records as any);
+    assert.strictEqual(verdicts.changeRequests.length, 1, 'an approval on an unrelated branch does not answer it');
+    ledger = new RecordLedger([...base, commit('c2', ['m'], bob, [add(path(3), blobId(laterApproval))])], texts, people);
+    verdicts = ledger.verdicts(ledger.records as any);
+    assert.deepStrictEqual([verdicts.approvals.length, verdicts.changeRequests.length], [1, 0]);
+  });
+
+  it('keeps deleted records, ignores edits as tampering, and refuses records committed by someone else', () => {
+    const mine = serializeRecord(review(bob, 'request-changes'));
+    const edited = serializeRecord(review(bob, 'approve'));
+    const forged = serializeRecord(review(alice, 'approve'));
+    const texts = new Map([[blobId(mine), mine], [blobId(edited), edited], [blobId(forged), forged]]);
+    const r = '.promptrelease/records/aa/r.json';
+    const ledger = new RecordLedger(
+      [
+        commit('c1', [], bob, [add(r, blobId(mine))]),
+        commit('c2', ['c1'], carol, [edit(r, blobId(mine), blobId(edited))]),
+        commit('c3', ['c2'], carol, [{ path: r, status: 'D', blob: '0'.repeat(40), mode: '000000', sources: [{ path: r, blob: blobId(edited) }] }]),
+        commit('c4', ['c3'], carol, [add('.promptrelease/records/aa/f.json', blobId(forged))]),
+      ],
+      texts,
+      people,
+    );
+    assert.deepStrictEqual(ledger.records.map((x) => (x.record as ReviewRecord).verdict), ['request-changes']);
+    assert.deepStrictEqual(ledger.problems.map((p) => p.severity), ['error', 'warning', 'error']);
+    assert.match(ledger.problems[0].message, /edited after it was recorded.*tampering/);
+    assert.match(ledger.problems[1].message, /deleted .* still counts/);
+    assert.match(ledger.problems[2].message, /authored by carol@example.com, not by alice@example.com/);
+  });
+});
+
+describe('the policy in force on the trusted branch', () => {
+  const owners = '/.promptrelease.yaml @alice @bob\n/.github/CODEOWNERS @alice @bob\nprompts/** @alice\n';
+  const config = (approvals: number) => `environments:\n  staging: { approvals: ${approvals} }\npeople:\n  "@alice": [alice@example.com]\n  "@bob": [bob@example.com]\n`;
+
+  it('takes an owned change only after another owner approves its exact content', () => {
+    const b = new SnapshotBuilder(config(2), owners);
+    b.commit(carol, { [P]: 'x\n' });
+    b.commit(carol, { '.promptrelease.yaml': config(0) });
+    let model = b.build();
+    assert.strictEqual(model.config.environments[0].approvals, 2);
+    assert.match(model.policy.pending[0].message, /needs an approval by an owner \(@alice, @bob\) who did not write it/);
+    b.review(carol, '.promptrelease.yaml', 'approve');
+    b.review(dave, '.promptrelease.yaml', 'approve');
+    assert.strictEqual(b.build().config.environments[0].approvals, 2, 'neither its author nor a non-owner can make it take effect');
+    b.review(bob, '.promptrelease.yaml', 'approve');
+    model = b.build();
+    assert.strictEqual(model.config.environments[0].approvals, 0);
+    assert.strictEqual(model.policy.pending.length, 0);
+  });
+
+  it('takes an unowned change at once, with a warning, and never an invalid one', () => {
+    const b = new SnapshotBuilder(config(2));
+    b.commit(carol, { '.promptrelease.yaml': config(1) });
+    let model = b.build();
+    assert.strictEqual(model.config.environments[0].approvals, 1);
+    assert.ok(model.problems.some((p) => /no owner in CODEOWNERS, so anyone who can push/.test(p.message)));
+    b.commit(carol, { '.promptrelease.yaml': 'environments: [' });
+    model = b.build();
+    assert.strictEqual(model.config.environments[0].approvals, 1);
+    assert.ok(model.problems.some((p) => /not valid YAML.*previous one stays in force/.test(p.message)));
+  });
+
+  it('judges a change by the owners of the policy in force, not by the aliases the change adds', () => {
+    const b = new SnapshotBuilder(config(2), owners);
+    b.commit(carol, { '.promptrelease.yaml': config(2).replace('"@alice": [alice@example.com]', '"@alice": [alice@example.com, dave@example.com]') });
+    b.review(dave, '.promptrelease.yaml', 'approve');
+    const model = b.build();
+    assert.strictEqual(model.policy.pending.length, 1, 'Dave is not an owner under the policy in force');
+    assert.deepStrictEqual(model.config.people['@alice'], ['alice@example.com']);
+    assert.strictEqual(trustedPolicy({ log: [], firstParentLog: [], texts: new Map() }).config.source, 'default', 'no policy history: the defaults');
+  });
+});
+
+describe('verify in the domain', () => {
+  const CONFIG = `environments:\n  staging: { approvals: 1 }\n  production: { approvals: 1, requirePrevious: true }\n`;
+
+  it('passes honest releases, fails an open change request on live content, and treats superseded releases as history', () => {
+    const b = new SnapshotBuilder(CONFIG);
+    b.commit(carol, { [P]: 'v1\n' });
+    const approval = b.review(alice, P, 'approve');
+    b.release(P, 'staging', 1, dave, [approval]);
+    let report = verifyModel(b.build());
+    assert.ok(report.ok, JSON.stringify(report));
+    assert.deepStrictEqual(report.live.map((l) => [l.environment, l.version, l.ok]), [['staging', 1, true]]);
+
+    b.review(bob, P, 'request-changes', { comment: 'no' });
+    report = verifyModel(b.build());
+    assert.strictEqual(report.ok, false);
+    assert.match(report.live[0].problems[0], /changes requested by Bob/);
+
+    // A newer version goes live: the objection to v1 is history now.
+    b.commit(carol, { [P]: 'v2\n' });
+    const second = b.review(alice, P, 'approve');
+    b.release(P, 'staging', 2, dave, [second]);
+    report = verifyModel(b.build());
+    assert.ok(report.ok, JSON.stringify(report.live));
+  });
+
+  it('fails unapproved content that is live, whatever its tag says', () => {
+    const b = new SnapshotBuilder(CONFIG);
+    b.commit(carol, { [P]: 'v1\n' });
+    b.release(P, 'staging', 1, dave, []);
+    const report = verifyModel(b.build());
+    assert.ok(report.tags[0].ok, 'the tag itself is whole');
+    assert.strictEqual(report.ok, false, 'unapproved content is live');
+    assert.match(report.live[0].problems.join('\n'), /needs 1 more approval/);
+  });
+
+  it('fails the integrity of a tag that cites a record the ledger does not hold, or names other content', () => {
+    const b = new SnapshotBuilder(CONFIG);
+    b.commit(carol, { [P]: 'v1\n' });
+    const approval = b.review(alice, P, 'approve');
+    const tag = b.release(P, 'staging', 1, dave, [approval]);
+    const model = b.build();
+    const facts = {
+      onTrustedBranch: new Set([tag]),
+      promptAtCommit: new Map([[tag, { oid: blobId('v1\n'), type: 'blob' }]]),
+      modeOf: () => '100644',
+      contentHashOf: () => contentHash(Buffer.from('v1\n')),
+    };
+    const raw = { name: tag, objectType: 'tag', targetType: 'commit', commit: model.tagChecks[0].evidence!.commit, message: '' };
+    raw.message = require('../../src/core/releases').formatTagMessage(model.tagChecks[0].evidence!);
+    const empty = new RecordLedger([], new Map(), new People({}));
+    assert.match(checkTags([raw], facts, empty)[0].problems.join('\n'), /it cites .* is not a record on the trusted branch/);
+    const otherContent = { ...facts, promptAtCommit: new Map([[tag, { oid: blobId('v2\n'), type: 'blob' }]]) };
+    assert.match(checkTags([raw], otherContent, model.ledger)[0].problems.join('\n'), /is blob .*, not the released/);
+    const offBranch = { ...facts, onTrustedBranch: new Set<string>() };
+    assert.match(checkTags([raw], offBranch, model.ledger)[0].problems.join('\n'), /not on the trusted branch/);
+    assert.deepStrictEqual(checkTags([raw], facts, model.ledger)[0].problems, []);
+  });
+
+  it('refuses a shallow history instead of passing it', () => {
+    const b = new SnapshotBuilder(CONFIG);
+    b.commit(carol, { [P]: 'v1\n' });
+    b.shallow = true;
+    assert.throws(() => verifyModel(b.build()), /shallow.*nothing was verified/);
+  });
+
+  it('hashes content byte for byte', () => {
+    assert.notStrictEqual(contentHash(Buffer.from('a\n')), contentHash(Buffer.from('a\r\n')));
+  });
+});
