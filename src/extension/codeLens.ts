@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { approvalsSummary, ownersText, stateText } from './present';
+import { approvalsSummary, ownersText, policyText, stateText } from './present';
 import type { PromptWorkspace } from './workspace';
 
 /** The state of a prompt where it is edited: owners, state, approvals and the actions. */
@@ -13,12 +13,21 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!vscode.workspace.getConfiguration('promptRelease', document.uri).get<boolean>('codeLens.enabled', true)) return [];
-    const found = this.workspace.promptAt(document.uri);
-    if (!found) return [];
-    const { prompt } = found;
     const top = new vscode.Range(0, 0, 0, 0);
     const arg = [document.uri];
     const lens = (title: string, command: string, tooltip?: string) => new vscode.CodeLens(top, { title, command, arguments: arg, tooltip });
+    const policy = this.workspace.policyFileAt(document.uri);
+    if (policy) {
+      const text = policyText(policy.state.model, policy.prompt.path, policy.prompt.blob);
+      return [
+        lens(`$(law) ${text.title}`, 'promptRelease.showActions', text.tooltip),
+        lens('Approve', 'promptRelease.approve', 'Approve this version of the release rules (an owner who did not write it makes it take effect)'),
+        lens('Request Changes', 'promptRelease.requestChanges'),
+      ];
+    }
+    const found = this.workspace.promptAt(document.uri);
+    if (!found) return [];
+    const { prompt } = found;
     // Diffs are offered only when there is something to compare with.
     const released = Object.values(prompt.current).some(Boolean);
     const approved = prompt.reviews.some((r) => r.record.verdict === 'approve');

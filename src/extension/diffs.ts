@@ -10,7 +10,7 @@ import { blobUri } from './gitContent';
 export function resolvePrompt(workspace: PromptWorkspace, arg: unknown): PromptAt {
   const uri = argumentUri(arg) ?? vscode.window.activeTextEditor?.document.uri;
   if (!uri) throw new PromptReleaseError('invalid-usage', 'no prompt is selected', { hint: 'Open a prompt file or pick one in the Prompt Releases view.' });
-  const found = workspace.promptAt(uri);
+  const found = workspace.promptAt(uri) ?? workspace.policyFileAt(uri);
   if (!found) {
     const state = workspace.stateFor(uri);
     if (state?.status === 'untrusted') throw new PromptReleaseError('invalid-usage', 'this workspace is in Restricted Mode', { hint: 'Trust the workspace to let Prompt Release read git.' });

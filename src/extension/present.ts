@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { PromptStatus } from '../core/model';
+import type { PromptStatus, RepoModel } from '../core/model';
 import { stateLabel, type PromptState } from '../core/state';
 
 interface StateLook {
@@ -50,4 +50,18 @@ export function tooltip(prompt: PromptStatus): string {
   }
   if (prompt.unusable) lines.push(`Cannot be reviewed: ${prompt.unusable}`);
   return lines.join('\n');
+}
+
+/** Where a policy file stands: the version in force on the trusted branch, or a change waiting for an owner. */
+export function policyText(model: RepoModel, file: string, blob: string | undefined): { title: string; tooltip: string } {
+  const pending = model.policy.pending.find((p) => p.file === file);
+  const inForce = model.policy.inForce.get(file);
+  if (pending && pending.blob === blob) {
+    return { title: `Release rules: change not in force · needs an owner (${pending.owners.join(', ')})`, tooltip: pending.message };
+  }
+  if (blob && inForce === blob) return { title: `Release rules in force on ${model.trusted.ref}`, tooltip: `This version of ${file} is the policy the gate and verify apply.` };
+  return {
+    title: `Release rules: this version is not in force on ${model.trusted.ref}`,
+    tooltip: `The gate applies the version of ${file} in force on the trusted branch ${model.trusted.ref}; merge this one there (and have an owner approve it if the file has owners).`,
+  };
 }

@@ -149,7 +149,7 @@ export class PromptWorkspace implements vscode.Disposable {
       if (IGNORED.test(uri.path)) return;
       const rel = path.relative(repo.root, uri.fsPath).split(path.sep).join('/');
       const model = this.states.get(folder.uri.toString())?.model;
-      const relevant = !model || rel.startsWith('.promptrelease') || rel.endsWith('CODEOWNERS') || matcherFor(model.config)(rel);
+      const relevant = !model || rel.startsWith('.promptrelease') || rel.endsWith('CODEOWNERS') || rel === '.mailmap' || matcherFor(model.config)(rel);
       if (relevant) this.schedule(folder);
     };
     const gitWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.gitDir), '{HEAD,index,packed-refs,refs/**}'));
@@ -179,12 +179,21 @@ export class PromptWorkspace implements vscode.Disposable {
 
   /** The prompt a file is, if any, with its folder's state. */
   promptAt(uri: vscode.Uri): PromptAt | undefined {
+    return this.lookup(uri, (model, rel) => model.byPath.get(rel));
+  }
+
+  /** A policy file (.promptrelease.yaml, CODEOWNERS): reviewed like a prompt, never released. */
+  policyFileAt(uri: vscode.Uri): PromptAt | undefined {
+    return this.lookup(uri, (model, rel) => model.policyFiles.get(rel));
+  }
+
+  private lookup(uri: vscode.Uri, pick: (model: RepoModel, rel: string) => PromptStatus | undefined): PromptAt | undefined {
     if (uri.scheme !== 'file') return undefined;
     for (const state of this.states.values()) {
       if (!state.repo || !state.model) continue;
       const rel = path.relative(state.repo.root, uri.fsPath);
       if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
-      const prompt = state.model.byPath.get(rel.split(path.sep).join('/'));
+      const prompt = pick(state.model, rel.split(path.sep).join('/'));
       if (prompt) return { state: state as PromptAt['state'], prompt };
     }
     return undefined;
@@ -225,7 +234,8 @@ function matcherFor(config: RepoModel['config']): (path: string) => boolean {
 
 /** Everything a surface shows, in one string: equal prints mean nothing to redraw. */
 function fingerprint(model: RepoModel, identity: Identity | undefined): string {
-  const parts = [model.head.commit, model.head.branch ?? '', identity?.email ?? '', String(model.releases.length), String(model.problems.length), model.config.prompts.join(',')];
+  const parts = [model.head.commit, model.trusted.commit, model.head.branch ?? '', identity?.email ?? '', String(model.releases.length), String(model.problems.length), model.config.prompts.join(',')];
+  for (const p of model.policyFiles.values()) parts.push(`${p.path}|${p.contentHash}|${p.reviews.length}`);
   for (const p of model.prompts) {
     parts.push(`${p.path}|${p.contentHash}|${p.workingCopy}|${p.state.kind}|${p.reviews.length}|${p.requests.length}|${p.comments.length}|${p.owners.join(',')}`);
   }

@@ -32,7 +32,25 @@ describe('the editor for authors and reviewers', function () {
     const released = await codeLensTitles(P.released);
     for (const action of ['Diff with Production', 'Diff with Approved']) assert.ok(released.includes(action), action);
     assert.strictEqual((await codeLensTitles(P.unowned))[0], '$(person) no owner');
-    assert.deepStrictEqual(await codeLensTitles('.promptrelease.yaml'), [], 'no CodeLens on files that are not prompts');
+    require('fs').writeFileSync(fileUri('TODO.txt').fsPath, 'not a prompt\n');
+    assert.deepStrictEqual(await codeLensTitles('TODO.txt'), [], 'no CodeLens on files that are not prompts');
+  });
+
+  it('shows a policy change waiting for an owner on the policy file, and an owner approves it from its CodeLens', async () => {
+    const configText = git(['show', 'HEAD:.promptrelease.yaml']);
+    const ownersText = git(['show', 'HEAD:.github/CODEOWNERS']);
+    require('fs').writeFileSync(fileUri('.github/CODEOWNERS').fsPath, ownersText + '/.promptrelease.yaml @alice\n');
+    git(['commit', '-q', '-am', 'The release rules get an owner'], CAROL);
+    require('fs').writeFileSync(fileUri('.promptrelease.yaml').fsPath, configText + 'maxPromptBytes: 2000000\n');
+    git(['commit', '-q', '-am', 'Allow larger prompts'], CAROL);
+    const waiting = await waitFor('the pending policy CodeLens', async () =>
+      (await codeLensTitles('.promptrelease.yaml')).find((t) => /change not in force · needs an owner \(@alice\)/.test(t)),
+    );
+    assert.match(waiting, /^\$\(law\) Release rules: change not in force/);
+    assert.ok(ext.workspace.folders[0].model!.problems.some((p) => /is not in force yet/.test(p.message)), 'Problems say so too');
+    await vscode.commands.executeCommand('promptRelease.approve', fileUri('.promptrelease.yaml'));
+    await waitFor('the policy in force', async () => (await codeLensTitles('.promptrelease.yaml')).some((t) => /Release rules in force on main/.test(t)));
+    assert.strictEqual(ext.workspace.folders[0].model!.config.maxPromptBytes, 2000000);
   });
 
   it('decorates prompts in the explorer with a badge per state and flags unowned ones', () => {
@@ -138,7 +156,6 @@ describe('the editor for authors and reviewers', function () {
     await waitFor('the thread to be resolved', () => ext.comments.threadModels.find((t) => t.id === thread.id)?.resolved);
     assert.strictEqual(shown.state, vscode.CommentThreadState.Resolved);
 
-    git(['commit', '-q', '--allow-empty', '-m', 'noop'], CAROL);
     const fs = require('fs') as typeof import('fs');
     fs.appendFileSync(uri.fsPath, 'Use plain words.\n');
     git(['commit', '-q', '-am', 'Plain words'], CAROL);
