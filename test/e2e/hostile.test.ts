@@ -209,6 +209,29 @@ describe('hostile contributor: change requests cannot be made to disappear', fun
   });
 });
 
+describe('hostile contributor: history as git stores it, not as local refs dress it', function () {
+  it('ignores a replacement ref that makes a forged record look authored by the reviewer', async () => {
+    const repo = guardedRepo();
+    try {
+      const { blob, hash } = blobHash(repo, `HEAD:${PROMPT}`);
+      const forged = { format: 1, type: 'review', prompt: PROMPT, contentHash: hash, blob, verdict: 'approve', by: ALICE, time: new Date().toISOString() };
+      const forgedCommit = repo.commit(CAROL, 'Forged approval', { '.promptrelease/records/zz/forged.json': JSON.stringify(forged) });
+      const tree = repo.git('rev-parse', `${forgedCommit}^{tree}`).trim();
+      const parent = repo.git('rev-parse', `${forgedCommit}^`).trim();
+      const disguise = require('child_process')
+        .execFileSync('git', ['commit-tree', tree, '-p', parent, '-m', 'Approve'], { cwd: repo.dir, env: { ...process.env, GIT_AUTHOR_NAME: ALICE.name, GIT_AUTHOR_EMAIL: ALICE.email, GIT_COMMITTER_NAME: ALICE.name, GIT_COMMITTER_EMAIL: ALICE.email }, encoding: 'utf8' })
+        .trim();
+      repo.git('replace', forgedCommit, disguise);
+      assert.match(repo.git('log', '-1', '--format=%ae', forgedCommit), /alice@example.com/, 'plain git shows the disguise');
+      const gate = await repo.cli(DAVE, 'gate', PROMPT, '--env', 'staging');
+      assert.strictEqual(gate.code, 1, gate.stdout);
+      assert.match(gate.stdout, /needs 1 more approval \(has 0 of 1\)/);
+    } finally {
+      repo.dispose();
+    }
+  });
+});
+
 describe('hostile contributor: release tags the gate must not trust', function () {
   let repo: TempRepo;
   beforeEach(() => {
