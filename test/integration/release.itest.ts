@@ -74,7 +74,7 @@ describe('the release manager', function () {
     assert.strictEqual(ui.blocked[0].title, 'prompts/approved.prompt.md cannot be released to production');
     assert.deepStrictEqual(ui.blocked[0].reasons, [
       'needs 1 more approval from a code owner (@alice, @prompt-team)',
-      'must be released to staging first (this content has never been released there)',
+      "must be released to staging first (this content has no verified release there that meets today's staging policy)",
     ]);
     assert.deepStrictEqual(releaseTags(), before);
 
