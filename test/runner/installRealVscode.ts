@@ -130,7 +130,7 @@ export function installRealVscode(opts: { force?: boolean } = {}): RealVscodePat
     return p;
   }
   if (!fs.existsSync(p.chromium)) {
-    log(`warning: ${p.chromium} is missing: apt-get install chromium libkrb5-dev (see .ci/run)`);
+    log(`warning: ${p.chromium} is missing: apt-get install chromium libkrb5-dev (npm test and npm start install them when they can)`);
   }
   fs.mkdirSync(p.cacheDir, { recursive: true });
   fs.rmSync(p.marker, { force: true });

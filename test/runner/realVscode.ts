@@ -199,7 +199,7 @@ function installExitHook(): void {
 export async function launchBrowser(timeoutMs = 60_000): Promise<Browser> {
   const paths = installRealVscode();
   if (!fs.existsSync(paths.chromium)) {
-    throw new Error(`${paths.chromium} is missing: apt-get install chromium libkrb5-dev (see .ci/run)`);
+    throw new Error(`${paths.chromium} is missing: apt-get install chromium libkrb5-dev (npm test and npm start install them when they can)`);
   }
   const { chromium } = loadPlaywright(paths);
   return chromium.launch({ executablePath: paths.chromium, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs });
