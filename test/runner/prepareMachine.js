@@ -67,7 +67,7 @@ function ensureSystemPackages() {
   log(`installing Debian packages: ${missing.join(' ')} (the real VS Code needs them; once per machine)`);
   const [command, ...head] = [...prefix, 'apt-get'];
   run(command, [...head, 'update', '-qq'], { env });
-  run(command, [...head, 'install', '-y', '-qq', ...missing], { env });
+  run(command, [...head, 'install', '-y', '-qq', ...missing], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 try {
