@@ -82,6 +82,8 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   const proposed = new Map<string, string>();
   const latestChange = new Map<string, { commit: LogCommit; blob: string }>();
   const pendingByFile = new Map<string, PendingPolicyChange>();
+  // Only the versions proposed at the tip matter: a later fix clears an earlier version's error.
+  const parseErrors = new Map<string, Problem>();
 
   for (const commit of inputs.firstParentLog) {
     for (const change of commit.changes) {
@@ -95,7 +97,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
 
   const people = new People(state.config.people, mailmap);
   const ledger = new RecordLedger(inputs.log, inputs.texts, people, parsedCache);
-  problems.push(...ledger.problems);
+  problems.push(...parseErrors.values(), ...ledger.problems);
   const inForce = new Map<string, string>();
   if (state.configBlob) inForce.set(CONFIG_FILE, state.configBlob);
   if (state.codeownersBlob && state.codeownersFile) inForce.set(state.codeownersFile, state.codeownersBlob);
@@ -114,7 +116,8 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   function adopt(current: PolicyState): PolicyState {
     let next = current;
     const configBlob = proposed.get(CONFIG_FILE);
-    if (configBlob !== current.configBlob) {
+    if (configBlob === current.configBlob) parseErrors.delete(CONFIG_FILE);
+    else {
       if (mayTakeEffect(current, CONFIG_FILE, configBlob)) {
         const config = parseAt(configBlob, CONFIG_FILE, (text) => parseConfig(text, CONFIG_FILE));
         if (config !== undefined) {
@@ -125,7 +128,9 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
     }
     const ownersFile = CODEOWNERS_LOCATIONS.find((f) => proposed.has(f));
     const ownersBlob = ownersFile ? proposed.get(ownersFile) : undefined;
-    if (ownersBlob !== current.codeownersBlob || ownersFile !== current.codeownersFile) {
+    if (ownersBlob === current.codeownersBlob && ownersFile === current.codeownersFile) {
+      for (const f of CODEOWNERS_LOCATIONS) parseErrors.delete(f);
+    } else {
       const file = ownersFile ?? current.codeownersFile!;
       if (mayTakeEffect(current, file, ownersBlob)) {
         const parsed = parseAt(ownersBlob, file, (text) => parseCodeowners(text, file));
@@ -140,6 +145,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
 
   /** Parses a proposed version; a version that does not parse never takes effect. `null` means the file was removed. */
   function parseAt<T>(blob: string | undefined, file: string, parse: (text: string) => T): T | null | undefined {
+    parseErrors.delete(file);
     if (!blob) return null;
     const text = inputs.texts.get(blob);
     if (text === undefined) return undefined;
@@ -147,7 +153,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
       return parse(text);
     } catch (err) {
       const where = err instanceof PromptReleaseError && err.location ? err.location : { file };
-      problems.push({ severity: 'error', message: `${(err as Error).message} (this version of ${file} on the trusted branch does not take effect; the previous one stays in force until it is fixed)`, location: where });
+      parseErrors.set(file, { severity: 'error', message: `${(err as Error).message} (this version of ${file} on the trusted branch does not take effect; the previous one stays in force until it is fixed)`, location: where });
       return undefined;
     }
   }

@@ -130,6 +130,8 @@ describe('the policy in force on the trusted branch', () => {
     model = b.build();
     assert.strictEqual(model.config.environments[0].approvals, 1);
     assert.ok(model.problems.some((p) => /not valid YAML.*previous one stays in force/.test(p.message)));
+    b.commit(carol, { '.promptrelease.yaml': config(1) });
+    assert.ok(!b.build().problems.some((p) => /not valid YAML/.test(p.message)), 'a later fix clears the error');
   });
 
   it('judges a change by the owners of the policy in force, not by the aliases the change adds', () => {
