@@ -1,6 +1,3 @@
-import ignore, { type Ignore } from 'ignore';
-import { PromptReleaseError } from './errors';
-
 /** GitHub looks for CODEOWNERS in these places, in this order. */
 export const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
 
@@ -11,67 +8,108 @@ export interface CodeownersRule {
   matches: (path: string) => boolean;
 }
 
+/** A line GitHub would skip, with where and why. */
+export interface CodeownersError {
+  line: number;
+  col: number;
+  message: string;
+}
+
 export interface Codeowners {
   file: string;
   rules: CodeownersRule[];
+  /** Lines that were skipped, as GitHub skips them. */
+  errors: CodeownersError[];
 }
 
 const OWNER = /^(@[A-Za-z0-9](?:[A-Za-z0-9_.-]*)(?:\/[A-Za-z0-9_.-]+)?|[^\s@<>]+@[^\s@<>]+)$/;
 
 /**
- * Parses CODEOWNERS with GitHub's semantics: gitignore-style patterns (matched by the
- * `ignore` library), the last matching line wins, a pattern without owners un-owns.
+ * Parses CODEOWNERS as GitHub does: gitignore-style patterns with GitHub's documented
+ * differences, the last matching line wins, a pattern without owners un-owns. A line GitHub
+ * cannot use (a negation, an escaped `#`, an owner that is not @user, @org/team or an email)
+ * is skipped and reported; the rest of the file still applies.
  */
 export function parseCodeowners(text: string, file: string): Codeowners {
   const rules: CodeownersRule[] = [];
-  const lines = text.split(/\r?\n/);
-  lines.forEach((raw, index) => {
-    const lineNo = index + 1;
-    const line = stripComment(raw);
-    if (line.trim() === '') return;
+  const errors: CodeownersError[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1;
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
     const col = raw.length - raw.trimStart().length + 1;
+    const body = stripComment(raw).trim();
     // A backslash keeps a space inside a pattern (`docs/my\ file.md`).
-    const [pattern, ...owners] = line.trim().match(/(?:\\.|\S)+/g) as string[];
-    const fail = (message: string, at = col): never => {
-      throw new PromptReleaseError('invalid-codeowners', message, {
-        location: { file, line: lineNo, col: at },
-        hint: `Fix line ${lineNo} of ${file}; GitHub ignores lines it cannot parse, this tool refuses them.`,
-      });
-    };
-    if (pattern.startsWith('!')) fail(`"${pattern}": negated patterns are not supported in CODEOWNERS`);
-    if (/\[[^\]]*\]/.test(pattern)) fail(`"${pattern}": character ranges ([...]) are not supported in CODEOWNERS`);
-    for (const owner of owners) {
-      if (!OWNER.test(owner)) fail(`"${owner}" is not an owner: use @user, @org/team or an email address`, raw.indexOf(owner) + 1);
-    }
-    rules.push({ pattern, owners, line: lineNo, matches: compilePattern(pattern) });
+    const [pattern, ...owners] = body.match(/(?:\\.|\S)+/g) as string[];
+    const skip = (message: string, at = col) => errors.push({ line, col: at, message: `${message}; GitHub skips this line, and so does this tool` });
+    if (pattern.startsWith('!')) return skip(`"${pattern}": negation (!) does not work in CODEOWNERS`);
+    if (pattern.startsWith('\\#')) return skip(`"${pattern}": an escaped # does not work in CODEOWNERS`);
+    const bad = owners.find((o) => !OWNER.test(o));
+    if (bad) return skip(`"${bad}" is not an owner: use @user, @org/team or an email address`, raw.indexOf(bad) + 1);
+    rules.push({ pattern, owners, line, matches: compilePattern(pattern) });
   });
-  return { file, rules };
+  return { file, rules, errors };
 }
 
 function stripComment(line: string): string {
-  // `\#` escapes a hash that starts a pattern; any other `#` after whitespace starts a comment.
-  const trimmed = line.trimStart();
-  if (trimmed.startsWith('#')) return '';
   const hashAt = line.search(/\s#/);
   return hashAt >= 0 ? line.slice(0, hashAt) : line;
 }
 
-function compilePattern(pattern: string): (path: string) => boolean {
-  const matcher: Ignore = ignore({ ignorecase: false }).add(pattern);
-  // An anchored pattern (a slash before its end) can only match below its literal prefix;
-  // checking that first skips the matcher for most paths in a large tree.
-  const body = pattern.replace(/^\//, '');
-  const anchored = pattern.startsWith('/') || body.replace(/\/$/, '').includes('/');
-  const prefix = anchored ? body.slice(0, body.search(/[*?[\\]|$/)) : '';
-  // In gitignore, `docs/*` also covers everything under docs/sub/ (the directory matches);
-  // GitHub documents that `docs/*` owns only the files directly in docs/.
-  const directChildrenOnly = /(^|\/)\*$/.test(pattern) && !pattern.endsWith('**');
+/** One path segment of a pattern as a regular expression: `*` and `?` stay within the segment; brackets are literal. */
+function segmentSource(segment: string): string {
+  let out = '';
+  for (let i = 0; i < segment.length; i++) {
+    const ch = segment[i];
+    if (ch === '\\' && i + 1 < segment.length) out += escape(segment[++i]);
+    else if (ch === '*') out += '[^/]*';
+    else if (ch === '?') out += '[^/]';
+    else out += escape(ch);
+  }
+  return out;
+}
+
+function escape(ch: string): string {
+  return /[.*+?^${}()|[\]\\/]/.test(ch) ? `\\${ch}` : ch;
+}
+
+/**
+ * GitHub's matching: a pattern with a slash before its end is anchored at the root, one
+ * without matches at any depth; a trailing slash matches directories only; a pattern that
+ * matches a directory owns everything below it, except `dir/*`, which GitHub documents as
+ * owning only the files directly in dir/.
+ */
+export function compilePattern(pattern: string): (path: string) => boolean {
+  const directoryOnly = pattern.endsWith('/') && pattern !== '/';
+  const body = pattern.replace(/^\//, '').replace(/\/$/, '');
+  const anchored = pattern.startsWith('/') || body.includes('/');
+  if (body === '' || body === '**') return () => true;
+  const segments = body.split('/');
+  let source = '';
+  let afterAnyDirectories = false;
+  segments.forEach((segment, i) => {
+    if (segment === '**') {
+      // Trailing: everything inside; leading or middle: zero or more directories.
+      source += i === segments.length - 1 ? `${source ? '/' : ''}.*` : `${source ? '/' : ''}(?:.*/)?`;
+      afterAnyDirectories = i < segments.length - 1;
+      return;
+    }
+    if (source && !afterAnyDirectories) source += '/';
+    afterAnyDirectories = false;
+    source += segmentSource(segment.replace(/\*\*+/g, '*'));
+  });
+  const prefix = anchored ? '^' : '^(?:.*/)?';
+  // The whole path, or (for a directory match) a leading part of it.
+  const self = new RegExp(`${prefix}${source}$`);
+  const directory = new RegExp(`${prefix}${source}/`);
+  const directChildrenOnly = /(^|\/)\*$/.test(body) && segments.length > 1;
+  const literal = anchored ? body.slice(0, body.search(/[*?\\]|$/)) : '';
   return (path) => {
-    if (prefix && !path.startsWith(prefix)) return false;
-    if (!matcher.ignores(path)) return false;
-    if (!directChildrenOnly) return true;
-    const slash = path.lastIndexOf('/');
-    return slash < 0 || !matcher.ignores(path.slice(0, slash));
+    // An anchored pattern can only match below its literal prefix: cheap to test first.
+    if (literal && !path.startsWith(literal)) return false;
+    if (!directoryOnly && self.test(path)) return true;
+    if (directChildrenOnly) return false;
+    return directory.test(path);
   };
 }
 
