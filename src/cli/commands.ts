@@ -1,6 +1,7 @@
 import { existsSync, renameSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { CONFIG_FILE, DEFAULT_CONFIG_TEXT } from '../core/config';
+import { CONFIG_FILE } from '../core/config';
+import { configWithPeople, proposeSetup } from '../core/setup';
 import { PromptReleaseError } from '../core/errors';
 import { shortHash } from '../core/hash';
 import { formatIdentity } from '../core/identity';
@@ -15,15 +16,26 @@ import { formatTime, type Output } from './output';
 
 export async function initCommand(repo: PromptRepository, force: boolean, out: Output): Promise<number> {
   const target = path.join(repo.root, CONFIG_FILE);
-  if (existsSync(target)) {
-    if (!force) {
-      throw new PromptReleaseError('invalid-usage', `${CONFIG_FILE} already exists; nothing was changed`, { hint: 'Use --force to replace it (the old file is kept as .bak).' });
-    }
-    renameSync(target, target + '.bak');
+  if (existsSync(target) && !force) {
+    throw new PromptReleaseError('invalid-usage', `${CONFIG_FILE} already exists; nothing was changed`, { hint: 'Use --force to replace it (the old file is kept as .bak).' });
   }
-  writeFileSync(target, DEFAULT_CONFIG_TEXT, { flag: 'wx' });
-  out.data({ written: CONFIG_FILE });
-  out.line(`Wrote ${CONFIG_FILE}. Edit it, then commit it: the gate uses the committed configuration.`);
+  const facts = await repo.setupFacts();
+  const proposal = proposeSetup(facts.paths, facts.codeowners, facts.authors);
+  out.line(proposal.total ? `Found ${proposal.total} prompt file${proposal.total === 1 ? '' : 's'}:` : 'Found no prompt files in the built-in formats; add globs under "prompts" in the configuration.');
+  const width = Math.max(0, ...proposal.kinds.map((k) => k.kind.length));
+  for (const k of proposal.kinds) out.line(`  ${k.kind.padEnd(width)}  ${String(k.count).padStart(4)}  ${k.examples.join(', ')}${k.count > k.examples.length ? ', …' : ''}`);
+  if (facts.codeowners) {
+    const guessed = Object.entries(proposal.people);
+    out.line(guessed.length ? `People proposed from ${facts.codeowners.file} and the commit history (check them):` : `No CODEOWNERS handle matched an email in the history.`);
+    for (const [handle, emails] of guessed) out.line(`  ${handle} -> ${emails.join(', ')}`);
+    if (proposal.unmatched.length) out.line(`  no email found for ${proposal.unmatched.join(', ')}: add theirs under "people"`);
+  } else {
+    out.line('No CODEOWNERS file: prompts have no owners until you add one (.github/CODEOWNERS).');
+  }
+  if (existsSync(target)) renameSync(target, target + '.bak');
+  writeFileSync(target, configWithPeople(proposal.people, proposal.unmatched), { flag: 'wx' });
+  out.data({ written: CONFIG_FILE, found: proposal.kinds, people: proposal.people, unmatched: proposal.unmatched });
+  out.line(`Wrote ${CONFIG_FILE}. Review it, then commit it to the trusted branch: the gate uses the version in force there.`);
   return EXIT.ok;
 }
 

@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { DEFAULT_PROMPT_GLOBS } from './detection';
 import { PromptReleaseError, type SourceLocation } from './errors';
 
 export const CONFIG_FILE = '.promptrelease.yaml';
@@ -14,7 +15,10 @@ export interface EnvironmentPolicy {
 }
 
 export interface Config {
+  /** Globs in order; a `!glob` excludes what the globs before it matched (gitignore order). */
   prompts: string[];
+  /** Globs never treated as prompts, whatever `prompts` says. */
+  exclude: string[];
   environments: EnvironmentPolicy[];
   /** CODEOWNERS handle -> emails or other handles. */
   people: Record<string, string[]>;
@@ -25,23 +29,14 @@ export interface Config {
   source: 'file' | 'default';
 }
 
-export const DEFAULT_PROMPT_GLOBS = [
-  '**/*.prompt.md',
-  '**/*.instructions.md',
-  '**/*.chatmode.md',
-  '**/AGENTS.md',
-  '**/*.prompty',
-  '**/*.prompt',
-  '**/*.prompt.yml',
-  '**/*.prompt.yaml',
-  '**/prompts/**',
-];
+export { DEFAULT_PROMPT_GLOBS };
 
 export const DEFAULT_MAX_PROMPT_BYTES = 1024 * 1024;
 
 export function defaultConfig(): Config {
   return {
     prompts: [...DEFAULT_PROMPT_GLOBS],
+    exclude: [],
     environments: [
       { name: 'staging', approvals: 1, ownerApproval: false, requirePrevious: false },
       { name: 'production', approvals: 2, ownerApproval: true, requirePrevious: true },
@@ -58,9 +53,16 @@ export const DEFAULT_CONFIG_TEXT = `# Prompt Release Control: which files are pr
 # CODEOWNERS gives this file an owner, a change takes effect only once another owner
 # approves it: prompt-release review .promptrelease.yaml --approve
 
-# Globs (relative to the repository root) of the files treated as prompts.
-prompts:
-${DEFAULT_PROMPT_GLOBS.map((g) => `  - "${g}"`).join('\n')}
+# Globs (relative to the repository root) of the files treated as prompts, in order: a
+# "!glob" excludes what the globs before it matched. Leave it out to use the built-in formats
+# (Copilot, AGENTS.md, SKILL.md, CLAUDE.md, GEMINI.md, Cursor rules, Prompty, Dotprompt,
+# GitHub Models, templates in prompts/ folders).
+# prompts:
+#   - "prompts/**/*.md"
+#   - "!prompts/drafts/**"
+
+# Globs never treated as prompts, e.g. vendored examples.
+exclude: []
 
 # Ordered: a version is released to each environment in turn.
 #   approvals:       distinct approvals of the exact content (authors do not count)
@@ -128,16 +130,22 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
     const key = isScalar(keyNode) ? String(keyNode.value) : '';
     const value = pair.value as YamlNode | null;
     switch (key) {
-      case 'prompts': {
-        if (!isSeq(value) || value.items.length === 0) fail('"prompts" must be a non-empty list of globs', value ?? keyNode);
-        config.prompts = (value as any).items.map((item: YamlNode) => {
+      case 'prompts':
+      case 'exclude': {
+        const list = (value ?? undefined) as YamlNode | undefined;
+        if (key === 'exclude' && (list === undefined || (isScalar(list) && list.value === null))) break;
+        if (!isSeq(list) || (key === 'prompts' && list.items.length === 0)) fail(`"${key}" must be a${key === 'prompts' ? ' non-empty' : ''} list of globs`, value ?? keyNode);
+        config[key] = (list as any).items.map((item: YamlNode) => {
           if (!isScalar(item) || typeof item.value !== 'string' || item.value.trim() === '') {
-            return fail('each entry of "prompts" must be a glob string', item);
+            return fail(`each entry of "${key}" must be a glob string`, item);
           }
-          if (item.value.startsWith('/') || item.value.split('/').includes('..')) {
-            return fail(`glob "${item.value}" must be relative to the repository root`, item);
-          }
-          return item.value;
+          const glob = item.value;
+          const body = glob.replace(/^!/, '');
+          if (key === 'exclude' && glob.startsWith('!')) return fail(`"${glob}": exclude takes plain globs; a "!" belongs in "prompts"`, item);
+          if (body === '') return fail(`"${glob}" excludes nothing: write the glob after the "!"`, item);
+          if (body.startsWith('/') || body.split('/').includes('..')) return fail(`glob "${glob}" must be relative to the repository root`, item);
+          if (/^!/.test(glob) && (list as any).items.indexOf(item) === 0) return fail(`"${glob}" comes first, so there is nothing before it to exclude from; list the globs it narrows first`, item);
+          return glob;
         });
         break;
       }
@@ -183,7 +191,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         break;
       }
       default:
-        fail(`unknown setting "${key}" (expected prompts, environments, people, trustedBranch or maxPromptBytes)`, keyNode);
+        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, trustedBranch or maxPromptBytes)`, keyNode);
     }
   }
   return config;

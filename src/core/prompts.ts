@@ -1,21 +1,41 @@
 import picomatch from 'picomatch';
 import type { Config } from './config';
+import { PROMPT_KINDS } from './detection';
 
 /** Review, request and comment records live here; they are never prompts themselves. */
 export const RECORDS_DIR = '.promptrelease/records';
 
 export type PromptMatcher = (path: string) => boolean;
 
-export function promptMatcher(config: Pick<Config, 'prompts'>): PromptMatcher {
-  const match = picomatch(config.prompts, { dot: true });
-  return (path) => !path.startsWith('.promptrelease/') && match(path);
+/**
+ * Globs with gitignore order: a path is a prompt when the last glob that matches it is not
+ * a `!` exclusion; `exclude` globs remove paths whatever comes before.
+ */
+export function promptMatcher(config: Pick<Config, 'prompts'> & { exclude?: string[] }): PromptMatcher {
+  const rules = config.prompts.map((glob) => {
+    const negated = glob.startsWith('!');
+    return { negated, match: picomatch(negated ? glob.slice(1) : glob, { dot: true }) };
+  });
+  const excluded = config.exclude?.length ? picomatch(config.exclude, { dot: true }) : () => false;
+  return (path) => {
+    if (path.startsWith('.promptrelease/') || excluded(path)) return false;
+    for (let i = rules.length - 1; i >= 0; i--) if (rules[i].match(path)) return !rules[i].negated;
+    return false;
+  };
 }
 
 /**
- * Git pathspecs that cover the prompt globs, so a log touches only prompt history.
- * Globs git cannot express (braces, extglobs) widen to the whole tree rather than miss a file.
+ * Git pathspecs that cover the prompt globs, so a log touches only prompt history; exclusions
+ * are applied afterwards. Globs git cannot express (braces, extglobs) widen to the whole tree
+ * rather than miss a file.
  */
 export function promptPathspecs(config: Pick<Config, 'prompts'>): string[] | undefined {
-  if (config.prompts.some((g) => /[{}()!+@]/.test(g))) return undefined;
-  return config.prompts.map((g) => `:(glob)${g}`);
+  const positive = config.prompts.filter((g) => !g.startsWith('!'));
+  if (positive.some((g) => /[{}()!+@]/.test(g))) return undefined;
+  return positive.map((g) => `:(glob)${g}`);
+}
+
+/** The kind of prompt a path is by the default table, for reports like `init`'s. */
+export function kindOf(path: string): string | undefined {
+  return PROMPT_KINDS.find((k) => k.globs.some((g) => picomatch.isMatch(path, g, { dot: true })))?.kind;
 }

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/codeowners';
 import { PromptReleaseError } from '../core/errors';
 import { contentHash } from '../core/hash';
 import { ZERO_OID, type LogCommit } from '../core/history';
@@ -283,6 +284,22 @@ export class PromptRepository {
 
   async model(): Promise<RepoModel> {
     return analyze(await this.snapshot());
+  }
+
+  /** What `init` looks at: every file in the working tree git knows or would add, CODEOWNERS on disk, and who committed. */
+  async setupFacts(): Promise<{ paths: string[]; codeowners?: Codeowners; authors: Identity[] }> {
+    const [files, log] = await Promise.all([
+      this.git.run(['ls-files', '-z', '--cached', '--others', '--exclude-standard']),
+      this.git.run(['log', '--format=%ae%x00%an', 'HEAD']).catch(() => ''),
+    ]);
+    const location = CODEOWNERS_LOCATIONS.find((f) => existsSync(path.join(this.root, f)));
+    const codeowners = location ? parseCodeowners(readFileSync(path.join(this.root, location), 'utf8'), location) : undefined;
+    const seen = new Map<string, Identity>();
+    for (const line of log.split('\n').filter(Boolean)) {
+      const [email, name] = line.split('\0');
+      if (!seen.has(email.toLowerCase())) seen.set(email.toLowerCase(), { email, name });
+    }
+    return { paths: [...new Set(files.split('\0').filter(Boolean))], codeowners, authors: [...seen.values()] };
   }
 
   /** Is the working copy of this file byte-for-byte what git would commit? */

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
+import { parseConfig } from '../../src/core/config';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
-import { ALICE, BOB, CAROL, DAVE, standardRepo, type TempRepo } from '../helpers/gitFixture';
+import { ALICE, BOB, CAROL, DAVE, standardRepo, TempRepo } from '../helpers/gitFixture';
 
 const PROMPT = 'prompts/greeting.prompt.md';
 const V1 = 'You are a friendly assistant.\nGreet {{name}} warmly.\n';
@@ -157,6 +158,31 @@ describe('prompt-release init', () => {
       const written = readFileSync(path.join(repo.dir, '.promptrelease.yaml'), 'utf8');
       assert.match(written, /^# Prompt Release Control/);
       assert.match(written, /ownerApproval: true/);
+      assert.match(forced.stdout, /Found 1 prompt file:\n  Copilot prompt file +1  prompts\/greeting.prompt.md/);
+    } finally {
+      repo.dispose();
+    }
+  });
+
+  it('shows what it found by kind and proposes people from CODEOWNERS and the history', async () => {
+    const repo = new TempRepo();
+    try {
+      repo.commit({ name: 'Alice', email: 'alice@example.com' }, 'Prompts', {
+        '.github/CODEOWNERS': '* @alice @octocat @org/team @nobody\n',
+        'AGENTS.md': 'Run the tests.\n',
+        'skills/pdf/SKILL.md': 'Read PDFs.\n',
+        'skills/csv/SKILL.md': 'Read CSVs.\n',
+        'prompts/main.go': 'package main\n',
+      });
+      repo.commit({ name: 'The Octocat', email: '583231+octocat@users.noreply.github.com' }, 'Tune', { 'AGENTS.md': 'Run all tests.\n' });
+      const result = await repo.cli(undefined, 'init');
+      assert.strictEqual(result.code, 0, result.stderr);
+      assert.match(result.stdout, /Found 3 prompt files:\n  Agent skill +2  skills\/(csv|pdf)\/SKILL.md, skills\/(csv|pdf)\/SKILL.md\n  AGENTS.md +1  AGENTS.md/);
+      assert.match(result.stdout, /@alice -> alice@example.com/);
+      assert.match(result.stdout, /@octocat -> 583231\+octocat@users.noreply.github.com/);
+      assert.match(result.stdout, /no email found for @nobody/);
+      const config = parseConfig(readFileSync(path.join(repo.dir, '.promptrelease.yaml'), 'utf8'));
+      assert.deepStrictEqual(config.people, { '@alice': ['alice@example.com'], '@octocat': ['583231+octocat@users.noreply.github.com'] });
     } finally {
       repo.dispose();
     }

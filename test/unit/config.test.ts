@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { DEFAULT_CONFIG_TEXT, defaultConfig, parseConfig } from '../../src/core/config';
 import { PromptReleaseError } from '../../src/core/errors';
-import { promptMatcher, promptPathspecs } from '../../src/core/prompts';
+import { kindOf, promptMatcher, promptPathspecs } from '../../src/core/prompts';
 
 function failsAt(text: string, message: RegExp, line: number, col: number) {
   assert.throws(
@@ -44,6 +44,41 @@ describe('.promptrelease.yaml', () => {
       assert.ok(isPrompt(p), p);
     }
     for (const p of ['README.md', 'src/prompt.ts', 'agents.md.bak', '.promptrelease/records/ab/x.json']) assert.ok(!isPrompt(p), p);
+  });
+
+  it("recognises today's agent and assistant files, and only text templates inside prompts/ folders", () => {
+    const isPrompt = promptMatcher(defaultConfig());
+    const found = [
+      '.github/agents/reviewer.agent.md',
+      'skills/pdf/SKILL.md',
+      '.github/copilot-instructions.md',
+      'CLAUDE.md',
+      'web/CLAUDE.md',
+      'GEMINI.md',
+      '.claude/commands/fix-issue.md',
+      '.claude/agents/reviewer.md',
+      '.cursor/rules/style.mdc',
+      'samples/prompts/summarize.hbs',
+      'prompts/system.jinja2',
+    ];
+    for (const p of found) assert.ok(isPrompt(p), p);
+    for (const p of ['samples/prompts/main.go', 'prompts/init.ts', 'prompts/pyproject.toml', 'prompts/logo.png', '.claude/settings.json']) assert.ok(!isPrompt(p), p);
+    assert.strictEqual(kindOf('skills/pdf/SKILL.md'), 'Agent skill');
+    assert.strictEqual(kindOf('samples/prompts/summarize.hbs'), 'template in a prompts/ folder');
+  });
+
+  it('applies "!" exclusions in order, as gitignore does, and an exclude list', () => {
+    const config = parseConfig('prompts:\n  - "prompts/**"\n  - "!prompts/drafts/**"\n  - "prompts/drafts/keep.md"\nexclude: ["**/vendor/**"]\n');
+    const isPrompt = promptMatcher(config);
+    assert.ok(isPrompt('prompts/a.md'));
+    assert.ok(!isPrompt('prompts/drafts/wip.md'), 'excluded by the later "!"');
+    assert.ok(isPrompt('prompts/drafts/keep.md'), 're-included by a still later glob');
+    assert.ok(!isPrompt('prompts/vendor/x.md'), 'exclude wins');
+    assert.ok(!isPrompt('LICENSE') && !isPrompt('.promptrelease.yaml'), 'a "!" never turns into "everything else"');
+    assert.deepStrictEqual(promptPathspecs(config), [':(glob)prompts/**', ':(glob)prompts/drafts/keep.md']);
+    failsAt('prompts:\n  - "!"\n', /excludes nothing/, 2, 5);
+    failsAt('prompts:\n  - "!prompts/x/**"\n', /nothing before it to exclude from/, 2, 5);
+    failsAt('exclude:\n  - "!x"\n', /exclude takes plain globs/, 2, 5);
   });
 
   it('limits git history reads to the prompt globs when git can express them', () => {
