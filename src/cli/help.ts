@@ -31,14 +31,19 @@ Exit codes: 0 success · 1 blocked, refused or verification failed · 2 invalid 
 export const COMMAND_HELP: Record<string, string> = {
   init: `prompt-release init [--force]
 
-Writes .promptrelease.yaml with the default prompt globs, a staging and a production
-environment and an empty people map, every setting explained. Refuses to overwrite an
-existing file unless --force is given (the old file is kept as .promptrelease.yaml.bak).`,
-  status: `prompt-release status [paths…] [--json]
+Shows the prompt files it finds, by kind, then writes .promptrelease.yaml: the built-in
+formats, a staging and a production environment, and a people map proposed from the
+CODEOWNERS handles and the commit history (check it), every setting explained. Refuses to
+overwrite an existing file unless --force is given (the old file is kept as .bak).`,
+  status: `prompt-release status [paths…] [--summary] [--state STATE] [--owner @HANDLE] [--env ENV] [--mine] [--json]
 
 For each prompt (or those under the given paths): owners, short content hash, state
 (draft, in review, changes requested, approved for ENV, released to ENV as vN, modified
-since release), approvals counted/required per environment and the version in each.`,
+since release), where it is live, and approvals counted/required per environment. Up to 5
+prompts are shown in detail, more one line each with a summary. --summary prints only the
+counts per state and environment. Filters: --state (draft, in-review, changes-requested,
+approved, released, modified), --owner, --env (live there), --mine (you own it, wrote it, or
+were asked to review it). Warnings go to stderr, one line per cause.`,
   review: `prompt-release review <path> --approve | --request-changes [-m TEXT] [--json]
 
 Records a sign-off on the committed content of <path> as its own commit, authored by you

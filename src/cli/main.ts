@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'util';
 import { formatLocation, PromptReleaseError } from '../core/errors';
+import { closest } from '../core/words';
 import { PromptRepository } from '../git/repository';
 import * as commands from './commands';
 import { EXIT, exitCodeFor } from './exitCodes';
@@ -17,7 +18,7 @@ const COMMON: ParseArgsConfig['options'] = {
 
 const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   init: { force: { type: 'boolean' } },
-  status: {},
+  status: { summary: { type: 'boolean' }, state: { type: 'string' }, owner: { type: 'string' }, env: { type: 'string' }, mine: { type: 'boolean' } },
   review: { approve: { type: 'boolean' }, 'request-changes': { type: 'boolean' }, message: { type: 'string', short: 'm' } },
   'request-review': { reviewer: { type: 'string', multiple: true, short: 'r' }, message: { type: 'string', short: 'm' } },
   gate: { env: { type: 'string' }, version: { type: 'string' } },
@@ -43,26 +44,61 @@ function versionNumber(text: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
+/** Splits the command from the rest, so global options may come before or after it. */
+export function splitCommand(argv: string[]): { command?: string; rest: string[] } {
+  const takesValue = new Set(['-C', '--dir', '--trusted']);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') break;
+    if (takesValue.has(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    return { command: arg, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { rest: argv };
+}
+
+/** node's parseArgs messages, made plain: which option, and what was probably meant. */
+function optionError(err: Error, command: string, options: Record<string, unknown>): PromptReleaseError {
+  const usage = `Usage: ${COMMAND_HELP[command].split('\n')[0]}`;
+  const unknown = /Unknown option '([^']+)'/.exec(err.message)?.[1];
+  if (unknown) {
+    const names = Object.keys(options).map((o) => `--${o}`);
+    const guess = closest(unknown.replace(/=.*$/, ''), names);
+    return usageError(`${command} has no option ${unknown}`, guess ? `Did you mean ${guess}? ${usage}` : usage);
+  }
+  const missing = /Option '([^']+)' argument missing/.exec(err.message)?.[1];
+  if (missing) return usageError(`${missing.split(',').pop()!.trim().replace(/ <value>$/, '')} needs a value`, usage);
+  return usageError(err.message.split('\n')[0].replace(/'/g, ''), usage);
+}
+
 export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
-  const [command, ...rest] = argv;
-  const wantsJson = rest.includes('--json');
+  const { command, rest } = splitCommand(argv);
+  const wantsJson = argv.includes('--json');
   const out = consoleOutput(wantsJson);
   try {
-    if (!command || command === '--help' || command === '-h' || command === 'help') {
-      process.stdout.write(USAGE + '\n');
-      return command ? EXIT.ok : EXIT.usage;
-    }
-    if (command === '--version') {
+    if (!command && (argv.includes('--version') || argv.includes('-V'))) {
       process.stdout.write(require('../../../package.json').version + '\n');
       return EXIT.ok;
     }
+    if (!command || command === 'help') {
+      const topic = command === 'help' ? rest.find((a) => !a.startsWith('-')) : undefined;
+      process.stdout.write((topic && COMMAND_HELP[topic] ? COMMAND_HELP[topic] : USAGE) + '\n');
+      return command || argv.includes('--help') || argv.includes('-h') ? EXIT.ok : EXIT.usage;
+    }
     const options = OPTIONS[command];
-    if (!options) throw usageError(`unknown command "${command}"`);
+    if (!options) {
+      const guess = closest(command, Object.keys(OPTIONS));
+      throw usageError(`unknown command "${command}"`, guess ? `Did you mean "prompt-release ${guess}"? Run prompt-release --help for every command.` : undefined);
+    }
+    const all = { ...COMMON, ...options };
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: rest, options: all, allowPositionals: true, strict: true });
     } catch (err) {
-      throw usageError((err as Error).message.split('\n')[0], `Usage: ${COMMAND_HELP[command].split('\n')[0]}`);
+      throw optionError(err as Error, command, all as Record<string, unknown>);
     }
     const { values, positionals } = parsed as { values: Record<string, any>; positionals: string[] };
     if (values.help) {
@@ -87,7 +123,7 @@ async function run(command: string, repo: PromptRepository, values: Record<strin
     case 'init':
       return commands.initCommand(repo, !!values.force, out);
     case 'status':
-      return statusCommand(repo, positionals, out, cwd);
+      return statusCommand(repo, { paths: positionals, summary: values.summary, state: values.state, owner: values.owner, env: values.env, mine: values.mine }, out, cwd);
     case 'review': {
       if (!!values.approve === !!values['request-changes']) throw usageError('review needs exactly one of --approve or --request-changes');
       return commands.reviewCommand(repo, rel(onePath(command, positionals)), values.approve ? 'approve' : 'request-changes', values.message, out);
@@ -129,6 +165,13 @@ function reportError(err: unknown, out: Output): number {
 }
 
 if (require.main === module) {
+  // A reader that stops early (`status | head -1`) is not an error: end quietly, as git does.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -19,7 +19,4 @@ export function consoleOutput(json: boolean): Output {
   };
 }
 
-export function formatTime(iso: string | undefined): string {
-  if (!iso) return '';
-  return iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
-}
+export { formatTime } from '../core/words';

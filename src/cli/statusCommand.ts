@@ -1,27 +1,89 @@
-import { formatLocation } from '../core/errors';
+import { existsSync, readFileSync } from 'fs';
+import * as path from 'path';
+import { findEnvironment } from '../core/config';
+import { formatLocation, PromptReleaseError, type Problem } from '../core/errors';
 import { shortHash } from '../core/hash';
+import type { Identity } from '../core/identity';
 import type { PromptStatus, RepoModel } from '../core/model';
-import { stateLabel } from '../core/state';
+import { promptMatcher } from '../core/prompts';
+import { stateLabel, type PromptState } from '../core/state';
+import { closest, plural } from '../core/words';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';
 import { formatTime, type Output } from './output';
 
-export async function statusCommand(repo: PromptRepository, paths: string[], out: Output, cwd: string): Promise<number> {
-  const model = await repo.model();
-  const filters = paths.map((p) => repo.relativePath(p, cwd));
-  const prompts = model.prompts.filter((p) => filters.length === 0 || filters.some((f) => p.path === f || p.path.startsWith(f.replace(/\/?$/, '/'))));
-  out.data({
-    head: model.head,
-    prompts: prompts.map((p) => statusJson(model, p)),
-    problems: model.problems,
-  });
+export interface StatusOptions {
+  paths: string[];
+  summary?: boolean;
+  state?: string;
+  owner?: string;
+  env?: string;
+  mine?: boolean;
+}
+
+const STATES: PromptState['kind'][] = ['draft', 'in-review', 'changes-requested', 'approved', 'released', 'modified'];
+/** Up to this many prompts get the detailed view; more get one line each. */
+const DETAILED_LIMIT = 5;
+
+export async function statusCommand(repo: PromptRepository, options: StatusOptions, out: Output, cwd: string): Promise<number> {
+  const [model, me] = await Promise.all([repo.model(), options.mine ? repo.identity() : Promise.resolve(undefined)]);
+  const filters = options.paths.map((p) => repo.relativePath(p, cwd));
+  for (const f of filters) requireSomething(repo, model, f);
+  if (options.state && !STATES.includes(options.state as PromptState['kind'])) {
+    const guess = closest(options.state, STATES);
+    throw new PromptReleaseError('invalid-usage', `unknown state "${options.state}"`, { hint: `${guess ? `Did you mean "${guess}"? ` : ''}States: ${STATES.join(', ')}.` });
+  }
+  if (options.env) findEnvironment(model.config, options.env);
+  const prompts = model.prompts.filter(
+    (p) =>
+      (filters.length === 0 || filters.some((f) => p.path === f || p.path.startsWith(f.replace(/\/?$/, '/')))) &&
+      (!options.state || p.state.kind === options.state) &&
+      (!options.owner || p.owners.some((o) => o.toLowerCase() === options.owner!.toLowerCase())) &&
+      (!options.env || p.current[options.env] !== undefined) &&
+      (!me || isMine(model, p, me)),
+  );
+  const shown = new Set(prompts.map((p) => p.path));
+  const problems = relevantProblems(model.problems, shown, filters.length > 0 || prompts.length < model.prompts.length);
+  out.data({ head: model.head, trusted: model.trusted, prompts: prompts.map((p) => statusJson(model, p)), summary: summarize(model, prompts), problems });
   if (!out.json) {
     if (!model.head.branch) out.line('HEAD is detached: reading only; check out a branch to review or release.\n');
-    if (prompts.length === 0) out.line(filters.length ? 'No prompts under the given paths.' : `No prompts found (globs: ${model.config.prompts.join(', ')}).`);
-    for (const p of prompts) printPrompt(model, p, out);
-    for (const problem of model.problems) out.error(`${problem.severity}: ${problem.location ? formatLocation(problem.location) + ': ' : ''}${problem.message}`);
+    if (prompts.length === 0) out.line(model.prompts.length ? 'No prompts match these filters.' : `No prompts found (globs: ${model.config.prompts.join(', ')}).`);
+    else if (options.summary) printSummary(model, prompts, out);
+    else if (prompts.length <= DETAILED_LIMIT) for (const p of prompts) printPrompt(model, p, out);
+    else {
+      printTable(model, prompts, out);
+      out.line();
+      printSummary(model, prompts, out);
+    }
+    for (const line of groupProblems(problems)) out.error(line);
+    const notice = workingConfigNotice(repo, model);
+    if (notice) out.error(notice);
   }
   return EXIT.ok;
+}
+
+/** A path given to status must name a prompt or a folder that holds some; anything else is a usage error. */
+function requireSomething(repo: PromptRepository, model: RepoModel, rel: string): void {
+  if (model.prompts.some((p) => p.path === rel || p.path.startsWith(rel.replace(/\/?$/, '/')))) return;
+  if (!existsSync(path.join(repo.root, rel))) throw new PromptReleaseError('not-found', `${rel} does not exist`, { hint: 'Check the path, relative to where you run the command.' });
+  if (!promptMatcher(model.config)(rel)) {
+    throw new PromptReleaseError('not-a-prompt', `${rel} is not a prompt and holds none: it matches none of the "prompts" globs`, {
+      hint: 'Run prompt-release status without paths to list every prompt.',
+    });
+  }
+}
+
+function isMine(model: RepoModel, p: PromptStatus, me: Identity): boolean {
+  const { people } = model;
+  if (people.ownersMatching(me.email, p.owners).length) return true;
+  if (p.authors.some((a) => people.samePerson(a.email, me.email))) return true;
+  return p.currentRequests.some((r) => r.record.reviewers.some((who) => (who.startsWith('@') ? people.emailsOf(who).has(me.email.toLowerCase()) : people.samePerson(who, me.email))));
+}
+
+/** Where a prompt is live: "v2 in staging, v1 in production". */
+export function whereLive(model: RepoModel, p: PromptStatus): string {
+  const live = model.config.environments.filter((e) => p.current[e.name]).map((e) => `v${p.current[e.name]!.evidence.version} in ${e.name}`);
+  return live.length ? live.join(', ') : 'not released';
 }
 
 export function statusJson(model: RepoModel, p: PromptStatus) {
@@ -32,6 +94,7 @@ export function statusJson(model: RepoModel, p: PromptStatus) {
     shortHash: p.contentHash ? shortHash(p.contentHash) : null,
     state: p.state,
     stateLabel: stateLabel(p.state),
+    live: whereLive(model, p),
     workingCopy: p.workingCopy,
     version: p.version ?? null,
     unusable: p.unusable ?? null,
@@ -52,7 +115,7 @@ export function statusJson(model: RepoModel, p: PromptStatus) {
 
 function printPrompt(model: RepoModel, p: PromptStatus, out: Output): void {
   const working = p.workingCopy === 'clean' ? '' : p.workingCopy === 'untracked' ? ' (not committed)' : ` (working copy ${p.workingCopy})`;
-  out.line(`${p.path}  [${stateLabel(p.state)}]${working}`);
+  out.line(`${p.path}  [${stateLabel(p.state)}]${working}  ${whereLive(model, p)}`);
   out.line(`  owners      ${p.owners.length ? p.owners.join(', ') : '(none — add one to CODEOWNERS)'}`);
   out.line(`  content     ${p.contentHash ? shortHash(p.contentHash) : '—'}${p.unusable ? `  ⚠ ${p.unusable}` : ''}`);
   model.config.environments.forEach((env, i) => {
@@ -62,4 +125,63 @@ function printPrompt(model: RepoModel, p: PromptStatus, out: Output): void {
     out.line(`  ${env.name.padEnd(11)} ${version} · approvals ${gate.approvalsCounted}/${gate.approvalsRequired}`);
   });
   out.line();
+}
+
+/** One line per prompt: readable at a thousand prompts. */
+function printTable(model: RepoModel, prompts: PromptStatus[], out: Output): void {
+  const width = Math.min(60, Math.max(...prompts.map((p) => p.path.length)));
+  const stateWidth = Math.max(...prompts.map((p) => stateLabel(p.state).length));
+  for (const p of prompts) {
+    const envs = model.config.environments.map((e, i) => `${e.name} ${p.current[e.name] ? `v${p.current[e.name]!.evidence.version}` : '-'} ${p.gates[i].approvalsCounted}/${p.gates[i].approvalsRequired}`).join(' · ');
+    out.line(`${p.path.padEnd(width)}  ${stateLabel(p.state).padEnd(stateWidth)}  ${envs}  ${p.owners.join(' ') || '(no owner)'}`);
+  }
+}
+
+function summarize(model: RepoModel, prompts: PromptStatus[]) {
+  const byState = Object.fromEntries(STATES.map((s) => [s, prompts.filter((p) => p.state.kind === s).length]));
+  const environments = model.config.environments.map((env, i) => ({
+    name: env.name,
+    live: prompts.filter((p) => p.current[env.name]).length,
+    ready: prompts.filter((p) => p.gates[i].allowed).length,
+  }));
+  return { prompts: prompts.length, byState, environments, noOwner: prompts.filter((p) => p.governed && p.owners.length === 0).length };
+}
+
+function printSummary(model: RepoModel, prompts: PromptStatus[], out: Output): void {
+  const s = summarize(model, prompts);
+  const states = STATES.filter((k) => s.byState[k]).map((k) => `${s.byState[k]} ${k.replace(/-/g, ' ')}`);
+  out.line(`${plural(s.prompts, 'prompt')}: ${states.join(' · ')}`);
+  for (const e of s.environments) out.line(`  ${e.name.padEnd(11)} ${String(e.live).padStart(5)} live · ${e.ready} ready to release`);
+  if (s.noOwner) out.line(`  ${plural(s.noOwner, 'prompt')} without an owner`);
+}
+
+/** With filters, per-prompt problems only for the prompts shown; repository-wide problems always. */
+function relevantProblems(problems: Problem[], shown: Set<string>, filtered: boolean): Problem[] {
+  return problems.filter((p) => !filtered || !p.prompt || shown.has(p.prompt));
+}
+
+/** One line per cause: "12 prompts have no owner in CODEOWNERS (a, b, c, …)" instead of twelve lines. */
+function groupProblems(problems: Problem[]): string[] {
+  const groups = new Map<string, Problem[]>();
+  for (const p of problems) {
+    const key = p.cause ?? `${p.severity}\0${p.location ? formatLocation(p.location) : ''}\0${p.message}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return [...groups.values()].map((list) => {
+    const first = list[0];
+    if (list.length > 1 && first.cause) {
+      const names = list.slice(0, 3).map((p) => p.prompt).join(', ');
+      return `${first.severity}: ${list.length} ${first.cause} (${names}${list.length > 3 ? ', …' : ''})`;
+    }
+    return `${first.severity}: ${first.location ? formatLocation(first.location) + ': ' : ''}${first.message}`;
+  });
+}
+
+/** The configuration being edited is not the one in force: say so, since the gate ignores the working copy. */
+function workingConfigNotice(repo: PromptRepository, model: RepoModel): string | undefined {
+  const file = path.join(repo.root, '.promptrelease.yaml');
+  const working = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  const inForce = model.policy.configText;
+  if (working === undefined || working === inForce) return undefined;
+  return `note: .promptrelease.yaml in your working tree differs from the version in force on ${model.trusted.ref}; the gate uses the version in force until the change is committed there${model.policy.pending.some((p) => p.file === '.promptrelease.yaml') ? ' and approved by an owner' : ''}`;
 }

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { DEFAULT_PROMPT_GLOBS } from './detection';
 import { PromptReleaseError, type SourceLocation } from './errors';
+import { closest } from './words';
 
 export const CONFIG_FILE = '.promptrelease.yaml';
 
@@ -233,8 +234,10 @@ function parseEnvironment(
 export function findEnvironment(config: Config, name: string): EnvironmentPolicy {
   const env = config.environments.find((e) => e.name === name);
   if (!env) {
+    const names = config.environments.map((e) => e.name);
+    const guess = closest(name, names);
     throw new PromptReleaseError('unknown-environment', `unknown environment "${name}"`, {
-      hint: `Environments configured: ${config.environments.map((e) => e.name).join(', ')}.`,
+      hint: `${guess ? `Did you mean "${guess}"? ` : ''}Environments configured: ${names.join(', ')}.`,
     });
   }
   return env;

@@ -71,4 +71,8 @@ export interface Problem {
   severity: 'error' | 'warning';
   message: string;
   location?: SourceLocation;
+  /** The prompt it is about, so a view of some prompts shows only theirs. */
+  prompt?: string;
+  /** Problems with the same cause are shown as one line: "N prompts have no owner in CODEOWNERS". */
+  cause?: string;
 }

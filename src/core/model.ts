@@ -164,7 +164,9 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   }
 
   const ownerless = model.prompts.filter((p) => p.governed && p.owners.length === 0);
-  for (const p of ownerless) problems.push({ severity: 'warning', message: `${p.path} has no owner in CODEOWNERS`, location: { file: p.path } });
+  for (const p of ownerless) {
+    problems.push({ severity: 'warning', message: `${p.path} has no owner in CODEOWNERS`, location: { file: p.path }, prompt: p.path, cause: 'prompts have no owner in CODEOWNERS' });
+  }
   const unresolved = new Set(model.prompts.flatMap((p) => people.unresolved(p.owners)));
   for (const handle of unresolved) {
     problems.push({ severity: 'warning', message: `owner ${handle} has no git identity: add it under "people" in .promptrelease.yaml`, location: codeownersLocation(codeowners, handle) });

@@ -1,5 +1,6 @@
 import { sha256Hex } from './hash';
 import type { Identity } from './identity';
+import { formatTime } from './words';
 
 /** Every release tag lives under this namespace; verify checks every tag in it. */
 export const TAG_NAMESPACE = 'prompt-release';
@@ -119,13 +120,13 @@ export function sealEvidence(evidence: Omit<ReleaseEvidence, 'digest'>): Release
 /** The annotated tag's message: a summary for people, then the machine-readable block. */
 export function formatTagMessage(evidence: ReleaseEvidence): string {
   const approvals = evidence.approvals.length
-    ? evidence.approvals.map((a) => `  - ${a.by.name} <${a.by.email}> at ${a.at}${a.owners.length ? ` (owner: ${a.owners.join(', ')})` : ''}`).join('\n')
+    ? evidence.approvals.map((a) => `  - ${a.by.name} <${a.by.email}> at ${formatTime(a.at)}${a.owners.length ? ` (owner: ${a.owners.join(', ')})` : ''}`).join('\n')
     : '  (none required)';
   return [
     `Release ${evidence.prompt} v${evidence.version} to ${evidence.environment}`,
     '',
     `Content ${evidence.contentHash}`,
-    `Released by ${evidence.releasedBy.name} <${evidence.releasedBy.email}> at ${evidence.releasedAt}`,
+    `Released by ${evidence.releasedBy.name} <${evidence.releasedBy.email}> at ${formatTime(evidence.releasedAt)}`,
     'Approved by:',
     approvals,
     '',

@@ -49,6 +49,8 @@ export interface TrustedPolicy {
   pending: PendingPolicyChange[];
   /** The blob of each policy file in force, for the editor and status. */
   inForce: Map<string, string>;
+  /** The text of the configuration in force (absent: the defaults). */
+  configText?: string;
   /** Authors of policy file contents (the same lineage rules as prompts). */
   authorship: Authorship;
   problems: Problem[];
@@ -111,7 +113,8 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
       location: { file },
     });
   }
-  return { config: state.config, codeowners: state.codeowners, people, ledger, pending: [...pendingByFile.values()], inForce, authorship, problems };
+  const configText = state.configBlob ? inputs.texts.get(state.configBlob) : undefined;
+  return { config: state.config, codeowners: state.codeowners, people, ledger, pending: [...pendingByFile.values()], inForce, configText, authorship, problems };
 
   /** Takes each proposed file that differs from what is in force, if the policy in force lets it. */
   function adopt(current: PolicyState): PolicyState {

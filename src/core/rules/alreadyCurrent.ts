@@ -1,4 +1,5 @@
 import { formatIdentity } from '../identity';
+import { formatTime } from '../words';
 import type { PolicyRule } from '../policy';
 
 /** Releasing what is already live in an environment would only add noise to the evidence. */
@@ -11,7 +12,7 @@ export const alreadyCurrent: PolicyRule = {
     return [
       {
         code: 'already-released',
-        message: `v${current.version} is already the current version in ${context.env.name} (released ${current.releasedAt} by ${formatIdentity(current.releasedBy)})`,
+        message: `v${current.version} is already the current version in ${context.env.name} (released ${formatTime(current.releasedAt)} by ${formatIdentity(current.releasedBy)})`,
       },
     ];
   },

@@ -1,4 +1,5 @@
 import { formatIdentity } from '../identity';
+import { formatTime } from '../words';
 import type { PolicyRule } from '../policy';
 
 /** An open change request blocks until the same person approves in a later commit. */
@@ -8,7 +9,7 @@ export const noOpenChangeRequest: PolicyRule = {
   check(_subject, _context, tally) {
     return tally.changeRequests.map((cr) => ({
       code: 'changes-requested' as const,
-      message: `changes requested by ${formatIdentity(cr.record.by)} on ${cr.record.time}${cr.record.comment ? `: "${cr.record.comment}"` : ''}; they must approve a new version or this content`,
+      message: `changes requested by ${formatIdentity(cr.record.by)} on ${formatTime(cr.record.time)}${cr.record.comment ? `: "${cr.record.comment}"` : ''}; they must approve a new version or this content`,
       people: [cr.record.by.email],
     }));
   },
