@@ -169,7 +169,10 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   }
   const unresolved = new Set(model.prompts.flatMap((p) => people.unresolved(p.owners)));
   for (const handle of unresolved) {
-    problems.push({ severity: 'warning', message: `owner ${handle} has no git identity: add it under "people" in .promptrelease.yaml`, location: codeownersLocation(codeowners, handle) });
+    const message = handle.includes('/')
+      ? `team ${handle} has no members: list them under "people" in .promptrelease.yaml`
+      : `owner ${handle} is recognised only by GitHub noreply commit emails (…+${handle.slice(1)}@users.noreply.github.com): list their other emails under "people" in .promptrelease.yaml`;
+    problems.push({ severity: 'warning', message, location: codeownersLocation(codeowners, handle) });
   }
   if (snapshot.shallow) problems.unshift({ severity: 'error', message: SHALLOW_REASON });
   return model;

@@ -87,6 +87,9 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   // Only the versions proposed at the tip matter: a later fix clears an earlier version's error.
   const parseErrors = new Map<string, Problem>();
 
+  // Review of the rules starts when the repository adopts the tool: the first commit with a
+  // configuration. Before it, nobody could have recorded an approval, so changes apply as made.
+  let adopted = false;
   for (const commit of inputs.firstParentLog) {
     for (const change of commit.changes) {
       if (!isPolicyFile(change.path)) continue;
@@ -94,7 +97,8 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
       else proposed.set(change.path, change.blob);
       latestChange.set(change.path, { commit, blob: change.blob });
     }
-    state = adopt(state);
+    state = adopt(state, adopted);
+    if (proposed.has(CONFIG_FILE)) adopted = true;
   }
 
   const people = new People(state.config.people, mailmap);
@@ -117,12 +121,12 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   return { config: state.config, codeowners: state.codeowners, people, ledger, pending: [...pendingByFile.values()], inForce, configText, authorship, problems };
 
   /** Takes each proposed file that differs from what is in force, if the policy in force lets it. */
-  function adopt(current: PolicyState): PolicyState {
+  function adopt(current: PolicyState, reviewed: boolean): PolicyState {
     let next = current;
     const configBlob = proposed.get(CONFIG_FILE);
     if (configBlob === current.configBlob) parseErrors.delete(CONFIG_FILE);
     else {
-      if (mayTakeEffect(current, CONFIG_FILE, configBlob)) {
+      if (!reviewed || mayTakeEffect(current, CONFIG_FILE, configBlob)) {
         const config = parseAt(configBlob, CONFIG_FILE, (text) => parseConfig(text, CONFIG_FILE));
         if (config !== undefined) {
           next = { ...next, config: config ?? defaultConfig(), configBlob };
@@ -136,7 +140,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
       for (const f of CODEOWNERS_LOCATIONS) parseErrors.delete(f);
     } else {
       const file = ownersFile ?? current.codeownersFile!;
-      if (mayTakeEffect(current, file, ownersBlob)) {
+      if (!reviewed || mayTakeEffect(current, file, ownersBlob)) {
         const parsed = parseAt(ownersBlob, file, (text) => parseCodeowners(text, file));
         if (parsed !== undefined) {
           next = { ...next, codeowners: parsed ?? undefined, codeownersFile: ownersFile, codeownersBlob: ownersBlob };
@@ -186,7 +190,8 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
       pendingByFile.delete(file);
       return true;
     }
-    const writers = [...authorship.authorsOf(blob).values()].map(formatIdentity).join(', ');
+    const all = [...authorship.authorsOf(blob).values()].map(formatIdentity);
+    const writers = all.length > 3 ? `${all.slice(0, 3).join(', ')} and ${all.length - 3} more` : all.join(', ');
     pendingByFile.set(
       file,
       pendingChange(

@@ -7,7 +7,7 @@ import { contentHash } from '../core/hash';
 import { ZERO_OID, type LogCommit } from '../core/history';
 import { parseIdent, type Identity } from '../core/identity';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
-import { promptMatcher, promptPathspecs, RECORDS_DIR } from '../core/prompts';
+import { promptMatcher, RECORDS_DIR } from '../core/prompts';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
 import { parseTagMessage, TAG_REF_PREFIX } from '../core/releases';
 import { isPolicyFile, MAILMAP_FILE, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
@@ -200,8 +200,7 @@ export class PromptRepository {
     const tree = parseLsTree(treeOutput);
     const promptEntries = tree.filter((e) => (e.type === 'blob' || e.type === 'commit') && (governed(e.path) || shown(e.path)) && !isPolicyFile(e.path));
     const policyEntries = tree.filter((e) => e.type === 'blob' && isPolicyFile(e.path));
-    const globs = [...policy.config.prompts, ...(this.displayGlobs ?? [])];
-    const pathspecs = promptPathspecs({ prompts: globs }) ?? ['.'];
+    const inHistory = (p: string) => governed(p) || shown(p);
     const headOnTrusted = head.commit === trusted.commit || (await this.isAncestor(head.commit, trusted.commit));
     const evidences = tags.map((t) => {
       const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
@@ -209,8 +208,8 @@ export class PromptRepository {
     });
     const releasedBlobs = evidences.filter((e) => e !== undefined).map((e) => e!.blob);
     const [trustedLog, headOnlyLog, promptObjects, blobs] = await Promise.all([
-      this.log([trusted.commit], pathspecs),
-      headOnTrusted ? Promise.resolve([] as LogCommit[]) : this.log([`${trusted.commit}..${head.commit}`], pathspecs),
+      this.promptHistory([trusted.commit], inHistory),
+      headOnTrusted ? Promise.resolve([] as LogCommit[]) : this.promptHistory([`${trusted.commit}..${head.commit}`], inHistory),
       this.objectIds(tags.map((t, i) => (evidences[i] ? `${t.commit}:${evidences[i]!.prompt}` : '\n'))),
       this.readBlobsCached([...promptEntries.filter((e) => e.type === 'blob').map((e) => e.blob), ...policyEntries.map((e) => e.blob), ...releasedBlobs]),
     ]);
@@ -277,6 +276,31 @@ export class PromptRepository {
   }
 
   /** Is `commit` the trusted tip or one of its ancestors? Decided by output, never by an exit status a wrapper may swallow. */
+  /**
+   * The history of the prompt files, parents first. Glob pathspecs make git test every path
+   * of every commit against every glob (seconds on a few thousand commits), so git reads the
+   * whole history once (merges as combined diffs), a second log in parallel finds renames
+   * among ordinary commits, and our own matcher keeps the prompt files.
+   */
+  private async promptHistory(revisions: string[], isPrompt: (path: string) => boolean): Promise<LogCommit[]> {
+    const [all, renamesOut] = await Promise.all([
+      this.git.run(['log', ...LOG_FLAGS.filter((f) => f !== '-M'), '--no-renames', '--topo-order', '--reverse', '--end-of-options', ...revisions, '--']),
+      this.git.run(['log', '-z', '--raw', '-M', '--diff-filter=R', '--no-merges', '--no-abbrev', '--no-ext-diff', '--no-textconv', '--format=%x01%H%x00%P%x00%at%x00%ae%x00%an%x00%x00', '--end-of-options', ...revisions, '--']),
+    ]);
+    const renames = new Map(parseLog(renamesOut).map((c) => [c.commit, c.changes]));
+    const log = parseLog(all);
+    for (const commit of log) {
+      const renamed = renames.get(commit.commit);
+      if (renamed) {
+        // A rename shows as a deletion and an addition without -M: put the rename in their place.
+        const gone = new Set(renamed.flatMap((r) => [r.path, ...r.sources.map((x) => x.path)]));
+        commit.changes = [...commit.changes.filter((ch) => !gone.has(ch.path)), ...renamed];
+      }
+      commit.changes = commit.changes.filter((ch) => isPrompt(ch.path) || ch.sources.some((x) => isPrompt(x.path)));
+    }
+    return log.filter((c) => c.changes.length > 0 || c.parents.length > 1);
+  }
+
   private async isAncestor(commit: string, of: string): Promise<boolean> {
     const base = await this.git.run(['merge-base', '--end-of-options', commit, of]).catch(() => '');
     return base.trim() === commit;

@@ -120,6 +120,17 @@ describe('the policy in force on the trusted branch', () => {
     assert.strictEqual(model.policy.pending.length, 0);
   });
 
+  it('starts reviewing the rules when the repository adopts the tool', () => {
+    const b = new SnapshotBuilder('', '* @alice\n');
+    b.commit(carol, { '.github/CODEOWNERS': '* @carol\n' });
+    assert.deepStrictEqual(b.build().codeowners!.rules[0].owners, ['@carol'], 'before a configuration exists, changes apply as made');
+    b.commit(carol, { '.promptrelease.yaml': config(1) });
+    b.commit(dave, { '.github/CODEOWNERS': '* @dave\n' });
+    const model = b.build();
+    assert.deepStrictEqual(model.codeowners!.rules[0].owners, ['@carol'], 'after adoption, an owned change waits for an owner');
+    assert.strictEqual(model.policy.pending[0].file, '.github/CODEOWNERS');
+  });
+
   it('takes an unowned change at once, with a warning, and never an invalid one', () => {
     const b = new SnapshotBuilder(config(2));
     b.commit(carol, { '.promptrelease.yaml': config(1) });
