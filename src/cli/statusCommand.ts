@@ -170,7 +170,7 @@ function groupProblems(problems: Problem[]): string[] {
   return [...groups.values()].map((list) => {
     const first = list[0];
     if (list.length > 1 && first.cause) {
-      const names = list.slice(0, 3).map((p) => p.prompt).join(', ');
+      const names = list.slice(0, 3).map((p) => p.prompt ?? p.subject).join(', ');
       return `${first.severity}: ${list.length} ${first.cause} (${names}${list.length > 3 ? ', …' : ''})`;
     }
     return `${first.severity}: ${first.location ? formatLocation(first.location) + ': ' : ''}${first.message}`;

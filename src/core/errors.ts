@@ -73,6 +73,8 @@ export interface Problem {
   location?: SourceLocation;
   /** The prompt it is about, so a view of some prompts shows only theirs. */
   prompt?: string;
+  /** What a grouped line names for it when it is about something else than a prompt (an owner). */
+  subject?: string;
   /** Problems with the same cause are shown as one line: "N prompts have no owner in CODEOWNERS". */
   cause?: string;
 }

@@ -172,7 +172,8 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     const message = handle.includes('/')
       ? `team ${handle} has no members: list them under "people" in .promptrelease.yaml`
       : `owner ${handle} is recognised only by GitHub noreply commit emails (…+${handle.slice(1)}@users.noreply.github.com): list their other emails under "people" in .promptrelease.yaml`;
-    problems.push({ severity: 'warning', message, location: codeownersLocation(codeowners, handle) });
+    const cause = handle.includes('/') ? 'teams have no members under "people" in .promptrelease.yaml' : 'owners are recognised only by GitHub noreply commit emails: list their other emails under "people" in .promptrelease.yaml';
+    problems.push({ severity: 'warning', message, location: codeownersLocation(codeowners, handle), subject: handle, cause });
   }
   if (snapshot.shallow) problems.unshift({ severity: 'error', message: SHALLOW_REASON });
   return model;
