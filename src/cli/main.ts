@@ -44,6 +44,17 @@ function versionNumber(text: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
+/** The version in package.json, from the bundle (dist/) or the compiled sources (out/src/cli/). */
+function packageVersion(): string {
+  const fs = require('fs') as typeof import('fs');
+  const path = require('path') as typeof import('path');
+  for (const candidate of ['../package.json', '../../../package.json']) {
+    const file = path.join(__dirname, candidate);
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')).version;
+  }
+  return 'unknown';
+}
+
 /** Splits the command from the rest, so global options may come before or after it. */
 export function splitCommand(argv: string[]): { command?: string; rest: string[] } {
   const takesValue = new Set(['-C', '--dir', '--trusted']);
@@ -80,7 +91,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
   const out = consoleOutput(wantsJson);
   try {
     if (!command && (argv.includes('--version') || argv.includes('-V'))) {
-      process.stdout.write(require('../../../package.json').version + '\n');
+      process.stdout.write(packageVersion() + '\n');
       return EXIT.ok;
     }
     if (!command || command === 'help') {

@@ -6,7 +6,7 @@ import { ALICE, BOB, CAROL, DAVE, runCli, standardRepo, type TempRepo } from '..
 /** The CLI as people use it: options anywhere, pipes, typos, big repositories, one time format. */
 
 const PROMPT = 'prompts/greeting.prompt.md';
-const CLI = path.resolve(__dirname, '../../src/cli/main.js');
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const noStack = (text: string) => assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+|EPIPE/);
 
 describe('the CLI as people use it', function () {

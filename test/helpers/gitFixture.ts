@@ -13,7 +13,8 @@ export const BOB: Person = { name: 'Bob Reviewer', email: 'bob@example.com' };
 export const CAROL: Person = { name: 'Carol Author', email: 'carol@example.com' };
 export const DAVE: Person = { name: 'Dave Releaser', email: 'dave@example.com' };
 
-const CLI = path.resolve(__dirname, '../../src/cli/main.js');
+/** The bundled CLI, as `npm install` gives it to users (package.json bin). */
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
 export function identityEnv(who: Person): Record<string, string> {
   return {

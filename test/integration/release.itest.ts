@@ -44,7 +44,7 @@ function cli(args: string[], who?: { name: string; email: string }): { code: num
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
   if (who) Object.assign(env, { GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email });
   try {
-    const stdout = execFileSync(process.execPath, [path.join(ext.extensionPath, 'out/src/cli/main.js'), ...args], { cwd: root(), env, encoding: 'utf8' });
+    const stdout = execFileSync(process.execPath, [path.join(ext.extensionPath, 'dist/cli.js'), ...args], { cwd: root(), env, encoding: 'utf8' });
     return { code: 0, stdout };
   } catch (err: any) {
     return { code: err.status ?? -1, stdout: String(err.stdout ?? '') + String(err.stderr ?? '') };
