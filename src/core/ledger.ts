@@ -16,6 +16,7 @@ export class RecordLedger {
   readonly edited = new Set<string>();
   readonly graph: CommitGraph;
   private readonly byPrompt = new Map<string, StoredRecord[]>();
+  private readonly byPath = new Map<string, StoredRecord>();
 
   /** `log` is the trusted branch's history of the records folder, parents first. */
   constructor(
@@ -69,6 +70,7 @@ export class RecordLedger {
         }
         const stored: StoredRecord = { path: change.path, blob: change.blob, record: parsedRecord, commit: c.commit, order };
         this.records.push(stored);
+        if (!this.byPath.has(change.path)) this.byPath.set(change.path, stored);
         let list = this.byPrompt.get(parsedRecord.prompt);
         if (!list) this.byPrompt.set(parsedRecord.prompt, (list = []));
         list.push(stored);
@@ -82,8 +84,9 @@ export class RecordLedger {
     return paths.length > 1 ? result.sort((a, b) => a.order! - b.order!) : result;
   }
 
+  /** The record first added at a path (a release cites records by path). */
   findByPath(path: string): StoredRecord | undefined {
-    return this.records.find((r) => r.path === path);
+    return this.byPath.get(path);
   }
 
   /**

@@ -9,7 +9,8 @@ import type { Identity } from './identity';
 import { checkTags, releasesByPrompt, type TagCheck, type TagFacts } from './integrity';
 import type { RecordLedger } from './ledger';
 import type { People } from './people';
-import { evaluate, type EvaluationContext, type GateResult, type Subject, type WorkingCopyState } from './policy';
+import { evaluate, tallyReviews, type EvaluationContext, type GateResult, type ReviewTally, type Subject, type WorkingCopyState } from './policy';
+import { POLICY_RULES } from './rules';
 import { promptMatcher } from './prompts';
 import type { CommentRecord, ReviewRecord, ReviewRequestRecord, StoredRecord } from './records';
 import type { RawTag, Release } from './releases';
@@ -127,6 +128,8 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   const trustedBlobs = new Map<string, boolean>();
   const authorship = new Authorship(snapshot.promptLog, people, (blob) => isTrustedBlob(blob));
   const meets = new Map<string, boolean>();
+  /** The tally depends only on the content, its names and its owners: the same for every environment. */
+  const tallies = new Map<string, ReviewTally>();
   const inProgress = new Set<string>();
 
   const model: RepoModel = {
@@ -151,6 +154,8 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     subjectOf,
   };
 
+  const releasesByBlob = new Map<string, Release[]>();
+  for (const r of model.releases) releasesByBlob.set(r.evidence.blob, [...(releasesByBlob.get(r.evidence.blob) ?? []), r]);
   const isGoverned = promptMatcher(config);
   for (const file of snapshot.prompts) {
     model.prompts.push(promptStatus({ ...file, workingCopy: snapshot.workingChanges.get(file.path) ?? 'clean' }));
@@ -210,7 +215,11 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   }
 
   function decide(subject: Subject, environment: string, purpose: EvaluationContext['purpose'], extra: Partial<EvaluationContext> = {}): GateResult {
-    return evaluate(subject, context(environment, purpose, extra));
+    const ctx = context(environment, purpose, extra);
+    const key = `${subject.names.join('\0')}\0${subject.contentHash}\0${subject.owners.join(' ')}\0${subject.blob}`;
+    let tally = tallies.get(key);
+    if (!tally) tallies.set(key, (tally = tallyReviews(subject, ctx)));
+    return evaluate(subject, ctx, POLICY_RULES, tally);
   }
 
   /** A release the gate relies on: whole, on the trusted branch, and its content meets today's policy there. */
@@ -236,7 +245,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     const known = trustedBlobs.get(blob);
     if (known !== undefined) return known;
     trustedBlobs.set(blob, false);
-    const ok = model.releases.some((r) => r.evidence.blob === blob && meetsPolicy(r));
+    const ok = (releasesByBlob.get(blob) ?? []).some((r) => meetsPolicy(r));
     trustedBlobs.set(blob, ok);
     return ok;
   }

@@ -115,8 +115,7 @@ export function tallyReviews(subject: Subject, context: EvaluationContext): Revi
 }
 
 /** The one evaluator: the gate, the editor and verify all decide here. */
-export function evaluate(subject: Subject, context: EvaluationContext, rules: readonly PolicyRule[] = POLICY_RULES): GateResult {
-  const tally = tallyReviews(subject, context);
+export function evaluate(subject: Subject, context: EvaluationContext, rules: readonly PolicyRule[] = POLICY_RULES, tally = tallyReviews(subject, context)): GateResult {
   const unmet = rules.filter((r) => r.purposes.includes(context.purpose)).flatMap((r) => r.check(subject, context, tally));
   const approvalCodes = new Set<Requirement['code']>(['approvals', 'owner-approval', 'no-owner', 'changes-requested']);
   return {

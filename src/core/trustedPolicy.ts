@@ -76,7 +76,8 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   const parsedCache = new Map();
   const strictPeople = new People({}, mailmap);
   // Approvals of the policy itself are attributed by exact email: aliases come from the policy being decided.
-  const strictLedger = new RecordLedger(inputs.log, inputs.texts, strictPeople, parsedCache);
+  let strict: RecordLedger | undefined;
+  const strictLedger = () => (strict ??= new RecordLedger(inputs.log, inputs.texts, strictPeople, parsedCache));
   const everInForce = new Set<string>();
   const authorship = new Authorship(inputs.log, strictPeople, (blob) => everInForce.has(blob));
 
@@ -181,10 +182,10 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
     const hash = contentHash(Buffer.from(text, 'utf8'));
     const currentPeople = new People(current.config.people, mailmap);
     const authors = new Set([...authorship.authorsOf(blob).values()].map((who) => currentPeople.personOf(who.email)));
-    const approved = strictLedger
+    const approved = strictLedger()
       .about([file])
       .filter((r): r is StoredRecord<ReviewRecord> => r.record.type === 'review' && r.record.contentHash === hash);
-    const { approvals } = strictLedger.verdicts(approved);
+    const { approvals } = strictLedger().verdicts(approved);
     const byOwner = approvals.find((a) => currentPeople.ownersMatching(a.record.by.email, owners).length > 0 && !authors.has(currentPeople.personOf(a.record.by.email)));
     if (byOwner) {
       pendingByFile.delete(file);
