@@ -109,7 +109,7 @@ export async function diffCommand(repo: PromptRepository, file: string, from: st
 export async function historyCommand(repo: PromptRepository, file: string, out: Output): Promise<number> {
   const model = await repo.model();
   const prompt = requirePrompt(model, file);
-  const events = model.history.get(prompt.path) ?? [];
+  const events = model.historyOf(prompt.path);
   const hashes = await engine.hashBlobs(repo, events.filter((e) => e.status !== 'D').map((e) => e.blob));
   const timeline = promptTimeline(prompt, events, hashes);
   out.data({ path: prompt.path, timeline });

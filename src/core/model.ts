@@ -4,7 +4,7 @@ import { ownersOf } from './codeowners';
 import type { Config } from './config';
 import type { Problem } from './errors';
 import { contentHash, looksBinary } from './hash';
-import { indexHistory, renameIndex, type LogCommit, type PathHistory } from './history';
+import { indexHistory, renameIndex, type LogCommit, type PathEvent, type PathHistory } from './history';
 import type { Identity } from './identity';
 import { checkTags, releasesByPrompt, type TagCheck, type TagFacts } from './integrity';
 import type { RecordLedger } from './ledger';
@@ -97,6 +97,8 @@ export interface RepoModel {
   releases: Release[];
   tagChecks: TagCheck[];
   history: PathHistory;
+  /** A file's changes under its current and every earlier name, newest first: a rename does not cut its history. */
+  historyOf(path: string): PathEvent[];
   problems: Problem[];
   /** The gate's view of released content: which release of it, if any, meets today's policy in an environment. */
   trustedRelease(environment: string, path: string, contentHash: string): Release | undefined;
@@ -113,6 +115,8 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   const { config, codeowners, people, ledger } = policy;
   const problems: Problem[] = [...policy.problems];
   const renames = renameIndex(snapshot.promptLog);
+  const history = indexHistory(snapshot.promptLog);
+  const order = new Map(snapshot.promptLog.map((c, i) => [c.commit, i]));
   const namesOf = (path: string) => [path, ...(renames.get(path) ?? [])];
   const modes = new Map<string, string>();
   for (const c of snapshot.promptLog) for (const ch of c.changes) modes.set(`${ch.path}\0${ch.blob}`, ch.mode);
@@ -147,7 +151,8 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     policyFiles: new Map(),
     releases: [...releasesOf.values()].flat(),
     tagChecks,
-    history: indexHistory(snapshot.promptLog),
+    history,
+    historyOf: (path) => namesOf(path).flatMap((name) => history.get(name) ?? []).sort((a, b) => order.get(b.commit)! - order.get(a.commit)!),
     problems,
     trustedRelease,
     decide,

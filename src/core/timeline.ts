@@ -13,7 +13,8 @@ export type TimelineEntry =
 export function promptTimeline(prompt: PromptStatus, events: PathEvent[], hashOfBlob: Map<string, string>): TimelineEntry[] {
   const versionOf = new Map(prompt.releases.map((r) => [r.evidence.contentHash, r.evidence.version]));
   const entries: TimelineEntry[] = [];
-  for (const e of events) {
+  // Oldest first, so commits made in the same second keep their order through the sort by time.
+  for (const e of [...events].reverse()) {
     const hash = hashOfBlob.get(e.blob);
     entries.push({
       kind: 'version',

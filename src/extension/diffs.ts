@@ -62,7 +62,7 @@ export async function diffWithVersion(workspace: PromptWorkspace, arg: unknown):
     seen.add(r.evidence.blob);
     items.push({ label: `$(tag) v${r.evidence.version}`, description: `${r.evidence.environment}, ${r.evidence.releasedAt.slice(0, 16).replace('T', ' ')}`, detail: shortHash(r.evidence.contentHash), blob: r.evidence.blob, name: `v${r.evidence.version}` });
   }
-  for (const e of found.state.model.history.get(found.prompt.path) ?? []) {
+  for (const e of found.state.model.historyOf(found.prompt.path)) {
     if (e.status === 'D' || seen.has(e.blob)) continue;
     seen.add(e.blob);
     items.push({ label: `$(git-commit) ${e.commit.slice(0, 8)}`, description: `${e.author.name}, ${new Date(e.time * 1000).toISOString().slice(0, 16).replace('T', ' ')}`, blob: e.blob, name: e.commit.slice(0, 8) });

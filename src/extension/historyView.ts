@@ -44,7 +44,7 @@ export class PromptHistoryProvider implements vscode.TreeDataProvider<Node> {
   getChildren(node?: Node): Node[] {
     const found = this.prompt;
     if (!found) return [];
-    if (!node) return versionsOf(found.prompt, found.state.model.history.get(found.prompt.path) ?? []).map((version) => ({ kind: 'version', found, version }));
+    if (!node) return versionsOf(found.prompt, found.state.model.historyOf(found.prompt.path)).map((version) => ({ kind: 'version', found, version }));
     if (node.kind !== 'version') return [];
     const v = node.version;
     const details: Node[] = [];

@@ -9,9 +9,10 @@ import { parseIdent, type Identity } from '../core/identity';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
-import { parseTagMessage, TAG_REF_PREFIX } from '../core/releases';
+import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases';
+import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/config';
 import { isPolicyFile, MAILMAP_FILE, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
-import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT } from './parse';
+import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
 import { GitRunner, type GitCommandListener } from './runner';
 
 export interface HeadInfo {
@@ -185,34 +186,26 @@ export class PromptRepository {
     ]);
     const [headCommit, symbolic, shallowFlag] = headOut.trim().split('\n');
     const head = { commit: headCommit, branch: symbolic?.startsWith('refs/heads/') ? symbolic : undefined };
-    let trusted = await this.resolveTrusted(this.trustedOverride);
-    let trustedRead = await this.readTrusted(trusted);
-    const named = trustedRead.policy.config.trustedBranch;
-    if (!this.trustedOverride && named && named !== trusted.ref) {
-      trusted = await this.resolveTrusted(named);
-      trustedRead = await this.readTrusted(trusted);
-    }
-    const { policy, mergedTags } = trustedRead;
+    const tree = parseLsTree(treeOutput);
     const tags = parseTags(tagOutput);
 
-    const governed = promptMatcher(policy.config);
-    const shown = this.displayGlobs?.length ? promptMatcher({ prompts: this.displayGlobs }) : governed;
-    const tree = parseLsTree(treeOutput);
-    const promptEntries = tree.filter((e) => (e.type === 'blob' || e.type === 'commit') && (governed(e.path) || shown(e.path)) && !isPolicyFile(e.path));
-    const policyEntries = tree.filter((e) => e.type === 'blob' && isPolicyFile(e.path));
-    const inHistory = (p: string) => governed(p) || shown(p);
-    const headOnTrusted = head.commit === trusted.commit || (await this.isAncestor(head.commit, trusted.commit));
-    const evidences = tags.map((t) => {
-      const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
-      return parsed && 'evidence' in parsed ? parsed.evidence : undefined;
-    });
-    const releasedBlobs = evidences.filter((e) => e !== undefined).map((e) => e!.blob);
-    const [trustedLog, headOnlyLog, promptObjects, blobs] = await Promise.all([
-      this.promptHistory([trusted.commit], inHistory),
-      headOnTrusted ? Promise.resolve([] as LogCommit[]) : this.promptHistory([`${trusted.commit}..${head.commit}`], inHistory),
-      this.objectIds(tags.map((t, i) => (evidences[i] ? `${t.commit}:${evidences[i]!.prompt}` : '\n'))),
-      this.readBlobsCached([...promptEntries.filter((e) => e.type === 'blob').map((e) => e.blob), ...policyEntries.map((e) => e.blob), ...releasedBlobs]),
-    ]);
+    let trusted = await this.resolveTrusted(this.trustedOverride);
+    // Which files are prompts depends on the policy in force, known only after the records are
+    // read; the tip's configuration nearly always says the same, so both reads start together.
+    const readBoth = async (root: TrustedRef) => {
+      const guess = await this.tipConfig(root);
+      const [trustedRead, prompts] = await Promise.all([this.readTrusted(root), this.readPrompts(head, root, tree, tags, guess)]);
+      const inForce = trustedRead.policy.config;
+      const same = JSON.stringify([inForce.prompts, inForce.exclude]) === JSON.stringify([guess.prompts, guess.exclude]);
+      return { ...trustedRead, prompts: same ? prompts : await this.readPrompts(head, root, tree, tags, inForce) };
+    };
+    let read = await readBoth(trusted);
+    const named = read.policy.config.trustedBranch;
+    if (!this.trustedOverride && named && named !== trusted.ref) {
+      trusted = await this.resolveTrusted(named);
+      read = await readBoth(trusted);
+    }
+    const { policy, mergedTags, prompts } = read;
 
     const working = parseStatus(statusOutput);
     const byPath = new Set(tree.map((e) => e.path));
@@ -220,32 +213,65 @@ export class PromptRepository {
     const untrackedPrompts: string[] = [];
     for (const [file, code] of working) {
       if (code === 'untracked') {
-        if ((governed(file) || shown(file)) && !byPath.has(file) && !isPolicyFile(file)) untrackedPrompts.push(file);
+        if (prompts.isPrompt(file) && !byPath.has(file) && !isPolicyFile(file)) untrackedPrompts.push(file);
       } else {
         workingChanges.set(file, code);
       }
     }
-    const promptAtCommit = new Map<string, { oid: string; type: string } | undefined>();
-    tags.forEach((t, i) => promptAtCommit.set(t.name, promptObjects[i]));
+    const { blobs } = prompts;
     return {
       head,
       trusted,
-      headOnTrusted,
+      headOnTrusted: prompts.headOnTrusted,
       shallow: shallowFlag?.trim() === 'true',
       policy,
-      prompts: promptEntries.map((e) => ({ path: e.path, blob: e.blob, mode: e.mode, bytes: blobs.get(e.blob) ?? Buffer.alloc(0) })),
-      policyFiles: policyEntries.map((e) => ({ path: e.path, blob: e.blob, bytes: blobs.get(e.blob) ?? Buffer.alloc(0) })),
+      prompts: prompts.promptEntries.map((e) => ({ path: e.path, blob: e.blob, mode: e.mode, bytes: blobs.get(e.blob) ?? Buffer.alloc(0) })),
+      policyFiles: prompts.policyEntries.map((e) => ({ path: e.path, blob: e.blob, bytes: blobs.get(e.blob) ?? Buffer.alloc(0) })),
       untrackedPrompts,
       workingChanges,
-      promptLog: [...trustedLog, ...headOnlyLog],
+      promptLog: prompts.promptLog,
       tags,
       tagFacts: {
         onTrustedBranch: mergedTags,
-        promptAtCommit,
+        promptAtCommit: prompts.promptAtCommit,
         contentHashOf: (blob) => this.hashOf(blob, blobs.get(blob)),
       },
       displayGlobs: this.displayGlobs,
     };
+  }
+
+  /** The configuration at the trusted tip, as a guess of the one in force (an invalid one guesses the defaults). */
+  private async tipConfig(root: TrustedRef): Promise<Config> {
+    const [bytes] = await this.readObjects([`${root.commit}:${CONFIG_FILE}`]);
+    try {
+      return bytes ? parseConfig(bytes.toString('utf8')) : defaultConfig();
+    } catch {
+      return defaultConfig();
+    }
+  }
+
+  /** Everything about the prompts at HEAD and their history, for the globs of `config` (and the editor's). */
+  private async readPrompts(head: HeadInfo, trusted: TrustedRef, tree: TreeEntry[], tags: RawTag[], config: Config) {
+    const governed = promptMatcher(config);
+    const shown = this.displayGlobs?.length ? promptMatcher({ prompts: this.displayGlobs }) : governed;
+    const isPrompt = (p: string) => governed(p) || shown(p);
+    const promptEntries = tree.filter((e) => (e.type === 'blob' || e.type === 'commit') && isPrompt(e.path) && !isPolicyFile(e.path));
+    const policyEntries = tree.filter((e) => e.type === 'blob' && isPolicyFile(e.path));
+    const evidences = tags.map((t) => {
+      const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
+      return parsed && 'evidence' in parsed ? parsed.evidence : undefined;
+    });
+    const releasedBlobs = evidences.filter((e) => e !== undefined).map((e) => e!.blob);
+    const headOnTrusted = head.commit === trusted.commit || (await this.isAncestor(head.commit, trusted.commit));
+    const [trustedLog, headOnlyLog, promptObjects, blobs] = await Promise.all([
+      this.promptHistory([trusted.commit], isPrompt),
+      headOnTrusted ? Promise.resolve([] as LogCommit[]) : this.promptHistory([`${trusted.commit}..${head.commit}`], isPrompt),
+      this.objectIds(tags.map((t, i) => (evidences[i] ? `${t.commit}:${evidences[i]!.prompt}` : '\n'))),
+      this.readBlobsCached([...promptEntries.filter((e) => e.type === 'blob').map((e) => e.blob), ...policyEntries.map((e) => e.blob), ...releasedBlobs]),
+    ]);
+    const promptAtCommit = new Map<string, { oid: string; type: string } | undefined>();
+    tags.forEach((t, i) => promptAtCommit.set(t.name, promptObjects[i]));
+    return { isPrompt, promptEntries, policyEntries, headOnTrusted, promptLog: [...trustedLog, ...headOnlyLog], promptAtCommit, blobs };
   }
 
   /** The policy in force, the record ledger and which release tags are on the trusted branch. */
