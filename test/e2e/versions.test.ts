@@ -19,8 +19,9 @@ describe('prompt-release: versions, promotion, rollback, diff and history', func
     await approveAll();
     assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT)).code, 0); // staging v1
     assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT)).code, 0); // promoted: production v1
-    // git timestamps have one-second resolution; keep the history's order unambiguous.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // git timestamps have one-second resolution: let the clock reach the next second, so the history's order is unambiguous.
+    const released = Math.floor(Date.now() / 1000);
+    while (Math.floor(Date.now() / 1000) <= released) await new Promise((resolve) => setTimeout(resolve, 50));
     repo.commit(CAROL, 'v2', { [PROMPT]: V2 });
     await approveAll();
     assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT)).code, 0); // staging v2

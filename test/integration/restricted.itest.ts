@@ -7,7 +7,9 @@ describe('Restricted Mode', function () {
   it('starts no git process and says why in its view', async () => {
     assert.strictEqual(vscode.workspace.isTrusted, false, 'this run must open the folder untrusted');
     const ext = await api();
-    await new Promise((r) => setTimeout(r, 2000));
+    // Activation is over (api() awaits it); an explicit refresh, awaited, runs every path that could start git.
+    await vscode.commands.executeCommand('promptRelease.refresh');
+    await ext.workspace.settle();
     assert.strictEqual(ext.workspace.gitCommandCount, 0, 'no git process may run');
     assert.deepStrictEqual(ext.workspace.folders.map((f) => f.status), ['untrusted']);
     assert.deepStrictEqual(await codeLensTitles('prompts/draft.prompt.md'), []);

@@ -1,6 +1,6 @@
 /*
  * `npm start`: a demo anyone can open in a browser. Builds and installs the extension into
- * the real VS Code of shared/real-vscode.md, creates a repository with prompts in every
+ * the real VS Code the integration runner uses, creates a repository with prompts in every
  * state (three people's reviews, a comment thread, releases), and serves it until Ctrl+C.
  */
 import { spawn } from 'child_process';

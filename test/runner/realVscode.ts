@@ -1,6 +1,6 @@
 /*
  * Runs the extension inside a REAL VS Code (1.139, from npm code-server's
- * lib/vscode) as described in shared/real-vscode.md:
+ * lib/vscode):
  *
  *   Node 24 + lib/vscode/out/server-main.js  <--  headless Chromium (playwright-core)
  *   opened at  http://127.0.0.1:PORT/?folder=WS&payload=[extensionDevelopmentPath, extensionTestsPath]
@@ -152,6 +152,12 @@ function httpOk(url: string): Promise<boolean> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** How often a wait re-checks its condition. */
+const POLL_INTERVAL_MS = 150;
+/** The most a clean-up step may take before we move on to killing what is left. */
+const atMost = (ms: number): Promise<void> => sleep(ms);
+const CLOSE_LIMIT_MS = 5_000;
+const EXIT_LIMIT_MS = 3_000;
 
 /** The workbench URL: folder + payload with vscode-remote:// URIs, as in real-vscode.md. */
 export function workbenchUrl(
@@ -301,7 +307,7 @@ async function startServer(
       if (await httpOk(`http://127.0.0.1:${port}/version`)) {
         return { port, server, exited, tail };
       }
-      await sleep(150);
+      await sleep(POLL_INTERVAL_MS);
     }
     if (!exitedFlag) {
       killGroup(server, 'SIGKILL');
@@ -352,14 +358,14 @@ export async function startRealVscode(opts: StartOptions & { timeoutMs?: number 
     }
     disposed = true;
     if (ownBrowser && browser) {
-      await Promise.race([browser.close().catch(() => undefined), sleep(5000)]);
+      await Promise.race([browser.close().catch(() => undefined), atMost(CLOSE_LIMIT_MS)]);
     } else if (context) {
-      await Promise.race([context.close().catch(() => undefined), sleep(5000)]);
+      await Promise.race([context.close().catch(() => undefined), atMost(CLOSE_LIMIT_MS)]);
     }
     if (server && server.exitCode === null && server.signalCode === null) {
       const gone = new Promise<void>((r) => server!.once('exit', () => r()));
       killGroup(server, 'SIGTERM');
-      await Promise.race([gone, sleep(3000)]);
+      await Promise.race([gone, atMost(EXIT_LIMIT_MS)]);
       // Whatever is left of the group (extension host, pty host, file watcher...).
       killGroup(server, 'SIGKILL');
     } else if (server) {
@@ -470,7 +476,7 @@ export async function runInRealVscode(opts: RunOptions): Promise<RunResult> {
     let serverGone = false;
     void s.serverExited.then(() => (serverGone = true));
     while (!fs.existsSync(resultFile) && !serverGone && Date.now() < deadline) {
-      await sleep(200);
+      await sleep(POLL_INTERVAL_MS);
     }
     if (fs.existsSync(resultFile)) {
       const r = readJson(resultFile) as Omit<RunResult, 'durationMs'>;
