@@ -1,6 +1,5 @@
 import type { Problem } from './errors';
 import { CommitGraph, ZERO_OID, type LogCommit } from './history';
-import type { Identity } from './identity';
 import type { People } from './people';
 import { isRecordPath, parseRecord, type PromptRecord, type ReviewRecord, type StoredRecord } from './records';
 
@@ -117,8 +116,4 @@ export class RecordLedger {
 
 function sortByOrder<T extends StoredRecord>(list: T[]): T[] {
   return list.sort((a, b) => a.order! - b.order!);
-}
-
-export function personName(id: Identity): string {
-  return id.name ? `${id.name} <${id.email}>` : id.email;
 }
