@@ -1,4 +1,4 @@
-import { Authorship, type Authors } from './authorship';
+import { Authorship } from './authorship';
 import type { Codeowners } from './codeowners';
 import { ownersOf } from './codeowners';
 import type { Config } from './config';
@@ -195,15 +195,12 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
       blob,
       contentHash: hash,
       owners: ownersOf(codeowners, path).owners,
-      authors: authorsOf(blob),
+      authors: authorship.authorsOf(blob),
       workingCopy: 'clean',
-      unusable: snapshot.shallow ? SHALLOW_REASON : isGoverned(path) ? undefined : 'it is not a prompt under the trusted policy',
+      unusable: usability({ mode: modes.get(`${path}\0${blob}`) }, isGoverned(path), config.maxPromptBytes, snapshot.shallow),
     };
   }
 
-  function authorsOf(blob: string): Authors {
-    return authorship.authorsOf(blob);
-  }
 
   function context(environment: string, purpose: EvaluationContext['purpose'], extra: Partial<EvaluationContext> = {}): EvaluationContext {
     const index = environments.findIndex((e) => e.name === environment);
@@ -269,7 +266,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     const promptReleases = releasesOf.get(file.path) ?? [];
     const current: Record<string, Release | undefined> = {};
     for (const r of promptReleases) current[r.evidence.environment] = r;
-    const authors = file.blob ? (policyFile ? policy.authorship.authorsOf(file.blob) : authorsOf(file.blob)) : new Map();
+    const authors = file.blob ? (policyFile ? policy.authorship : authorship).authorsOf(file.blob) : new Map();
     const governed = policyFile || isGoverned(file.path);
     const unusable = usability(file, governed, config.maxPromptBytes, snapshot.shallow);
     const subject: Subject = { path: file.path, names, blob: file.blob, contentHash: hash, owners, authors, workingCopy: file.workingCopy, unusable };
@@ -307,7 +304,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
 }
 
 function usability(file: { mode?: string; bytes?: Uint8Array }, governed: boolean, maxBytes: number, shallow: boolean): string | undefined {
-  if (!governed) return 'it is not a prompt under the trusted policy: only the editor setting promptRelease.prompts shows it';
+  if (!governed) return 'it is not a prompt under the trusted policy (it matches none of its "prompts" globs; the editor setting promptRelease.prompts only shows files)';
   if (file.mode === '120000') return 'it is a symbolic link: its content is whatever it points at, so it cannot be reviewed';
   if (file.mode === '160000') return 'it is a submodule, not a file';
   if (shallow) return SHALLOW_REASON;

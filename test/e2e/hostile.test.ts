@@ -304,3 +304,45 @@ describe("the editor's prompt setting never changes what the gate decides", func
     }
   });
 });
+
+describe('hostile contributor: which branch is trusted', function () {
+  it('follows trustedBranch from the configuration in force on main, and never a side branch that names itself', async () => {
+    const repo = guardedRepo();
+    try {
+      // The configuration in force on main names a stricter protected branch.
+      repo.git('branch', 'protected');
+      repo.git('switch', '-q', 'protected');
+      repo.commit(ALICE, 'Stricter staging', { '.promptrelease.yaml': GUARDED_CONFIG.replace('staging: { approvals: 1 }', 'staging: { approvals: 2 }') });
+      await ok(repo, BOB, 'review', '.promptrelease.yaml', '--approve');
+      repo.git('switch', '-q', 'main');
+      repo.commit(ALICE, 'Trust the protected branch', { '.promptrelease.yaml': GUARDED_CONFIG + 'trustedBranch: protected\n' });
+      const pending = JSON.parse((await ok(repo, DAVE, 'status', '--json')).stdout);
+      assert.strictEqual(pending.trusted.ref, 'main', 'an owned change of the trusted branch waits for another owner too');
+      await ok(repo, BOB, 'review', '.promptrelease.yaml', '--approve');
+      const status = JSON.parse((await ok(repo, DAVE, 'status', '--json')).stdout);
+      assert.strictEqual(status.trusted.ref, 'protected');
+      assert.strictEqual(status.prompts[0].environments[0].required, 2, 'the policy of the branch the configuration names');
+
+      // A side branch naming itself as trusted changes nothing: the setting is read from main.
+      repo.git('switch', '-q', '-c', 'mine');
+      repo.commit(CAROL, 'Trust me', { '.promptrelease.yaml': GUARDED_CONFIG.replace('staging: { approvals: 1 }', 'staging: { approvals: 0 }') + 'trustedBranch: mine\n' });
+      const side = JSON.parse((await ok(repo, CAROL, 'status', '--json')).stdout);
+      assert.strictEqual(side.trusted.ref, 'protected');
+      assert.strictEqual(side.prompts[0].environments[0].required, 2);
+    } finally {
+      repo.dispose();
+    }
+  });
+
+  it('refuses to release a policy file, saying how it is reviewed instead', async () => {
+    const repo = guardedRepo();
+    try {
+      const result = await repo.cli(DAVE, 'release', '.promptrelease.yaml', '--env', 'staging');
+      assert.strictEqual(result.code, 2);
+      assert.match(result.stderr, /\.promptrelease\.yaml is a policy file: it is reviewed, never released\nhint: .*prompt-release review \.promptrelease\.yaml --approve/);
+      assert.strictEqual(repo.git('tag', '-l', 'prompt-release/*').trim(), '');
+    } finally {
+      repo.dispose();
+    }
+  });
+});
