@@ -5,7 +5,7 @@ import { configWithPeople, proposeSetup } from '../core/setup';
 import { PromptReleaseError } from '../core/errors';
 import { shortHash } from '../core/hash';
 import { formatIdentity } from '../core/identity';
-import { requirePrompt } from '../core/operations';
+import { notAPrompt } from '../core/operations';
 import type { GateResult } from '../core/policy';
 import { promptTimeline } from '../core/timeline';
 import * as engine from '../git/engine';
@@ -107,12 +107,11 @@ export async function diffCommand(repo: PromptRepository, file: string, from: st
 }
 
 export async function historyCommand(repo: PromptRepository, file: string, out: Output): Promise<number> {
-  const model = await repo.model();
-  const prompt = requirePrompt(model, file);
-  const events = model.historyOf(prompt.path);
-  const hashes = await engine.hashBlobs(repo, events.filter((e) => e.status !== 'D').map((e) => e.blob));
-  const timeline = promptTimeline(prompt, events, hashes);
-  out.data({ path: prompt.path, timeline });
+  const { history, config, committed, hashes } = await repo.readPromptHistory(file);
+  const refused = notAPrompt(config, file, committed || existsSync(path.join(repo.root, file)), repo.displayGlobs);
+  if (refused) throw refused;
+  const timeline = promptTimeline(history, history.events, hashes);
+  out.data({ path: history.path, timeline });
   for (const e of timeline) {
     const when = formatTime(e.time);
     switch (e.kind) {
@@ -167,3 +166,4 @@ export async function verifyCommand(repo: PromptRepository, out: Output): Promis
   );
   return report.ok ? EXIT.ok : EXIT.refused;
 }
+

@@ -117,7 +117,8 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       return EXIT.ok;
     }
     const workdir = values.dir ? require('path').resolve(cwd, values.dir) : cwd;
-    const repo = await PromptRepository.open(workdir);
+    // verify decides from git alone: CI's verdict never rests on a file a previous run left.
+    const repo = await PromptRepository.open(workdir, undefined, { persistentCache: command !== 'verify' });
     if (values.trusted !== undefined) {
       if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(values.trusted) || values.trusted.includes('..')) throw usageError(`--trusted expects a branch name like main or origin/main, not "${values.trusted}"`);
       repo.trustedOverride = values.trusted;

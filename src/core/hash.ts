@@ -19,3 +19,14 @@ export function looksBinary(bytes: Uint8Array): boolean {
   for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
   return false;
 }
+
+/** What the gate needs to know about a content: its hash, size and whether it is text. */
+export interface BlobFacts {
+  contentHash: string;
+  size: number;
+  binary: boolean;
+}
+
+export function blobFacts(bytes: Uint8Array): BlobFacts {
+  return { contentHash: contentHash(bytes), size: bytes.length, binary: looksBinary(bytes) };
+}

@@ -3,7 +3,7 @@ import type { Codeowners } from './codeowners';
 import { ownersOf } from './codeowners';
 import type { Config } from './config';
 import type { Problem } from './errors';
-import { contentHash, looksBinary } from './hash';
+import type { BlobFacts } from './hash';
 import { indexHistory, renameIndex, type LogCommit, type PathEvent, type PathHistory } from './history';
 import type { Identity } from './identity';
 import { checkTags, releasesByPrompt, type TagCheck, type TagFacts } from './integrity';
@@ -33,10 +33,10 @@ export interface RepoSnapshot {
   shallow: boolean;
   /** The policy in force and the record ledger, from the trusted branch. */
   policy: TrustedPolicy;
-  /** Files at HEAD that the effective or the editor's globs select, with their bytes. */
-  prompts: { path: string; blob: string; mode: string; bytes: Uint8Array }[];
+  /** Files at HEAD that the effective or the editor's globs select, with what their content is. */
+  prompts: { path: string; blob: string; mode: string; facts?: BlobFacts }[];
   /** Policy files at HEAD (reviewable like prompts). */
-  policyFiles: { path: string; blob: string; bytes: Uint8Array }[];
+  policyFiles: { path: string; blob: string; facts?: BlobFacts }[];
   untrackedPrompts: string[];
   /** Paths whose working copy differs from HEAD. */
   workingChanges: Map<string, 'modified' | 'deleted'>;
@@ -253,11 +253,11 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   }
 
   function promptStatus(
-    file: { path: string; blob?: string; mode?: string; bytes?: Uint8Array; workingCopy: WorkingCopyState },
+    file: { path: string; blob?: string; mode?: string; facts?: BlobFacts; workingCopy: WorkingCopyState },
     policyFile = false,
   ): PromptStatus {
     const { owners, line } = ownersOf(codeowners, file.path);
-    const hash = file.bytes ? contentHash(file.bytes) : undefined;
+    const hash = file.facts?.contentHash;
     const names = namesOf(file.path);
     const mine = ledger.about(names);
     const reviews = mine.filter((r): r is StoredRecord<ReviewRecord> => r.record.type === 'review');
@@ -280,7 +280,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
       path: file.path,
       blob: file.blob,
       contentHash: hash,
-      size: file.bytes?.length ?? 0,
+      size: file.facts?.size ?? 0,
       owners,
       ownersLine: line,
       authors: [...authors.values()],
@@ -303,14 +303,14 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   }
 }
 
-function usability(file: { mode?: string; bytes?: Uint8Array }, governed: boolean, maxBytes: number, shallow: boolean): string | undefined {
+function usability(file: { mode?: string; facts?: BlobFacts }, governed: boolean, maxBytes: number, shallow: boolean): string | undefined {
   if (!governed) return 'it is not a prompt under the trusted policy (it matches none of its "prompts" globs; the editor setting promptRelease.prompts only shows files)';
   if (file.mode === '120000') return 'it is a symbolic link: its content is whatever it points at, so it cannot be reviewed';
   if (file.mode === '160000') return 'it is a submodule, not a file';
   if (shallow) return SHALLOW_REASON;
-  if (!file.bytes) return undefined;
-  if (file.bytes.length > maxBytes) return `it is ${file.bytes.length} bytes, more than maxPromptBytes (${maxBytes})`;
-  if (looksBinary(file.bytes)) return 'it is a binary file, not text';
+  if (!file.facts) return undefined;
+  if (file.facts.size > maxBytes) return `it is ${file.facts.size} bytes, more than maxPromptBytes (${maxBytes})`;
+  if (file.facts.binary) return 'it is a binary file, not text';
   return undefined;
 }
 

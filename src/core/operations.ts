@@ -1,4 +1,4 @@
-import { findEnvironment, policyRecord } from './config';
+import { findEnvironment, policyRecord, type Config } from './config';
 import { PromptReleaseError } from './errors';
 import { shortHash } from './hash';
 import { formatIdentity, type Identity } from './identity';
@@ -9,17 +9,28 @@ import { randomBytes } from 'crypto';
 import { formatTagMessage, releaseTagName, sealEvidence, type Release, type ReleaseEvidence } from './releases';
 import { promptMatcher } from './prompts';
 import type { People } from './people';
+import { isPolicyFile } from './trustedPolicy';
 
 /** The prompt (or policy file) at a path, or a clear reason why it cannot be worked on. */
 export function requirePrompt(model: RepoModel, path: string): PromptStatus {
   const prompt = model.byPath.get(path) ?? model.policyFiles.get(path);
   if (prompt) return prompt;
-  if (!promptMatcher(model.config)(path)) {
-    throw new PromptReleaseError('not-a-prompt', `${path} is not a prompt: it matches none of the "prompts" globs`, {
-      hint: `Globs in use: ${model.config.prompts.join(', ')}. Add one to .promptrelease.yaml (and commit it) to include this file.`,
+  throw notAPrompt(model.config, path, false);
+}
+
+/**
+ * For a path not found among the prompts: is it no prompt at all, or nowhere? `known` says
+ * the caller found the file (then only the first can be true).
+ */
+export function notAPrompt(config: Config, path: string, known: boolean, shownGlobs?: string[]): PromptReleaseError | undefined {
+  const shown = shownGlobs?.length ? promptMatcher({ prompts: shownGlobs })(path) : false;
+  if (!promptMatcher(config)(path) && !isPolicyFile(path) && !shown) {
+    return new PromptReleaseError('not-a-prompt', `${path} is not a prompt: it matches none of the "prompts" globs`, {
+      hint: `Globs in use: ${config.prompts.join(', ')}. Add one to .promptrelease.yaml (and commit it) to include this file.`,
     });
   }
-  throw new PromptReleaseError('not-found', `${path} does not exist in the repository`, {
+  if (known) return undefined;
+  return new PromptReleaseError('not-found', `${path} does not exist in the repository`, {
     hint: 'Check the path, relative to where you run the command.',
   });
 }
@@ -34,7 +45,8 @@ export function requireCommitted(prompt: PromptStatus): asserts prompt is Prompt
 
 /** Committed and something a reviewer can sign off on (text, not a link, history known). */
 export function requireReviewable(prompt: PromptStatus): asserts prompt is PromptStatus & { blob: string; contentHash: string } {
-  requireCommitted(prompt);
+  // A link or a submodule is committed but has no content of its own: say what it is.
+  if (!prompt.blob || !prompt.unusable) requireCommitted(prompt);
   if (prompt.unusable) {
     throw new PromptReleaseError(prompt.unusable.includes('binary') ? 'binary-prompt' : prompt.unusable.includes('bytes') ? 'oversized-prompt' : 'unusable-prompt', `${prompt.path} cannot be reviewed: ${prompt.unusable}`);
   }

@@ -12,15 +12,31 @@ export type PromptMatcher = (path: string) => boolean;
  * a `!` exclusion; `exclude` globs remove paths whatever comes before.
  */
 export function promptMatcher(config: Pick<Config, 'prompts'> & { exclude?: string[] }): PromptMatcher {
+  const key = JSON.stringify([config.prompts, config.exclude ?? []]);
+  let matcher = compiledMatchers.get(key);
+  if (!matcher) compiledMatchers.set(key, (matcher = compileMatcher(config)));
+  return matcher;
+}
+
+/** One compiled matcher per set of globs, each remembering its answers: the same paths recur in every commit of a history. */
+const compiledMatchers = new Map<string, PromptMatcher>();
+
+function compileMatcher(config: Pick<Config, 'prompts'> & { exclude?: string[] }): PromptMatcher {
   const rules = config.prompts.map((glob) => {
     const negated = glob.startsWith('!');
     return { negated, match: picomatch(negated ? glob.slice(1) : glob, { dot: true }) };
   });
   const excluded = config.exclude?.length ? picomatch(config.exclude, { dot: true }) : () => false;
-  return (path) => {
+  const answers = new Map<string, boolean>();
+  const decide = (path: string): boolean => {
     if (path.startsWith('.promptrelease/') || excluded(path)) return false;
     for (let i = rules.length - 1; i >= 0; i--) if (rules[i].match(path)) return !rules[i].negated;
     return false;
+  };
+  return (path) => {
+    let answer = answers.get(path);
+    if (answer === undefined) answers.set(path, (answer = decide(path)));
+    return answer;
   };
 }
 

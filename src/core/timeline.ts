@@ -10,7 +10,7 @@ export type TimelineEntry =
   | { kind: 'release'; time: string; environment: string; version: number; by: Identity; tag: string; approvals: Identity[] };
 
 /** A prompt's life in order: the commits that changed it, reviews, review requests and releases. */
-export function promptTimeline(prompt: PromptStatus, events: PathEvent[], hashOfBlob: Map<string, string>): TimelineEntry[] {
+export function promptTimeline(prompt: Pick<PromptStatus, 'reviews' | 'requests' | 'releases'>, events: PathEvent[], hashOfBlob: Map<string, string>): TimelineEntry[] {
   const versionOf = new Map(prompt.releases.map((r) => [r.evidence.contentHash, r.evidence.version]));
   const entries: TimelineEntry[] = [];
   // Oldest first, so commits made in the same second keep their order through the sort by time.

@@ -37,46 +37,61 @@ function parseCoAuthors(text: string): Identity[] {
 
 /**
  * `git log` with LOG_FLAGS. A raw entry is `:modes… blobs… STATUS` then one path (two for a
- * rename or copy); a merge's combined entry starts with one colon per parent.
+ * rename or copy); a merge's combined entry starts with one colon per parent. `keep` drops
+ * the changes of other files while reading: a whole-history log is mostly other files, and
+ * building objects for them only to throw them away costs more than git's read.
  */
-export function parseLog(output: string): LogCommit[] {
+export function parseLog(output: string, keep?: (path: string) => boolean): LogCommit[] {
   const commits: LogCommit[] = [];
-  for (const chunk of output.split('\x01')) {
-    if (!chunk) continue;
-    const fields = chunk.split('\0');
-    const [commit, parentList, at, email, name, trailers] = fields;
+  let start = output.indexOf('\x01');
+  while (start !== -1) {
+    const next = output.indexOf('\x01', start + 1);
+    const end = next === -1 ? output.length : next;
+    let at = start + 1;
+    const field = (): string => {
+      let stop = output.indexOf('\0', at);
+      if (stop === -1 || stop > end) stop = end;
+      const text = output.slice(at, stop);
+      at = stop + 1;
+      return text;
+    };
+    const commit = field();
+    const parentList = field();
+    const time = field();
+    const email = field();
+    const name = field();
+    const trailers = field();
     const changes: FileChange[] = [];
-    for (let i = 6; i < fields.length; i++) {
-      const meta = fields[i].replace(/^\s+/, '');
+    while (at < end) {
+      const meta = field().replace(/^\s+/, '');
       if (!meta.startsWith(':')) continue;
-      const colons = /^:+/.exec(meta)![0].length;
+      let colons = 0;
+      while (meta.charCodeAt(colons) === 58) colons++;
+      const letter = meta[meta.lastIndexOf(' ') + 1] as FileChange['status'];
+      const path = field();
+      const target = colons === 1 && (letter === 'R' || letter === 'C') ? field() : undefined;
+      if (keep && !keep(path) && !(target !== undefined && keep(target))) continue;
       const parts = meta.slice(colons).split(' ');
       // colons parents' modes + the result's mode, then as many blobs, then the status letters.
       const modes = parts.slice(0, colons + 1);
       const blobs = parts.slice(colons + 1, 2 * colons + 2);
-      const statusField = parts[2 * colons + 2] ?? '';
-      const letter = statusField[0] as FileChange['status'];
-      const path = fields[i + 1];
       if (colons > 1) {
         changes.push({ path, status: 'M', blob: blobs[colons], mode: modes[colons], sources: blobs.slice(0, colons).map((b) => ({ path, blob: b })), merge: true });
-        i++;
-      } else if (letter === 'R' || letter === 'C') {
-        const target = fields[i + 2];
+      } else if (target !== undefined) {
         changes.push({ path: target, status: letter, blob: blobs[1], mode: modes[1], sources: [{ path, blob: blobs[0] }] });
-        i += 2;
       } else {
         changes.push({ path, status: letter, blob: blobs[1], mode: modes[1], sources: letter === 'A' ? [] : [{ path, blob: blobs[0] }] });
-        i++;
       }
     }
     commits.push({
       commit,
       parents: parentList ? parentList.split(' ').filter(Boolean) : [],
-      time: Number(at),
+      time: Number(time),
       author: { email, name },
-      coAuthors: parseCoAuthors(trailers ?? ''),
+      coAuthors: trailers ? parseCoAuthors(trailers) : [],
       changes,
     });
+    start = next;
   }
   return commits;
 }

@@ -3,16 +3,18 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/codeowners';
 import { PromptReleaseError } from '../core/errors';
-import { contentHash } from '../core/hash';
+import { blobFacts, type BlobFacts } from '../core/hash';
 import { ZERO_OID, type LogCommit } from '../core/history';
 import { parseIdent, type Identity } from '../core/identity';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
+import { promptHistoryOf, type PromptHistory } from '../core/promptHistory';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
 import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/config';
 import { isPolicyFile, MAILMAP_FILE, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
 import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
+import { PersistentCache } from './cache';
 import { GitRunner, type GitCommandListener } from './runner';
 
 export interface HeadInfo {
@@ -22,6 +24,7 @@ export interface HeadInfo {
 }
 
 const HISTORY_PATHS = [RECORDS_DIR, ...POLICY_FILES];
+const NO_CONTENT = blobFacts(Buffer.alloc(0));
 
 /** One git repository seen through prompt-release: every git call the tools make goes through here. */
 export class PromptRepository {
@@ -34,15 +37,22 @@ export class PromptRepository {
     readonly root: string,
     readonly gitDir: string,
     readonly git: GitRunner,
+    private readonly cache: PersistentCache,
   ) {}
 
-  static async open(cwd: string, listener?: GitCommandListener): Promise<PromptRepository> {
+  /**
+   * Opens the repository at or above `cwd`. `persistentCache: false` reads everything from
+   * git and keeps nothing between runs (verify does so: CI's verdict never rests on a file).
+   */
+  static async open(cwd: string, listener?: GitCommandListener, options: { persistentCache?: boolean } = {}): Promise<PromptRepository> {
     if (!existsSync(cwd)) {
       throw new PromptReleaseError('not-found', `folder ${cwd} does not exist`);
     }
     const probe = new GitRunner(cwd);
     if (listener) probe.onDidRunCommand(listener);
-    const [top, gitDir] = (await probe.run(['rev-parse', '--show-toplevel', '--absolute-git-dir'])).trim().split('\n');
+    // Both reads are data only, so the configuration is read while the top level is found.
+    const [located, listing] = await Promise.all([probe.run(['rev-parse', '--show-toplevel', '--absolute-git-dir']), probe.configListing()]);
+    const [top, gitDir] = located.trim().split('\n');
     if (!top) {
       throw new PromptReleaseError('not-a-repository', `${cwd} is not inside a git working tree`, {
         hint: 'prompt-release needs a working tree, not a bare repository.',
@@ -50,8 +60,9 @@ export class PromptRepository {
     }
     const git = new GitRunner(top);
     if (listener) git.onDidRunCommand(listener);
-    await git.harden();
-    return new PromptRepository(realpathSync(top), gitDir, git);
+    git.hardenWith(listing);
+    const cache = options.persistentCache === false ? PersistentCache.inMemory() : PersistentCache.load(gitDir);
+    return new PromptRepository(realpathSync(top), gitDir, git, cache);
   }
 
   /** Repository-relative path (with "/") of a path given on the command line or by the editor. */
@@ -109,27 +120,45 @@ export class PromptRepository {
     return names.map((_, i) => (usable[i] ? answers[k++] : undefined));
   }
 
-  /** Blob contents by id: a blob never changes, so a later refresh reads only new ones. */
-  private blobCache = new Map<string, Buffer>();
-
-  private async readBlobsCached(blobs: string[]): Promise<Map<string, Buffer>> {
-    const missing = [...new Set(blobs.filter((b) => !this.blobCache.has(b)))];
+  /**
+   * Hash, size and kind of each blob: a blob never changes, so only blobs no earlier run
+   * (of this process, or one before it through the cache file) has seen are read.
+   */
+  private async factsOf(blobs: string[]): Promise<Map<string, BlobFacts>> {
+    const facts = new Map<string, BlobFacts>();
+    const missing: string[] = [];
+    for (const blob of new Set(blobs)) {
+      const known = this.cache.factsOf(blob);
+      if (known) facts.set(blob, known);
+      else missing.push(blob);
+    }
     const read = await this.readObjects(missing);
-    const cache = new Map<string, Buffer>();
-    missing.forEach((b, i) => read[i] && cache.set(b, read[i]!));
-    // Keep only what this refresh still uses, so the cache never outgrows the repository.
-    for (const b of blobs) if (!cache.has(b) && this.blobCache.has(b)) cache.set(b, this.blobCache.get(b)!);
-    this.blobCache = cache;
-    return cache;
+    missing.forEach((blob, i) => {
+      if (!read[i]) return;
+      const learned = blobFacts(read[i]!);
+      this.cache.setFacts(blob, learned);
+      facts.set(blob, learned);
+    });
+    return facts;
   }
 
-  private hashCache = new Map<string, string>();
-
-  private hashOf(blob: string, bytes: Buffer | undefined): string | undefined {
-    if (!bytes) return undefined;
-    let hash = this.hashCache.get(blob);
-    if (!hash) this.hashCache.set(blob, (hash = contentHash(bytes)));
-    return hash;
+  /** Texts of records and policy files, by blob id, through the cache. */
+  private async textsOf(blobs: string[]): Promise<Map<string, string>> {
+    const texts = new Map<string, string>();
+    const missing: string[] = [];
+    for (const blob of new Set(blobs)) {
+      const known = this.cache.textOf(blob);
+      if (known !== undefined) texts.set(blob, known);
+      else missing.push(blob);
+    }
+    const read = await this.readObjects(missing);
+    missing.forEach((blob, i) => {
+      if (!read[i]) return;
+      const text = read[i]!.toString('utf8');
+      this.cache.setText(blob, text);
+      texts.set(blob, text);
+    });
+    return texts;
   }
 
   /**
@@ -175,9 +204,19 @@ export class PromptRepository {
   /**
    * Reads everything a status needs with a fixed number of git processes, whatever the number
    * of prompts: the policy and the evidence come from the trusted branch; the prompts and the
-   * working copy from HEAD.
+   * working copy from HEAD. What an earlier run learned (blob facts, record texts, the prompt
+   * history up to a trusted commit) is reused through the cache, keyed by object ids.
    */
   async snapshot(): Promise<RepoSnapshot> {
+    const snapshot = await this.readSnapshot();
+    this.cache.finishRun();
+    return snapshot;
+  }
+
+  private async readSnapshot(): Promise<RepoSnapshot> {
+    // Found alongside the first reads; its error is reported only if those succeed, so a
+    // repository without commits says so rather than that it lacks a main branch.
+    const trustedAttempt = this.resolveTrusted(this.trustedOverride).then((ref) => ({ ref }), (error: unknown) => ({ error }));
     const [headOut, treeOutput, statusOutput, tagOutput] = await Promise.all([
       this.git.run(['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD', '--is-shallow-repository']),
       this.git.run(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', 'HEAD']),
@@ -186,18 +225,23 @@ export class PromptRepository {
     ]);
     const [headCommit, symbolic, shallowFlag] = headOut.trim().split('\n');
     const head = { commit: headCommit, branch: symbolic?.startsWith('refs/heads/') ? symbolic : undefined };
+    const shallow = shallowFlag?.trim() === 'true';
     const tree = parseLsTree(treeOutput);
     const tags = parseTags(tagOutput);
+    const attempt = await trustedAttempt;
+    if ('error' in attempt) throw attempt.error;
+    let trusted = attempt.ref;
 
-    let trusted = await this.resolveTrusted(this.trustedOverride);
     // Which files are prompts depends on the policy in force, known only after the records are
     // read; the tip's configuration nearly always says the same, so both reads start together.
     const readBoth = async (root: TrustedRef) => {
-      const guess = await this.tipConfig(root);
-      const [trustedRead, prompts] = await Promise.all([this.readTrusted(root), this.readPrompts(head, root, tree, tags, guess)]);
+      const branch = this.readTrustedBranch(root);
+      const guess = branch.header.then((h) => guessConfig(h.config));
+      const promptsRead = guess.then((config) => this.readPrompts(head, root, tree, tags, config, shallow));
+      const [trustedRead, guessed] = await Promise.all([this.readTrusted(root, branch, tags, shallow), guess]);
       const inForce = trustedRead.policy.config;
-      const same = JSON.stringify([inForce.prompts, inForce.exclude]) === JSON.stringify([guess.prompts, guess.exclude]);
-      return { ...trustedRead, prompts: same ? prompts : await this.readPrompts(head, root, tree, tags, inForce) };
+      const same = JSON.stringify([inForce.prompts, inForce.exclude]) === JSON.stringify([guessed.prompts, guessed.exclude]);
+      return { ...trustedRead, prompts: same ? await promptsRead : await this.readPrompts(head, root, tree, tags, inForce, shallow) };
     };
     let read = await readBoth(trusted);
     const named = read.policy.config.trustedBranch;
@@ -218,15 +262,16 @@ export class PromptRepository {
         workingChanges.set(file, code);
       }
     }
-    const { blobs } = prompts;
+    const { facts } = prompts;
     return {
       head,
       trusted,
       headOnTrusted: prompts.headOnTrusted,
-      shallow: shallowFlag?.trim() === 'true',
+      shallow,
       policy,
-      prompts: prompts.promptEntries.map((e) => ({ path: e.path, blob: e.blob, mode: e.mode, bytes: blobs.get(e.blob) ?? Buffer.alloc(0) })),
-      policyFiles: prompts.policyEntries.map((e) => ({ path: e.path, blob: e.blob, bytes: blobs.get(e.blob) ?? Buffer.alloc(0) })),
+      // A submodule has no content of its own: it counts as empty, and the usability rule refuses it by its mode.
+      prompts: prompts.promptEntries.map((e) => ({ path: e.path, blob: e.blob, mode: e.mode, facts: e.type === 'commit' ? NO_CONTENT : facts.get(e.blob) })),
+      policyFiles: prompts.policyEntries.map((e) => ({ path: e.path, blob: e.blob, facts: facts.get(e.blob) })),
       untrackedPrompts,
       workingChanges,
       promptLog: prompts.promptLog,
@@ -234,27 +279,17 @@ export class PromptRepository {
       tagFacts: {
         onTrustedBranch: mergedTags,
         promptAtCommit: prompts.promptAtCommit,
-        contentHashOf: (blob) => this.hashOf(blob, blobs.get(blob)),
+        contentHashOf: (blob) => facts.get(blob)?.contentHash,
       },
       displayGlobs: this.displayGlobs,
     };
   }
 
-  /** The configuration at the trusted tip, as a guess of the one in force (an invalid one guesses the defaults). */
-  private async tipConfig(root: TrustedRef): Promise<Config> {
-    const [bytes] = await this.readObjects([`${root.commit}:${CONFIG_FILE}`]);
-    try {
-      return bytes ? parseConfig(bytes.toString('utf8')) : defaultConfig();
-    } catch {
-      return defaultConfig();
-    }
-  }
-
   /** Everything about the prompts at HEAD and their history, for the globs of `config` (and the editor's). */
-  private async readPrompts(head: HeadInfo, trusted: TrustedRef, tree: TreeEntry[], tags: RawTag[], config: Config) {
+  private async readPrompts(head: HeadInfo, trusted: TrustedRef, tree: TreeEntry[], tags: RawTag[], config: Config, shallow: boolean) {
     const governed = promptMatcher(config);
     const shown = this.displayGlobs?.length ? promptMatcher({ prompts: this.displayGlobs }) : governed;
-    const isPrompt = (p: string) => governed(p) || shown(p);
+    const isPrompt = shown === governed ? governed : (p: string) => governed(p) || shown(p);
     const promptEntries = tree.filter((e) => (e.type === 'blob' || e.type === 'commit') && isPrompt(e.path) && !isPolicyFile(e.path));
     const policyEntries = tree.filter((e) => e.type === 'blob' && isPolicyFile(e.path));
     const evidences = tags.map((t) => {
@@ -262,33 +297,89 @@ export class PromptRepository {
       return parsed && 'evidence' in parsed ? parsed.evidence : undefined;
     });
     const releasedBlobs = evidences.filter((e) => e !== undefined).map((e) => e!.blob);
-    const headOnTrusted = head.commit === trusted.commit || (await this.isAncestor(head.commit, trusted.commit));
-    const [trustedLog, headOnlyLog, promptObjects, blobs] = await Promise.all([
-      this.promptHistory([trusted.commit], isPrompt),
-      headOnTrusted ? Promise.resolve([] as LogCommit[]) : this.promptHistory([`${trusted.commit}..${head.commit}`], isPrompt),
+    const logKey = JSON.stringify([config.prompts, config.exclude, this.displayGlobs ?? []]);
+    const atTrustedTip = head.commit === trusted.commit;
+    const [headOnTrusted, trustedLog, headOnlyLog, promptObjects, facts] = await Promise.all([
+      atTrustedTip || this.isAncestor(head.commit, trusted.commit),
+      this.trustedPromptHistory(trusted.commit, isPrompt, logKey, shallow),
+      // Empty when HEAD is behind the trusted tip; started now so it costs no extra wait.
+      atTrustedTip ? ([] as LogCommit[]) : this.promptFilesLog([`${trusted.commit}..${head.commit}`], isPrompt),
       this.objectIds(tags.map((t, i) => (evidences[i] ? `${t.commit}:${evidences[i]!.prompt}` : '\n'))),
-      this.readBlobsCached([...promptEntries.filter((e) => e.type === 'blob').map((e) => e.blob), ...policyEntries.map((e) => e.blob), ...releasedBlobs]),
+      this.factsOf([...promptEntries.filter((e) => e.type === 'blob').map((e) => e.blob), ...policyEntries.map((e) => e.blob), ...releasedBlobs]),
     ]);
     const promptAtCommit = new Map<string, { oid: string; type: string } | undefined>();
     tags.forEach((t, i) => promptAtCommit.set(t.name, promptObjects[i]));
-    return { isPrompt, promptEntries, policyEntries, headOnTrusted, promptLog: [...trustedLog, ...headOnlyLog], promptAtCommit, blobs };
+    return { isPrompt, promptEntries, policyEntries, headOnTrusted, promptLog: [...trustedLog, ...headOnlyLog], promptAtCommit, facts };
+  }
+
+  /**
+   * The prompt history of the trusted branch. The cache keeps it for the commit it was read
+   * from; when the branch has only moved forward since, just the new commits are read.
+   */
+  private async trustedPromptHistory(tip: string, isPrompt: (path: string) => boolean, key: string, shallow: boolean): Promise<LogCommit[]> {
+    // A shallow clone's history changes when it is deepened, under the same commit ids.
+    if (shallow) return this.promptFilesLog([tip], isPrompt);
+    const cached = this.cache.promptLog;
+    if (cached?.key === key) {
+      if (cached.tip === tip) return cached.log;
+      const [forward, newer] = await Promise.all([
+        this.isAncestor(cached.tip, tip),
+        this.promptFilesLog([`${cached.tip}..${tip}`], isPrompt).catch(() => undefined),
+      ]);
+      if (forward && newer) {
+        const log = [...cached.log, ...newer];
+        this.cache.setPromptLog({ tip, key, log });
+        return log;
+      }
+    }
+    const log = await this.promptFilesLog([tip], isPrompt);
+    this.cache.setPromptLog({ tip, key, log });
+    return log;
+  }
+
+  /**
+   * The trusted tip's configuration and .mailmap (the header, needed first) and the history
+   * of records and policy files. All of it is a fact of the tip commit, so the cache answers
+   * for the same tip without running git.
+   */
+  private readTrustedBranch(root: TrustedRef) {
+    const cached = this.cache.trustedRead?.tip === root.commit ? this.cache.trustedRead : undefined;
+    if (cached) {
+      return { header: Promise.resolve({ config: cached.config, mailmap: cached.mailmap }), logs: Promise.resolve(cached), cached: true };
+    }
+    const header = this.readObjects([`${root.commit}:${CONFIG_FILE}`, `${root.commit}:${MAILMAP_FILE}`]).then(([config, mailmap]) => ({
+      config: config?.toString('utf8'),
+      mailmap: mailmap?.toString('utf8'),
+    }));
+    const logs = Promise.all([this.log([root.commit], HISTORY_PATHS), this.log([root.commit], POLICY_FILES, ['--first-parent'])]).then(([log, firstParentLog]) => ({ log, firstParentLog }));
+    return { header, logs, cached: false };
   }
 
   /** The policy in force, the record ledger and which release tags are on the trusted branch. */
-  private async readTrusted(trusted: TrustedRef): Promise<{ policy: TrustedPolicy; mergedTags: Set<string> }> {
-    const [log, firstParentLog, mergedOut, [mailmap]] = await Promise.all([
-      this.log([trusted.commit], HISTORY_PATHS),
-      this.log([trusted.commit], POLICY_FILES, ['--first-parent']),
-      this.git.run(['for-each-ref', '--format=%(refname)', `--merged=${trusted.commit}`, TAG_REF_PREFIX]),
-      this.readObjects([`${trusted.commit}:${MAILMAP_FILE}`]),
-    ]);
-    const blobs = [...new Set(log.flatMap((c) => c.changes.filter((ch) => ch.status !== 'D' && ch.blob !== ZERO_OID).map((ch) => ch.blob)))];
-    const contents = await this.readObjects(blobs);
-    const texts = new Map<string, string>();
-    blobs.forEach((b, i) => contents[i] && texts.set(b, contents[i]!.toString('utf8')));
-    const policy = trustedPolicy({ log, firstParentLog, texts, mailmap: mailmap?.toString('utf8') });
-    const mergedTags = new Set(mergedOut.split('\n').filter(Boolean).map((r) => r.replace(/^refs\/tags\//, '')));
+  private async readTrusted(trusted: TrustedRef, branch: ReturnType<PromptRepository['readTrustedBranch']>, tags: RawTag[], shallow: boolean): Promise<{ policy: TrustedPolicy; mergedTags: Set<string> }> {
+    const [header, { log, firstParentLog }, mergedTags] = await Promise.all([branch.header, branch.logs, this.tagsOnTrustedBranch(trusted, tags)]);
+    if (!branch.cached && !shallow) this.cache.setTrustedRead({ tip: trusted.commit, log, firstParentLog, ...header });
+    const texts = await this.textsOf(log.flatMap((c) => c.changes.filter((ch) => ch.status !== 'D' && ch.blob !== ZERO_OID).map((ch) => ch.blob)));
+    const policy = trustedPolicy({ log, firstParentLog, texts, mailmap: header.mailmap });
     return { policy, mergedTags };
+  }
+
+  /** Names of the release tags whose commit the trusted tip contains. */
+  private async tagsOnTrustedBranch(trusted: TrustedRef, tags: RawTag[]): Promise<Set<string>> {
+    if (tags.length === 0) return new Set();
+    const known = this.cache.reachability?.tip === trusted.commit ? this.cache.reachability : undefined;
+    if (known) {
+      const checked = new Set(known.checked);
+      if (tags.every((t) => checked.has(t.commit))) {
+        const merged = new Set(known.merged);
+        return new Set(tags.filter((t) => merged.has(t.commit)).map((t) => t.name));
+      }
+    }
+    const out = await this.git.run(['for-each-ref', '--format=%(refname)', `--merged=${trusted.commit}`, TAG_REF_PREFIX]);
+    const names = new Set(out.split('\n').filter(Boolean).map((r) => r.replace(/^refs\/tags\//, '')));
+    const merged = new Set(tags.filter((t) => names.has(t.name)).map((t) => t.commit));
+    this.cache.setReachability({ tip: trusted.commit, checked: [...new Set(tags.map((t) => t.commit))], merged: [...merged] });
+    return names;
   }
 
   /** History over some paths, parents first (`--topo-order --reverse`), every merge included. */
@@ -301,35 +392,95 @@ export class PromptRepository {
     return parseLog(output);
   }
 
-  /** Is `commit` the trusted tip or one of its ancestors? Decided by output, never by an exit status a wrapper may swallow. */
   /**
    * The history of the prompt files, parents first. Glob pathspecs make git test every path
    * of every commit against every glob (seconds on a few thousand commits), so git reads the
    * whole history once (merges as combined diffs), a second log in parallel finds renames
    * among ordinary commits, and our own matcher keeps the prompt files.
    */
-  private async promptHistory(revisions: string[], isPrompt: (path: string) => boolean): Promise<LogCommit[]> {
+  private async promptFilesLog(revisions: string[], isPrompt: (path: string) => boolean): Promise<LogCommit[]> {
     const [all, renamesOut] = await Promise.all([
       this.git.run(['log', ...LOG_FLAGS.filter((f) => f !== '-M'), '--no-renames', '--topo-order', '--reverse', '--end-of-options', ...revisions, '--']),
       this.git.run(['log', '-z', '--raw', '-M', '--diff-filter=R', '--no-merges', '--no-abbrev', '--no-ext-diff', '--no-textconv', '--format=%x01%H%x00%P%x00%at%x00%ae%x00%an%x00%x00', '--end-of-options', ...revisions, '--']),
     ]);
-    const renames = new Map(parseLog(renamesOut).map((c) => [c.commit, c.changes]));
-    const log = parseLog(all);
+    const renames = new Map(parseLog(renamesOut, isPrompt).map((c) => [c.commit, c.changes]));
+    const log = parseLog(all, isPrompt);
     for (const commit of log) {
       const renamed = renames.get(commit.commit);
-      if (renamed) {
+      if (renamed?.length) {
         // A rename shows as a deletion and an addition without -M: put the rename in their place.
         const gone = new Set(renamed.flatMap((r) => [r.path, ...r.sources.map((x) => x.path)]));
         commit.changes = [...commit.changes.filter((ch) => !gone.has(ch.path)), ...renamed];
       }
-      commit.changes = commit.changes.filter((ch) => isPrompt(ch.path) || ch.sources.some((x) => isPrompt(x.path)));
     }
     return log.filter((c) => c.changes.length > 0 || c.parents.length > 1);
   }
 
+  /** Is `commit` the trusted tip or one of its ancestors? Decided by output, never by an exit status a wrapper may swallow. */
   private async isAncestor(commit: string, of: string): Promise<boolean> {
     const base = await this.git.run(['merge-base', '--end-of-options', commit, of]).catch(() => '');
     return base.trim() === commit;
+  }
+
+  /**
+   * One prompt's history, read from that file's own log (`git log --follow`, which follows
+   * renames) and the trusted branch's records, never the whole repository's history: what
+   * `history` shows. It decides nothing, so it needs no authorship.
+   */
+  async readPromptHistory(file: string): Promise<{ history: PromptHistory; config: Config; committed: boolean; hashes: Map<string, string> }> {
+    const trustedAttempt = this.resolveTrusted(this.trustedOverride).then((ref) => ({ ref }), (error: unknown) => ({ error }));
+    const [headOut, treeOutput, tagOutput] = await Promise.all([
+      this.git.run(['rev-parse', 'HEAD', '--is-shallow-repository']),
+      this.git.run(['ls-tree', '-z', '--full-tree', '--end-of-options', 'HEAD', '--', file]),
+      this.git.run(['for-each-ref', TAG_FORMAT, TAG_REF_PREFIX]),
+    ]);
+    const [head, shallowFlag] = headOut.trim().split('\n');
+    const shallow = shallowFlag?.trim() === 'true';
+    const current = parseLsTree(treeOutput).find((e) => e.path === file);
+    const tags = parseTags(tagOutput);
+    const attempt = await trustedAttempt;
+    if ('error' in attempt) throw attempt.error;
+    let trusted = attempt.ref;
+    const read = async (root: TrustedRef) => {
+      const released = tags.map((t) => {
+        const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
+        return parsed && 'evidence' in parsed && parsed.evidence.prompt === file ? parsed.evidence : undefined;
+      });
+      const revisions = head === root.commit ? [head] : [head, root.commit];
+      const [trustedRead, log, objects] = await Promise.all([
+        this.readTrusted(root, this.readTrustedBranch(root), tags, shallow),
+        this.followLog(revisions, file),
+        this.objectIds(tags.map((t, i) => (released[i] ? `${t.commit}:${file}` : '\n'))),
+      ]);
+      return { ...trustedRead, log, objects, releasedBlobs: released.filter((e) => e !== undefined).map((e) => e!.blob) };
+    };
+    let result = await read(trusted);
+    const named = result.policy.config.trustedBranch;
+    if (!this.trustedOverride && named && named !== trusted.ref) {
+      trusted = await this.resolveTrusted(named);
+      result = await read(trusted);
+    }
+    const { policy, mergedTags, log, objects, releasedBlobs } = result;
+    const facts = await this.factsOf([...log.flatMap((c) => c.changes.filter((ch) => ch.blob !== ZERO_OID).map((ch) => ch.blob)), ...releasedBlobs]);
+    this.cache.finishRun();
+    const promptAtCommit = new Map<string, { oid: string; type: string } | undefined>();
+    tags.forEach((t, i) => promptAtCommit.set(t.name, objects[i]));
+    const history = promptHistoryOf({
+      path: file,
+      log,
+      current: current && { blob: current.blob, mode: current.mode },
+      policy,
+      tags,
+      tagFacts: { onTrustedBranch: mergedTags, promptAtCommit, contentHashOf: (blob) => facts.get(blob)?.contentHash },
+    });
+    const hashes = new Map([...facts].map(([blob, f]) => [blob, f.contentHash]));
+    return { history, config: policy.config, committed: current !== undefined, hashes };
+  }
+
+  /** A file's own history through its renames, parents first. */
+  private async followLog(revisions: string[], file: string): Promise<LogCommit[]> {
+    const output = await this.git.run(['log', ...LOG_FLAGS, '--follow', '--end-of-options', ...revisions, '--', file]);
+    return parseLog(output).reverse();
   }
 
   async model(): Promise<RepoModel> {
@@ -471,5 +622,14 @@ export class PromptRepository {
         hint: rejected ? 'Someone released this version at the same time. Fetch tags (git fetch --tags) and check the status; nothing was forced.' : 'Check your connection and credentials, then push again.',
       });
     }
+  }
+}
+
+/** The configuration at the trusted tip, as a guess of the one in force (an invalid one guesses the defaults). */
+function guessConfig(text: string | undefined): Config {
+  try {
+    return text !== undefined ? parseConfig(text) : defaultConfig();
+  } catch {
+    return defaultConfig();
   }
 }

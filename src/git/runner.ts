@@ -158,9 +158,13 @@ export class GitRunner {
 
   constructor(readonly cwd: string) {}
 
-  /** Reads the repository's configuration (as data) and neutralises every program it names. */
-  async harden(): Promise<void> {
-    const listing = await this.run(['config', '-z', '--list', '--show-scope']).catch(() => '');
+  /** `git config --list` as data; nothing in it runs. */
+  configListing(): Promise<string> {
+    return this.run(['config', '-z', '--list', '--show-scope']).catch(() => '');
+  }
+
+  /** Neutralises every program the configuration names, from its listing. */
+  hardenWith(listing: string): void {
     const { overrides, refused } = programOverrides(parseConfigList(listing));
     this.config = [...HARDENED_CONFIG, ...overrides];
     this.refusedSettings = refused;
@@ -277,5 +281,21 @@ export function translateGitError(message: string, args: string[]): PromptReleas
       hint: 'Wait for it to finish, or remove .git/index.lock if no git process is running.',
     });
   }
-  return new PromptReleaseError('git-failed', `git ${args[0]} failed: ${text.split('\n').slice(0, 3).join(' ')}`);
+  if (/unable to read [0-9a-f]{40}|missing (blob|tree|commit)|bad object/i.test(text)) {
+    return new PromptReleaseError('git-failed', `git ${args[0]} failed: ${gitComplaint(text)}`, {
+      hint: 'The repository is missing objects (an interrupted clone or fetch, or a damaged copy). Run "git fsck", then fetch again or clone afresh.',
+    });
+  }
+  return new PromptReleaseError('git-failed', `git ${args[0]} failed: ${gitComplaint(text)}`);
+}
+
+/**
+ * git's own complaint out of an error text that may also hold the command's output (NUL
+ * separated, possibly megabytes): its fatal or error lines, else the start of the text.
+ */
+function gitComplaint(text: string): string {
+  const lines = text.split(/[\n\0]/).map((l) => l.trim()).filter(Boolean);
+  const complaints = lines.filter((l) => /^(fatal|error):/i.test(l));
+  const chosen = (complaints.length ? complaints : lines).slice(0, 3).join(' ');
+  return chosen.length > 300 ? `${chosen.slice(0, 300)}…` : chosen;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { contentHash } from '../../src/core/hash';
+import { blobFacts, contentHash } from '../../src/core/hash';
 import { ZERO_OID, type FileChange, type LogCommit } from '../../src/core/history';
 import type { Identity } from '../../src/core/identity';
 import { analyze, type RepoModel, type RepoSnapshot } from '../../src/core/model';
@@ -139,8 +139,8 @@ export class SnapshotBuilder {
       headOnTrusted: true,
       shallow: this.shallow,
       policy,
-      prompts: prompts.map((path) => ({ path, blob: blobId(this.files.get(path)!), mode: '100644', bytes: Buffer.from(this.files.get(path)!) })),
-      policyFiles: [...this.files.keys()].filter(isPolicyFile).map((path) => ({ path, blob: blobId(this.files.get(path)!), bytes: Buffer.from(this.files.get(path)!) })),
+      prompts: prompts.map((path) => ({ path, blob: blobId(this.files.get(path)!), mode: '100644', facts: blobFacts(Buffer.from(this.files.get(path)!)) })),
+      policyFiles: [...this.files.keys()].filter(isPolicyFile).map((path) => ({ path, blob: blobId(this.files.get(path)!), facts: blobFacts(Buffer.from(this.files.get(path)!)) })),
       untrackedPrompts: [],
       workingChanges: this.workingChanges,
       promptLog: history((p) => isPrompt(p)),
