@@ -22,11 +22,17 @@ export function promptMatcher(config: Pick<Config, 'prompts'> & { exclude?: stri
 const compiledMatchers = new Map<string, PromptMatcher>();
 
 function compileMatcher(config: Pick<Config, 'prompts'> & { exclude?: string[] }): PromptMatcher {
-  const rules = config.prompts.map((glob) => {
+  // The last glob that matches decides (as in .gitignore). Neighbouring globs of the same sign
+  // become one regular expression, so a path is tested once per run of signs, not per glob.
+  const groups: { negated: boolean; globs: string[] }[] = [];
+  for (const glob of config.prompts) {
     const negated = glob.startsWith('!');
-    return { negated, match: picomatch(negated ? glob.slice(1) : glob, { dot: true }) };
-  });
-  const excluded = config.exclude?.length ? picomatch(config.exclude, { dot: true }) : () => false;
+    const last = groups[groups.length - 1];
+    if (last && last.negated === negated) last.globs.push(negated ? glob.slice(1) : glob);
+    else groups.push({ negated, globs: [negated ? glob.slice(1) : glob] });
+  }
+  const rules = groups.map((g) => ({ negated: g.negated, match: anyOf(g.globs) }));
+  const excluded = config.exclude?.length ? anyOf(config.exclude) : () => false;
   const answers = new Map<string, boolean>();
   const decide = (path: string): boolean => {
     if (path.startsWith('.promptrelease/') || excluded(path)) return false;
@@ -38,6 +44,13 @@ function compileMatcher(config: Pick<Config, 'prompts'> & { exclude?: string[] }
     if (answer === undefined) answers.set(path, (answer = decide(path)));
     return answer;
   };
+}
+
+/** One regular expression for several globs, with picomatch's semantics for each. */
+function anyOf(globs: string[]): (path: string) => boolean {
+  const sources = globs.map((g) => picomatch.makeRe(g, { dot: true }).source);
+  const combined = new RegExp(sources.map((s) => `(?:${s})`).join('|'));
+  return (path) => combined.test(path);
 }
 
 /**

@@ -34,10 +34,16 @@ export interface CachedReachability {
   merged: string[];
 }
 
+export interface ObjectAtPath {
+  oid: string;
+  type: string;
+}
+
 interface CacheFile {
   format: typeof FORMAT;
   facts: Record<string, BlobFacts>;
   texts: Record<string, string>;
+  objects: Record<string, ObjectAtPath | null>;
   promptLog?: CachedLog;
   trustedRead?: CachedTrustedRead;
   reachability?: CachedReachability;
@@ -47,17 +53,63 @@ interface CacheFile {
 const FORMAT = 'prompt-release-cache-1';
 const FILE = path.join('prompt-release', 'cache-v1.json');
 
+/** Values by key that a run marks as used; a finished run keeps only those. */
+class UsedStore<T> {
+  private values: Map<string, T>;
+  private readonly used = new Set<string>();
+  changed = false;
+
+  constructor(entries: Record<string, T> = {}) {
+    this.values = new Map(Object.entries(entries));
+  }
+
+  get(key: string): T | undefined {
+    const value = this.values.get(key);
+    if (value !== undefined) this.used.add(key);
+    return value;
+  }
+
+  set(key: string, value: T): void {
+    this.values.set(key, value);
+    this.used.add(key);
+    this.changed = true;
+  }
+
+  /** Drops what this run did not use; true when anything was dropped or learned. */
+  finishRun(): boolean {
+    const pruned = this.values.size > this.used.size;
+    if (pruned) this.values = new Map([...this.used].map((k) => [k, this.values.get(k)!]));
+    this.used.clear();
+    const changed = pruned || this.changed;
+    this.changed = false;
+    return changed;
+  }
+
+  toJSON(): Record<string, T> {
+    return Object.fromEntries(this.values);
+  }
+}
+
 export class PersistentCache {
-  private facts = new Map<string, BlobFacts>();
-  private texts = new Map<string, string>();
-  private usedFacts = new Set<string>();
-  private usedTexts = new Set<string>();
+  /** Hash, size and kind of each blob, by blob id. */
+  readonly facts: UsedStore<BlobFacts>;
+  /** Texts of records and policy files, by blob id. */
+  readonly texts: UsedStore<string>;
+  /** What `<commit>:<path>` names (null: nothing), for release tags. */
+  readonly objects: UsedStore<ObjectAtPath | null>;
   private changed = false;
   promptLog?: CachedLog;
   trustedRead?: CachedTrustedRead;
   reachability?: CachedReachability;
 
-  private constructor(private readonly file?: string) {}
+  private constructor(private readonly file?: string, data: Partial<CacheFile> = {}) {
+    this.facts = new UsedStore(data.facts);
+    this.texts = new UsedStore(data.texts);
+    this.objects = new UsedStore(data.objects);
+    this.promptLog = data.promptLog && typeof data.promptLog.tip === 'string' && Array.isArray(data.promptLog.log) ? data.promptLog : undefined;
+    this.trustedRead = data.trustedRead && typeof data.trustedRead.tip === 'string' && Array.isArray(data.trustedRead.log) && Array.isArray(data.trustedRead.firstParentLog) ? data.trustedRead : undefined;
+    this.reachability = data.reachability && typeof data.reachability.tip === 'string' && Array.isArray(data.reachability.checked) && Array.isArray(data.reachability.merged) ? data.reachability : undefined;
+  }
 
   /** No file: a cache that lives for this process only (verify, tests, read-only repositories). */
   static inMemory(): PersistentCache {
@@ -65,43 +117,14 @@ export class PersistentCache {
   }
 
   static load(gitDir: string): PersistentCache {
-    const cache = new PersistentCache(path.join(gitDir, FILE));
+    const file = path.join(gitDir, FILE);
     try {
-      const data = JSON.parse(readFileSync(cache.file!, 'utf8')) as CacheFile;
-      if (data.format !== FORMAT) return cache;
-      cache.facts = new Map(Object.entries(data.facts ?? {}));
-      cache.texts = new Map(Object.entries(data.texts ?? {}));
-      cache.promptLog = data.promptLog && typeof data.promptLog.tip === 'string' && Array.isArray(data.promptLog.log) ? data.promptLog : undefined;
-      cache.trustedRead = data.trustedRead && typeof data.trustedRead.tip === 'string' && Array.isArray(data.trustedRead.log) && Array.isArray(data.trustedRead.firstParentLog) ? data.trustedRead : undefined;
-      cache.reachability = data.reachability && typeof data.reachability.tip === 'string' && Array.isArray(data.reachability.checked) && Array.isArray(data.reachability.merged) ? data.reachability : undefined;
+      const data = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+      if (data.format === FORMAT) return new PersistentCache(file, data);
     } catch {
       // Missing, half-written or not ours: start empty, and the next save replaces it.
     }
-    return cache;
-  }
-
-  factsOf(blob: string): BlobFacts | undefined {
-    const facts = this.facts.get(blob);
-    if (facts) this.usedFacts.add(blob);
-    return facts;
-  }
-
-  setFacts(blob: string, facts: BlobFacts): void {
-    this.facts.set(blob, facts);
-    this.usedFacts.add(blob);
-    this.changed = true;
-  }
-
-  textOf(blob: string): string | undefined {
-    const text = this.texts.get(blob);
-    if (text !== undefined) this.usedTexts.add(blob);
-    return text;
-  }
-
-  setText(blob: string, text: string): void {
-    this.texts.set(blob, text);
-    this.usedTexts.add(blob);
-    this.changed = true;
+    return new PersistentCache(file);
   }
 
   setPromptLog(entry: CachedLog): void {
@@ -126,18 +149,15 @@ export class PersistentCache {
    * simply keeps no cache.
    */
   finishRun(): void {
-    const unused = this.facts.size > this.usedFacts.size || this.texts.size > this.usedTexts.size;
-    if (unused) {
-      this.facts = new Map([...this.usedFacts].map((b) => [b, this.facts.get(b)!]));
-      this.texts = new Map([...this.usedTexts].map((b) => [b, this.texts.get(b)!]));
-    }
-    this.usedFacts.clear();
-    this.usedTexts.clear();
-    if (!this.file || (!this.changed && !unused)) return;
+    const stores = [this.facts.finishRun(), this.texts.finishRun(), this.objects.finishRun()];
+    const changed = this.changed || stores.some(Boolean);
+    this.changed = false;
+    if (!this.file || !changed) return;
     const data: CacheFile = {
       format: FORMAT,
-      facts: Object.fromEntries(this.facts),
-      texts: Object.fromEntries(this.texts),
+      facts: this.facts.toJSON(),
+      texts: this.texts.toJSON(),
+      objects: this.objects.toJSON(),
       promptLog: this.promptLog,
       trustedRead: this.trustedRead,
       reachability: this.reachability,
@@ -147,7 +167,6 @@ export class PersistentCache {
       mkdirSync(path.dirname(this.file), { recursive: true });
       writeFileSync(temporary, JSON.stringify(data));
       renameSync(temporary, this.file);
-      this.changed = false;
     } catch {
       rmSync(temporary, { force: true });
     }

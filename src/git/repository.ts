@@ -14,7 +14,7 @@ import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/config';
 import { isPolicyFile, MAILMAP_FILE, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
 import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
-import { PersistentCache } from './cache';
+import { PersistentCache, type ObjectAtPath } from './cache';
 import { GitRunner, type GitCommandListener } from './runner';
 
 export interface HeadInfo {
@@ -109,15 +109,27 @@ export class PromptRepository {
     return parseCatFileBatch(output, names.length);
   }
 
-  /** Object ids and types of `rev:path` names, without their content. */
-  private async objectIds(names: string[]): Promise<({ oid: string; type: string } | undefined)[]> {
-    const usable = names.map((n) => !n.includes('\n'));
-    const asked = names.filter((_, i) => usable[i]);
-    if (asked.length === 0) return names.map(() => undefined);
-    const output = await this.git.run(['cat-file', '--batch-check'], { input: asked.join('\n') + '\n' });
-    const answers = parseBatchCheck(output, asked.length);
-    let k = 0;
-    return names.map((_, i) => (usable[i] ? answers[k++] : undefined));
+  /**
+   * Object ids and types of `<object id>:<path>` names, without their content. An object id
+   * names its content, so what such a name resolves to never changes and is kept in the cache.
+   */
+  private async objectIds(names: string[]): Promise<(ObjectAtPath | undefined)[]> {
+    const answers = new Map<string, ObjectAtPath | undefined>();
+    const asked: string[] = [];
+    for (const name of new Set(names)) {
+      if (name.includes('\n')) continue;
+      const known = this.cache.objects.get(name);
+      if (known !== undefined) answers.set(name, known ?? undefined);
+      else asked.push(name);
+    }
+    if (asked.length) {
+      const output = await this.git.run(['cat-file', '--batch-check'], { input: asked.join('\n') + '\n' });
+      parseBatchCheck(output, asked.length).forEach((answer, i) => {
+        answers.set(asked[i], answer);
+        if (/^[0-9a-f]{40}:/.test(asked[i])) this.cache.objects.set(asked[i], answer ?? null);
+      });
+    }
+    return names.map((name) => answers.get(name));
   }
 
   /**
@@ -128,7 +140,7 @@ export class PromptRepository {
     const facts = new Map<string, BlobFacts>();
     const missing: string[] = [];
     for (const blob of new Set(blobs)) {
-      const known = this.cache.factsOf(blob);
+      const known = this.cache.facts.get(blob);
       if (known) facts.set(blob, known);
       else missing.push(blob);
     }
@@ -136,7 +148,7 @@ export class PromptRepository {
     missing.forEach((blob, i) => {
       if (!read[i]) return;
       const learned = blobFacts(read[i]!);
-      this.cache.setFacts(blob, learned);
+      this.cache.facts.set(blob, learned);
       facts.set(blob, learned);
     });
     return facts;
@@ -147,7 +159,7 @@ export class PromptRepository {
     const texts = new Map<string, string>();
     const missing: string[] = [];
     for (const blob of new Set(blobs)) {
-      const known = this.cache.textOf(blob);
+      const known = this.cache.texts.get(blob);
       if (known !== undefined) texts.set(blob, known);
       else missing.push(blob);
     }
@@ -155,7 +167,7 @@ export class PromptRepository {
     missing.forEach((blob, i) => {
       if (!read[i]) return;
       const text = read[i]!.toString('utf8');
-      this.cache.setText(blob, text);
+      this.cache.texts.set(blob, text);
       texts.set(blob, text);
     });
     return texts;
@@ -217,6 +229,8 @@ export class PromptRepository {
     // Found alongside the first reads; its error is reported only if those succeed, so a
     // repository without commits says so rather than that it lacks a main branch.
     const trustedAttempt = this.resolveTrusted(this.trustedOverride).then((ref) => ({ ref }), (error: unknown) => ({ error }));
+    // The whole-history read is the longest and needs only the trusted commit: start it now.
+    void trustedAttempt.then((attempt) => 'ref' in attempt && this.anticipateHistory(attempt.ref.commit));
     const [headOut, treeOutput, statusOutput, tagOutput] = await Promise.all([
       this.git.run(['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD', '--is-shallow-repository']),
       this.git.run(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', 'HEAD']),
@@ -250,6 +264,7 @@ export class PromptRepository {
       read = await readBoth(trusted);
     }
     const { policy, mergedTags, prompts } = read;
+    this.historyReads.clear();
 
     const working = parseStatus(statusOutput);
     const byPath = new Set(tree.map((e) => e.path));
@@ -395,25 +410,52 @@ export class PromptRepository {
   /**
    * The history of the prompt files, parents first. Glob pathspecs make git test every path
    * of every commit against every glob (seconds on a few thousand commits), so git reads the
-   * whole history once (merges as combined diffs), a second log in parallel finds renames
-   * among ordinary commits, and our own matcher keeps the prompt files.
+   * whole history once without rename detection (merges as combined diffs) and our own
+   * matcher keeps the prompt files. Rename detection, the costly part, then runs only on the
+   * commits that added or deleted a prompt: one `git diff-tree --stdin` for all of them.
    */
   private async promptFilesLog(revisions: string[], isPrompt: (path: string) => boolean): Promise<LogCommit[]> {
-    const [all, renamesOut] = await Promise.all([
-      this.git.run(['log', ...LOG_FLAGS.filter((f) => f !== '-M'), '--no-renames', '--topo-order', '--reverse', '--end-of-options', ...revisions, '--']),
-      this.git.run(['log', '-z', '--raw', '-M', '--diff-filter=R', '--no-merges', '--no-abbrev', '--no-ext-diff', '--no-textconv', '--format=%x01%H%x00%P%x00%at%x00%ae%x00%an%x00%x00', '--end-of-options', ...revisions, '--']),
-    ]);
-    const renames = new Map(parseLog(renamesOut, isPrompt).map((c) => [c.commit, c.changes]));
-    const log = parseLog(all, isPrompt);
-    for (const commit of log) {
-      const renamed = renames.get(commit.commit);
-      if (renamed?.length) {
+    const log = parseLog(await this.historyRead(revisions), isPrompt);
+    const candidates = log.filter((c) => c.parents.length === 1 && c.changes.some((ch) => ch.status === 'A' || ch.status === 'D'));
+    if (candidates.length) {
+      const output = await this.git.run(
+        ['diff-tree', '-z', '-r', '--raw', '-M', '--diff-filter=R', '--no-abbrev', '--no-ext-diff', '--no-textconv', '--stdin', '--format=%x01%H%x00%P%x00%at%x00%ae%x00%an%x00%x00'],
+        { input: candidates.map((c) => c.commit).join('\n') + '\n' },
+      );
+      const renames = new Map(parseLog(output, isPrompt).map((c) => [c.commit, c.changes]));
+      for (const commit of candidates) {
+        const renamed = renames.get(commit.commit);
+        if (!renamed?.length) continue;
         // A rename shows as a deletion and an addition without -M: put the rename in their place.
         const gone = new Set(renamed.flatMap((r) => [r.path, ...r.sources.map((x) => x.path)]));
         commit.changes = [...commit.changes.filter((ch) => !gone.has(ch.path)), ...renamed];
       }
     }
     return log.filter((c) => c.changes.length > 0 || c.parents.length > 1);
+  }
+
+  /**
+   * Whole-history reads of this refresh by revision range. Commit ids name their history, so
+   * a read started early (see anticipateHistory) is the same whoever asks for it next.
+   */
+  private readonly historyReads = new Map<string, Promise<string>>();
+
+  private historyRead(revisions: string[]): Promise<string> {
+    const key = revisions.join(' ');
+    let read = this.historyReads.get(key);
+    if (!read) {
+      read = this.git.run(['log', ...LOG_FLAGS.filter((f) => f !== '-M'), '--no-renames', '--topo-order', '--reverse', '--end-of-options', ...revisions, '--']);
+      this.historyReads.set(key, read);
+      read.catch(() => undefined);
+    }
+    return read;
+  }
+
+  /** Starts the read trustedPromptHistory will most likely need: none, the new commits, or all. */
+  private anticipateHistory(tip: string): void {
+    const cached = this.cache.promptLog;
+    if (cached?.tip === tip) return;
+    this.historyRead(cached ? [`${cached.tip}..${tip}`] : [tip]);
   }
 
   /** Is `commit` the trusted tip or one of its ancestors? Decided by output, never by an exit status a wrapper may swallow. */

@@ -1,0 +1,76 @@
+/*
+ * The layering rule, run by `npm test` before the suites: dependencies point one way,
+ * extension/cli -> git -> core. core is the domain (no vscode, no processes, no file system);
+ * git is the only code that runs git; cli and extension never import each other.
+ * Exits 1 naming every import that breaks it, with file and line.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+type Layer = 'core' | 'git' | 'cli' | 'extension';
+
+/** What each layer may import, besides its own files. */
+const ALLOWED_LAYERS: Record<Layer, Layer[]> = {
+  core: [],
+  git: ['core'],
+  cli: ['git', 'core'],
+  extension: ['git', 'core'],
+};
+
+/** Packages and built-in modules each layer may use; anything else is a finding. */
+const ALLOWED_MODULES: Record<Layer, string[]> = {
+  core: ['crypto', 'diff', 'picomatch', 'yaml'],
+  git: ['fs', 'os', 'path', 'simple-git', 'diff'],
+  cli: ['fs', 'path', 'util'],
+  extension: ['vscode', 'fs', 'path', 'crypto', 'os'],
+};
+
+export interface Finding {
+  file: string;
+  line: number;
+  message: string;
+}
+
+const IMPORT = /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function layerOf(file: string, srcRoot: string): Layer | undefined {
+  const first = path.relative(srcRoot, file).split(path.sep)[0];
+  return (['core', 'git', 'cli', 'extension'] as Layer[]).find((l) => l === first);
+}
+
+export function checkLayers(srcRoot: string): Finding[] {
+  const findings: Finding[] = [];
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  for (const file of walk(srcRoot)) {
+    const layer = layerOf(file, srcRoot);
+    if (!layer) continue;
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines.forEach((text, index) => {
+      for (const match of text.matchAll(IMPORT)) {
+        const specifier = match[1] ?? match[2] ?? match[3];
+        const where = { file: path.relative(path.dirname(srcRoot), file), line: index + 1 };
+        if (specifier.startsWith('.')) {
+          const target = layerOf(path.resolve(path.dirname(file), specifier), srcRoot);
+          if (target && target !== layer && !ALLOWED_LAYERS[layer].includes(target)) {
+            findings.push({ ...where, message: `${layer} must not import ${target} ("${specifier}"): dependencies point extension/cli -> git -> core` });
+          }
+        } else {
+          const name = specifier.replace(/^node:/, '').split('/')[0];
+          if (!ALLOWED_MODULES[layer].includes(name)) {
+            findings.push({ ...where, message: `${layer} must not use "${specifier}"${name === 'child_process' || name === 'simple-git' ? ': only src/git runs git' : ''}` });
+          }
+        }
+      }
+    });
+  }
+  return findings;
+}
+
+if (require.main === module) {
+  const srcRoot = path.resolve(__dirname, '..', '..', '..', 'src');
+  const findings = checkLayers(srcRoot);
+  for (const f of findings) console.error(`${f.file}:${f.line}: ${f.message}`);
+  console.log(findings.length ? `${findings.length} layering problems.` : 'Layering: every import points extension/cli -> git -> core.');
+  process.exit(findings.length ? 1 : 0);
+}
