@@ -471,6 +471,9 @@ export class PromptRepository {
    */
   async readPromptHistory(file: string): Promise<{ history: PromptHistory; config: Config; committed: boolean; hashes: Map<string, string> }> {
     const trustedAttempt = this.resolveTrusted(this.trustedOverride).then((ref) => ({ ref }), (error: unknown) => ({ error }));
+    // The file's own log is the longest read and needs nothing else: it starts first.
+    const headLog = this.followLog(['HEAD'], file);
+    headLog.catch(() => undefined);
     const [headOut, treeOutput, tagOutput] = await Promise.all([
       this.git.run(['rev-parse', 'HEAD', '--is-shallow-repository']),
       this.git.run(['ls-tree', '-z', '--full-tree', '--end-of-options', 'HEAD', '--', file]),
@@ -488,10 +491,11 @@ export class PromptRepository {
         const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
         return parsed && 'evidence' in parsed && parsed.evidence.prompt === file ? parsed.evidence : undefined;
       });
-      const revisions = head === root.commit ? [head] : [head, root.commit];
+      // Commits only the trusted branch has (when HEAD is elsewhere) follow HEAD's own.
+      const trustedOnly = head === root.commit ? Promise.resolve([] as LogCommit[]) : this.followLog([root.commit, `^${head}`], file);
       const [trustedRead, log, objects] = await Promise.all([
         this.readTrusted(root, this.readTrustedBranch(root), tags, shallow),
-        this.followLog(revisions, file),
+        Promise.all([headLog, trustedOnly]).then(([own, more]) => [...own, ...more]),
         this.objectIds(tags.map((t, i) => (released[i] ? `${t.commit}:${file}` : '\n'))),
       ]);
       return { ...trustedRead, log, objects, releasedBlobs: released.filter((e) => e !== undefined).map((e) => e!.blob) };
