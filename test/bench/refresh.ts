@@ -695,12 +695,15 @@ interface RefreshRun {
   model: RepoModel;
 }
 
-/** One refresh as the editor and the CLI do it: open the repository, build the model. */
-async function refresh(dir: string): Promise<RefreshRun> {
+/**
+ * One refresh as the editor and the CLI do it: open the repository, build the model. Cold by
+ * default (no cache file), as a first run on a fresh clone; `cached` keeps .git/prompt-release.
+ */
+async function refresh(dir: string, cached = false): Promise<RefreshRun> {
   const commands: GitCommandEvent[] = [];
   const t0 = performance.now();
   // The listener sees the rev-parse of open() too (it is registered on the probe runner and on repo.git).
-  const repo = await PromptRepository.open(dir, (e) => commands.push(e));
+  const repo = await PromptRepository.open(dir, (e) => commands.push(e), { persistentCache: cached });
   const openProcesses = commands.length;
   const model = await repo.model();
   const ms = performance.now() - t0;
@@ -709,7 +712,7 @@ async function refresh(dir: string): Promise<RefreshRun> {
 
 /** The editor keeps its repository: a second refresh with nothing changed reads no blob again. */
 async function repeatRefresh(dir: string): Promise<{ ms: number; processes: number }> {
-  const repo = await PromptRepository.open(dir);
+  const repo = await PromptRepository.open(dir, undefined, { persistentCache: false });
   await repo.model();
   let processes = 0;
   repo.git.onDidRunCommand(() => processes++);
@@ -722,7 +725,7 @@ async function repeatRefresh(dir: string): Promise<{ ms: number; processes: numb
 async function refreshPhases(dir: string) {
   const commands: (GitCommandEvent & { endMs: number })[] = [];
   const t0 = performance.now();
-  const repo = await PromptRepository.open(dir, (e) => commands.push({ ...e, endMs: performance.now() - t0 }));
+  const repo = await PromptRepository.open(dir, (e) => commands.push({ ...e, endMs: performance.now() - t0 }), { persistentCache: false });
   const t1 = performance.now();
   const snapshot = await repo.snapshot();
   const t2 = performance.now();
@@ -824,6 +827,9 @@ async function main(): Promise<void> {
   const best = Math.min(...ref.map((r) => r.ms)) / Math.min(...raw.map((r) => r.ms));
   row('  ratio of the best runs (least disturbed)', `${best.toFixed(2)}×   (${fmtMs(Math.min(...ref.map((r) => r.ms)))} / ${fmtMs(Math.min(...raw.map((r) => r.ms)))})`);
   row('ratio of each run (raw and refresh back to back)', ref.map((r, i) => `${(r.ms / raw[i].ms).toFixed(2)}×`).join(' / '));
+  await refresh(REPO_DIR, true);
+  const later = await refresh(REPO_DIR, true);
+  row('a later refresh through the cache file', `${fmtMs(later.ms)}  (a new process, .git/prompt-release kept, nothing changed: ${later.processes} git processes)`);
   const repeat = await repeatRefresh(REPO_DIR);
   row('repeat refresh in the editor (information)', `${fmtMs(repeat.ms)}  (same repository object, nothing changed: ${repeat.processes} git processes, no blob read again)`);
   row('git processes per refresh', `${processes} (incl. ${ref[0].openProcesses} run by PromptRepository.open(): ${ref[0].commands.slice(0, ref[0].openProcesses).map((c) => `git ${c.args.slice(0, 2).join(' ')}`).join(', ')})`);
