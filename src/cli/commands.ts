@@ -7,6 +7,7 @@ import { shortHash } from '../core/hash';
 import { formatIdentity } from '../core/identity';
 import { notAPrompt } from '../core/operations';
 import type { GateResult } from '../core/policy';
+import { formatChangeSummary, formatLineCounts } from '../core/changeSummary';
 import { promptTimeline } from '../core/timeline';
 import * as engine from '../git/engine';
 import type { PromptRepository } from '../git/repository';
@@ -101,8 +102,17 @@ export async function releaseCommand(repo: PromptRepository, file: string, env: 
 
 export async function diffCommand(repo: PromptRepository, file: string, from: string | undefined, to: string | undefined, out: Output): Promise<number> {
   const result = await engine.diff(repo, file, from, to);
-  out.data({ from: result.left.label, to: result.right.label, identical: result.identical, patch: result.patch });
-  if (!out.json) process.stdout.write(result.identical ? `No differences between ${result.left.label} and ${result.right.label}.\n` : result.patch);
+  const meaning = formatChangeSummary(result.summary);
+  out.data({ from: result.left.label, to: result.right.label, identical: result.identical, summary: result.summary, patch: result.patch });
+  if (out.json) return EXIT.ok;
+  if (result.identical) {
+    out.line(`No differences between ${result.left.label} and ${result.right.label}.`);
+    return EXIT.ok;
+  }
+  out.line(`${capitalized(formatLineCounts(result.summary))}${meaning.length ? '; in meaning:' : '.'}`);
+  for (const line of meaning) out.line(`  ${line}`);
+  out.line();
+  process.stdout.write(result.patch);
   return EXIT.ok;
 }
 
@@ -167,3 +177,7 @@ export async function verifyCommand(repo: PromptRepository, out: Output): Promis
   return report.ok ? EXIT.ok : EXIT.refused;
 }
 
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

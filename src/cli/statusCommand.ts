@@ -1,3 +1,4 @@
+import { groupProblems } from '../core/problemGroups';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { findEnvironment } from '../core/config';
@@ -55,7 +56,7 @@ export async function statusCommand(repo: PromptRepository, options: StatusOptio
       out.line();
       printSummary(model, prompts, out);
     }
-    for (const line of groupProblems(problems)) out.error(line);
+    for (const line of groupedLines(problems)) out.error(line);
     const notice = workingConfigNotice(repo, model);
     if (notice) out.error(notice);
   }
@@ -161,20 +162,8 @@ function relevantProblems(problems: Problem[], shown: Set<string>, filtered: boo
 }
 
 /** One line per cause: "12 prompts have no owner in CODEOWNERS (a, b, c, …)" instead of twelve lines. */
-function groupProblems(problems: Problem[]): string[] {
-  const groups = new Map<string, Problem[]>();
-  for (const p of problems) {
-    const key = p.cause ?? `${p.severity}\0${p.location ? formatLocation(p.location) : ''}\0${p.message}`;
-    groups.set(key, [...(groups.get(key) ?? []), p]);
-  }
-  return [...groups.values()].map((list) => {
-    const first = list[0];
-    if (list.length > 1 && first.cause) {
-      const names = list.slice(0, 3).map((p) => p.prompt ?? p.subject).join(', ');
-      return `${first.severity}: ${list.length} ${first.cause} (${names}${list.length > 3 ? ', …' : ''})`;
-    }
-    return `${first.severity}: ${first.location ? formatLocation(first.location) + ': ' : ''}${first.message}`;
-  });
+function groupedLines(problems: Problem[]): string[] {
+  return groupProblems(problems).map((g) => `${g.first.severity}: ${g.text}`);
 }
 
 /** The configuration being edited is not the one in force: say so, since the gate ignores the working copy. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
+import { summarizeChange } from '../core/changeSummary';
 import { PromptReleaseError } from '../core/errors';
 import { contentHash } from '../core/hash';
 import type { PromptStatus, RepoModel } from '../core/model';
@@ -25,19 +26,29 @@ import type { PromptRepository } from './repository';
 
 /** The operations both the CLI and the editor offer, over one repository. */
 
-export async function review(repo: PromptRepository, file: string, verdict: Verdict, comment?: string) {
-  const [model, by] = await Promise.all([repo.model(), repo.identity()]);
+/**
+ * The model to act on: the one the caller already holds (the editor's) when git still says the
+ * same (HEAD, the trusted tip, this file's working copy), else a fresh read.
+ */
+async function currentModel(repo: PromptRepository, file: string, known?: RepoModel): Promise<RepoModel> {
+  if (known && (await repo.stillDescribes(known, file))) return known;
+  return repo.model();
+}
+
+export async function review(repo: PromptRepository, file: string, verdict: Verdict, comment?: string, known?: RepoModel) {
+  const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
   const prompt = requirePrompt(model, file);
   const record = planReview(prompt, verdict, by, comment, new Date(), model.people);
-  const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record));
+  // The model was just checked against HEAD (or read from it): its HEAD is the parent.
+  const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record), model.head);
   return { record, commit, recordPath };
 }
 
-export async function requestReview(repo: PromptRepository, file: string, reviewers: string[], comment?: string) {
-  const [model, by] = await Promise.all([repo.model(), repo.identity()]);
+export async function requestReview(repo: PromptRepository, file: string, reviewers: string[], comment?: string, known?: RepoModel) {
+  const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
   const prompt = requirePrompt(model, file);
   const record = planReviewRequest(prompt, reviewers, by, comment, new Date(), model.people);
-  const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record));
+  const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record), model.head);
   return { record, commit, recordPath };
 }
 
@@ -58,8 +69,8 @@ export interface ReleaseOutcome {
  * Evaluates the gate for the committed content, or, for a rollback, for an earlier released
  * version (the same evaluator, today's policy and records); tags only when it allows.
  */
-export async function prepareRelease(repo: PromptRepository, file: string, environment?: string, version?: number): Promise<ReleaseOutcome> {
-  const [model, by] = await Promise.all([repo.model(), repo.identity()]);
+export async function prepareRelease(repo: PromptRepository, file: string, environment?: string, version?: number, known?: RepoModel): Promise<ReleaseOutcome> {
+  const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
   const prompt = requirePrompt(model, file);
   if (model.policyFiles.has(prompt.path)) {
     throw new PromptReleaseError('not-a-prompt', `${prompt.path} is a policy file: it is reviewed, never released`, { hint: 'An owner approves a change to it with: prompt-release review ' + prompt.path + ' --approve' });
@@ -75,8 +86,8 @@ export async function prepareRelease(repo: PromptRepository, file: string, envir
   return { plan: planRelease(model, headSubject(model, prompt, env), env, by, new Date()), environment: env, prompt };
 }
 
-export async function release(repo: PromptRepository, file: string, environment?: string, version?: number): Promise<ReleaseOutcome> {
-  const outcome = await prepareRelease(repo, file, environment, version);
+export async function release(repo: PromptRepository, file: string, environment?: string, version?: number, known?: RepoModel): Promise<ReleaseOutcome> {
+  const outcome = await prepareRelease(repo, file, environment, version, known);
   if (outcome.plan.allowed) {
     await repo.createTag(outcome.plan.tag, outcome.plan.evidence.commit, outcome.plan.message, outcome.plan.evidence.releasedBy);
   }
@@ -146,7 +157,7 @@ export async function diff(repo: PromptRepository, file: string, from?: string, 
     resolveSide(repo, model, prompt, to),
   ]);
   const patch = createTwoFilesPatch(left.label, right.label, left.text, right.text, undefined, undefined, { context: 3 });
-  return { left, right, patch, identical: left.text === right.text };
+  return { left, right, patch, identical: left.text === right.text, summary: summarizeChange(prompt.path, left.text, right.text) };
 }
 
 /** Content hashes of older blobs of a prompt, for its history. */

@@ -82,6 +82,13 @@ describe('prompt-release: versions, promotion, rollback, diff and history', func
       const approved = await repo.cli(undefined, 'diff', PROMPT, '--from', 'approved', '--to', 'HEAD');
       assert.match(approved.stdout, /No differences/);
 
+      // Above the lines: what changed in meaning (settings, template variables).
+      repo.write(PROMPT, '---\nmodel: gpt-4.1\n---\n' + V2.replace('{{name}}', '{{customer}}'));
+      const meaning = await repo.cli(undefined, 'diff', PROMPT);
+      assert.match(meaning.stdout, /^\+\d+ −\d+ lines; in meaning:\n  model: set to gpt-4\.1\n  template variables: \+ \{\{customer\}\}, − \{\{name\}\}\n/m);
+      const meaningJson = JSON.parse((await repo.cli(undefined, 'diff', PROMPT, '--json')).stdout);
+      assert.deepStrictEqual(meaningJson.summary.variablesAdded, ['customer']);
+
       const bad = await repo.cli(undefined, 'diff', PROMPT, '--from', 'v7');
       assert.strictEqual(bad.code, 2);
       assert.match(bad.stderr, /no released version v7/);

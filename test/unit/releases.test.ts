@@ -30,11 +30,12 @@ describe('release tags', () => {
   });
 });
 
-describe('release confirmation diff summary', () => {
+describe('release confirmation line counts', () => {
   it('counts added and removed lines', () => {
-    const { summarizeDiff, formatDiffSummary } = require('../../src/core/diffSummary');
-    assert.deepStrictEqual(summarizeDiff('a\nb\nc\n', 'a\nB\nc\nd\n'), { added: 2, removed: 1 });
-    assert.strictEqual(formatDiffSummary({ added: 2, removed: 1 }), '+2 −1 lines');
-    assert.strictEqual(formatDiffSummary({ added: 0, removed: 0 }), 'no line changes');
+    const { summarizeChange, formatLineCounts } = require('../../src/core/changeSummary');
+    const summary = summarizeChange('a.prompt.md', 'a\nb\nc\n', 'a\nB\nc\nd\n');
+    assert.deepStrictEqual([summary.linesAdded, summary.linesRemoved], [2, 1]);
+    assert.strictEqual(formatLineCounts(summary), '+2 −1 lines');
+    assert.strictEqual(formatLineCounts({ linesAdded: 0, linesRemoved: 0 }), 'no line changes');
   });
 });
