@@ -5,7 +5,15 @@
   // @ts-ignore acquireVsCodeApi is provided by VS Code
   const vscode = acquireVsCodeApi();
   const saved = vscode.getState() || {};
-  const filters = { state: saved.state || '', owner: saved.owner || '', env: saved.env || '' };
+  const filters = { state: saved.state || '', owner: saved.owner || '', env: saved.env || '', text: saved.text || '' };
+  /** Sort column ('path', 'owners', 'state' or an environment) and direction. */
+  const sort = { key: saved.sortKey || 'path', descending: !!saved.descending };
+  /** Rows are drawn only around what is visible: a fixed height per row, spacers for the rest. */
+  const ROW_HEIGHT = 30;
+  const OVERSCAN = 20;
+  /** @type {any[]} */
+  let rows = [];
+  const STATE_ORDER = ['changes-requested', 'in-review', 'approved', 'modified', 'draft', 'released'];
   /** @type {any} */
   let current = null;
 
@@ -63,44 +71,41 @@
     fillSelect('filter-owner', [['-', 'No owner'], ...data.owners.map((/** @type {string} */ o) => [o, o])], filters.owner);
     fillSelect('filter-env', data.environments.map((/** @type {string} */ e) => [e, `Released to ${e}`]), filters.env);
 
-    const rows = data.prompts.filter((/** @type {any} */ p) => {
+    const text = filters.text.trim().toLowerCase();
+    rows = data.prompts.filter((/** @type {any} */ p) => {
       if (filters.state && p.state !== filters.state) return false;
       if (filters.owner === '-' && p.owners.length) return false;
       if (filters.owner && filters.owner !== '-' && !p.owners.includes(filters.owner)) return false;
       if (filters.env && !p.versions[filters.env]) return false;
+      if (text && !p.path.toLowerCase().includes(text) && !p.owners.some((/** @type {string} */ o) => o.toLowerCase().includes(text))) return false;
       return true;
     });
+    rows.sort(compare);
     if (status !== 'untrusted') $('status').textContent = `${rows.length} of ${data.prompts.length} prompts`;
+    renderSummary(data);
 
+    const header = (/** @type {string} */ key, /** @type {string} */ label) => {
+      const active = sort.key === key;
+      const button = el('button', { type: 'button', class: 'sort', 'data-sort': key, 'aria-label': `Sort by ${label}` }, [label, active ? icon(sort.descending ? 'arrow-down' : 'arrow-up') : '']);
+      button.addEventListener('click', () => {
+        sort.descending = sort.key === key ? !sort.descending : false;
+        sort.key = key;
+        save();
+        render();
+      });
+      return el('th', { scope: 'col', 'aria-sort': active ? (sort.descending ? 'descending' : 'ascending') : 'none' }, [button]);
+    };
     const head = el('tr', {}, [
-      el('th', { scope: 'col' }, ['Prompt']),
-      el('th', { scope: 'col' }, ['Owners']),
-      el('th', { scope: 'col' }, ['State']),
-      ...data.environments.map((/** @type {string} */ e) => el('th', { scope: 'col' }, [e])),
-      el('th', { scope: 'col' }, [el('span', { class: 'sr-only' }, ['Actions'])]),
+      header('path', 'Prompt'),
+      header('owners', 'Owners'),
+      header('state', 'State'),
+      ...data.environments.map((/** @type {string} */ e) => header(e, e)),
+      el('th', { scope: 'col', class: 'actions-column' }, [el('span', { class: 'sr-only' }, ['Actions'])]),
     ]);
     const table = /** @type {HTMLTableElement} */ ($('prompts'));
     table.tHead?.replaceChildren(head);
-    table.tBodies[0].replaceChildren(
-      ...rows.map((/** @type {any} */ p) => {
-        const buttons = ACTIONS.filter(([action]) => action !== 'diff' || p.released).map(([action, codicon, label]) => {
-          const button = el('button', { type: 'button', title: `${label}: ${p.path}`, 'aria-label': `${label} ${p.path}`, 'data-action': action }, [icon(codicon)]);
-          button.addEventListener('click', () => vscode.postMessage({ type: 'action', action, root: p.root, path: p.path }));
-          return button;
-        });
-        return el('tr', { 'data-path': p.path }, [
-          el('td', { class: 'path' }, [p.path]),
-          el('td', p.owners.length ? {} : { class: 'unowned' }, [p.owners.length ? p.owners.join(', ') : 'no owner']),
-          el('td', {}, [el('span', { class: `state state-${p.state}` }, [icon(STATE_ICONS[p.state]), p.stateLabel])]),
-          ...data.environments.map((/** @type {string} */ e) => {
-            const v = p.versions[e];
-            return el('td', {}, [v ? `v${v.version}` : el('span', { class: 'muted' }, ['—']), el('span', { class: 'muted' }, [` · ${p.approvals[e] ?? ''}`])]);
-          }),
-          el('td', {}, [el('div', { class: 'actions' }, buttons)]),
-        ]);
-      }),
-    );
-
+    table.setAttribute('aria-rowcount', String(rows.length + 1));
+    drawRows();
     const when = (/** @type {string} */ iso) => iso.slice(0, 16).replace('T', ' ');
     $('releases').replaceChildren(
       ...(data.recentReleases.length ? data.recentReleases.map((/** @type {any} */ r) => el('li', {}, [icon('rocket'), ` ${r.path} v${r.version} → ${r.environment} `, el('span', { class: 'muted' }, [`by ${r.by}, ${when(r.at)}`])])) : [el('li', { class: 'muted' }, ['No releases yet.'])]),
@@ -110,14 +115,140 @@
     );
   }
 
+  /** The rows in view, plus some around them; spacer rows keep the scrollbar true. */
+  function drawRows() {
+    if (!current) return;
+    const { data } = current;
+    const scroller = $('scroller');
+    const first = Math.max(0, Math.floor(scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const visible = Math.ceil((scroller.clientHeight || 600) / ROW_HEIGHT) + 2 * OVERSCAN;
+    const last = Math.min(rows.length, first + visible);
+    const columns = 4 + data.environments.length;
+    const spacer = (/** @type {number} */ count) => el('tr', { class: 'spacer', 'aria-hidden': 'true', style: `height:${count * ROW_HEIGHT}px` }, [el('td', { colspan: String(columns) })]);
+    const table = /** @type {HTMLTableElement} */ ($('prompts'));
+    table.tBodies[0].replaceChildren(
+      ...(first > 0 ? [spacer(first)] : []),
+      ...rows.slice(first, last).map((/** @type {any} */ p, i) => row(p, data, first + i)),
+      ...(last < rows.length ? [spacer(rows.length - last)] : []),
+    );
+  }
+
+  function row(/** @type {any} */ p, /** @type {any} */ data, /** @type {number} */ index) {
+    const buttons = ACTIONS.filter(([action]) => action !== 'diff' || p.released).map(([action, codicon, label]) => {
+      const button = el('button', { type: 'button', title: `${label}: ${p.path}`, 'aria-label': `${label} ${p.path}`, 'data-action': action }, [icon(codicon)]);
+      button.addEventListener('click', () => post(action, p));
+      return button;
+    });
+    const tr = el('tr', { 'data-path': p.path, tabindex: '0', 'aria-rowindex': String(index + 2), 'aria-label': `${p.path}, ${p.stateLabel}` }, [
+      el('td', { class: 'path' }, [p.path]),
+      el('td', p.owners.length ? {} : { class: 'unowned' }, [p.owners.length ? p.owners.join(', ') : 'no owner']),
+      el('td', {}, [el('span', { class: `state state-${p.state}` }, [icon(STATE_ICONS[p.state]), p.stateLabel])]),
+      ...data.environments.map((/** @type {string} */ e) => {
+        const v = p.versions[e];
+        return el('td', {}, [v ? `v${v.version}` : el('span', { class: 'muted' }, ['—']), el('span', { class: 'muted' }, [` · ${p.approvals[e] ?? ''}`])]);
+      }),
+      el('td', { class: 'actions-column' }, [el('div', { class: 'actions' }, buttons)]),
+    ]);
+    // Keyboard: Enter opens the prompt, arrows move between rows.
+    tr.addEventListener('keydown', (event) => {
+      if (event.target !== tr) return;
+      if (event.key === 'Enter') post('open', p);
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const sibling = /** @type {HTMLElement|null} */ (event.key === 'ArrowDown' ? tr.nextElementSibling : tr.previousElementSibling);
+        if (sibling && !sibling.classList.contains('spacer')) sibling.focus();
+      }
+    });
+    return tr;
+  }
+
+  function post(/** @type {string} */ action, /** @type {any} */ p) {
+    vscode.postMessage({ type: 'action', action, root: p.root, path: p.path });
+  }
+
+  function compare(/** @type {any} */ a, /** @type {any} */ b) {
+    const key = sort.key;
+    /** @param {any} p */
+    const value = (p) => {
+      if (key === 'path') return p.path;
+      if (key === 'owners') return p.owners.join(', ') || '~';
+      if (key === 'state') return String(STATE_ORDER.indexOf(p.state)).padStart(2, '0');
+      const v = p.versions[key];
+      return v ? String(v.version).padStart(6, '0') : '';
+    };
+    const order = value(a).localeCompare(value(b)) || a.path.localeCompare(b.path);
+    return sort.descending ? -order : order;
+  }
+
+  function renderSummary(/** @type {any} */ data) {
+    $('states').replaceChildren(
+      ...STATE_ORDER.filter((s) => data.states[s]).map((s) => {
+        const chip = el('button', { type: 'button', class: `chip state-${s}`, 'aria-pressed': String(filters.state === s), 'aria-label': `${data.states[s]} ${STATE_NAMES[s]}: show only these` }, [icon(STATE_ICONS[s]), ` ${data.states[s]} ${STATE_NAMES[s]}`]);
+        chip.addEventListener('click', () => {
+          filters.state = filters.state === s ? '' : s;
+          save();
+          render();
+        });
+        return chip;
+      }),
+    );
+    $('pipeline').replaceChildren(
+      ...data.pipeline.map((/** @type {any} */ stage) =>
+        el('li', { class: 'stage' }, [
+          el('strong', {}, [stage.environment]),
+          el('span', {}, [`${stage.live} live`]),
+          el('span', { class: 'state-approved' }, [`${stage.ready} ready`]),
+          el('span', { class: stage.blocked ? 'state-changes-requested' : 'muted' }, [`${stage.blocked} blocked`]),
+        ]),
+      ),
+    );
+    const item = (/** @type {any} */ entry, /** @type {(Node|string)[]} */ extra) => {
+      const open = el('button', { type: 'button', class: 'link', 'aria-label': `Open ${entry.path}` }, [entry.path]);
+      open.addEventListener('click', () => post('open', entry));
+      return el('li', {}, [open, ...extra]);
+    };
+    $('ready').replaceChildren(
+      ...(data.ready.length
+        ? data.ready.map((/** @type {any} */ r) => {
+            const go = el('button', { type: 'button', 'aria-label': `Release ${r.path} to ${r.environment}`, title: `Release to ${r.environment}` }, [icon('rocket')]);
+            go.addEventListener('click', () => post('release', r));
+            return item(r, [el('span', { class: 'muted' }, [` → ${r.environment} `]), go]);
+          })
+        : [el('li', { class: 'muted' }, ['Nothing is ready to release.'])]),
+    );
+    $('blocked').replaceChildren(
+      ...(data.blocked.length
+        ? data.blocked.map((/** @type {any} */ b) => {
+            // The first reason in the line, all of them in its tooltip.
+            const more = b.reasons.length > 1 ? ` (+${b.reasons.length - 1} more)` : '';
+            const entry = item(b, [el('span', { class: 'muted' }, [` → ${b.environment}: `]), el('span', { class: 'reason' }, [`${b.reasons[0] ?? ''}${more}`])]);
+            entry.setAttribute('title', b.reasons.join('\n'));
+            return entry;
+          })
+        : [el('li', { class: 'muted' }, ['Nothing is blocked.'])]),
+    );
+  }
+
+  function save() {
+    vscode.setState({ ...filters, sortKey: sort.key, descending: sort.descending });
+  }
+
   for (const [id, key] of [['filter-state', 'state'], ['filter-owner', 'owner'], ['filter-env', 'env']]) {
     $(id).addEventListener('change', (event) => {
       // @ts-ignore
       filters[key] = /** @type {HTMLSelectElement} */ (event.target).value;
-      vscode.setState({ ...filters });
+      save();
       render();
     });
   }
+  const search = /** @type {HTMLInputElement} */ ($('filter-text'));
+  search.value = filters.text;
+  search.addEventListener('input', () => {
+    filters.text = search.value;
+    save();
+    render();
+  });
+  $('scroller').addEventListener('scroll', () => window.requestAnimationFrame(drawRows));
 
   window.addEventListener('message', (event) => {
     if (event.data?.type === 'data') {

@@ -119,23 +119,23 @@ export class PromptComments implements vscode.Disposable {
     const found = this.workspace.promptAt(reply.thread.uri);
     if (!found) throw new Error('the comment is not on a prompt in this repository');
     const range = reply.thread.range ?? new vscode.Range(0, 0, 0, 0);
-    await engine.comment(found.state.repo, found.prompt.path, {
+    await this.workspace.operation(found.state.folder, () => engine.comment(found.state.repo, found.prompt.path, {
       thread: existing?.id,
       startLine: range.start.line + 1,
       endLine: range.end.line + 1,
       body: reply.text,
-    });
+    }));
     // A thread made by the editor for a new comment is replaced by the recorded one.
     if (!existing) reply.thread.dispose();
-    await this.workspace.refresh(found.state.folder);
   }
 
   async setResolved(thread: vscode.CommentThread, resolved: boolean): Promise<void> {
     const model = this.modelOf(thread);
     if (!model) return;
     const first = model.comments[0].record;
-    await engine.comment(model.state.repo!, model.prompt.path, { thread: model.id, startLine: first.startLine, endLine: first.endLine, body: '', resolves: resolved, reopens: !resolved });
-    await this.workspace.refresh(model.state.folder);
+    await this.workspace.operation(model.state.folder, () =>
+      engine.comment(model.state.repo!, model.prompt.path, { thread: model.id, startLine: first.startLine, endLine: first.endLine, body: '', resolves: resolved, reopens: !resolved }),
+    );
   }
 
   dispose(): void {

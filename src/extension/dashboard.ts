@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { COMMANDS } from './commandIds';
 import { dashboardData } from './dashboardData';
 import type { PromptWorkspace } from './workspace';
 
@@ -14,11 +15,11 @@ interface ActionMessage {
 
 const ACTION_COMMANDS: Record<ActionMessage['action'], string> = {
   open: 'vscode.open',
-  diff: 'promptRelease.diffWithProduction',
-  approve: 'promptRelease.approve',
-  requestChanges: 'promptRelease.requestChanges',
-  release: 'promptRelease.release',
-  history: 'promptRelease.showHistory',
+  diff: COMMANDS.diffWithProduction,
+  approve: COMMANDS.approve,
+  requestChanges: COMMANDS.requestChanges,
+  release: COMMANDS.release,
+  history: COMMANDS.showHistory,
 };
 
 /**
@@ -101,14 +102,26 @@ export class PromptDashboard implements vscode.Disposable, vscode.WebviewPanelSe
 <main>
   <h1>Prompt releases</h1>
   <p id="status" role="status" aria-live="polite">Loading…</p>
-  <form id="filters" aria-label="Filter prompts">
+  <section aria-labelledby="pipeline-heading">
+    <h2 id="pipeline-heading">Pipeline</h2>
+    <div id="states" class="chips" aria-label="Prompts by state"></div>
+    <ol id="pipeline" class="pipeline" aria-label="Environments in promotion order"></ol>
+  </section>
+  <div class="columns">
+    <section aria-labelledby="ready-heading"><h2 id="ready-heading">Ready to release</h2><ul id="ready"></ul></section>
+    <section aria-labelledby="blocked-heading"><h2 id="blocked-heading">Blocked</h2><ul id="blocked"></ul></section>
+  </div>
+  <form id="filters" aria-label="Filter prompts" role="search">
+    <label>Search <input id="filter-text" type="search" placeholder="Path or owner" aria-label="Search prompts by path or owner"></label>
     <label>State <select id="filter-state"><option value="">All states</option></select></label>
     <label>Owner <select id="filter-owner"><option value="">All owners</option></select></label>
     <label>Environment <select id="filter-env"><option value="">Any environment</option></select></label>
   </form>
   <section aria-labelledby="prompts-heading">
     <h2 id="prompts-heading">Prompts</h2>
-    <table id="prompts"><thead></thead><tbody></tbody></table>
+    <div id="scroller" class="scroller" tabindex="-1">
+      <table id="prompts" aria-labelledby="prompts-heading"><thead></thead><tbody></tbody></table>
+    </div>
   </section>
   <div class="columns">
     <section aria-labelledby="releases-heading"><h2 id="releases-heading">Recent releases</h2><ul id="releases"></ul></section>

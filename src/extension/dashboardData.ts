@@ -18,16 +18,42 @@ export interface DashboardData {
   }[];
   recentReleases: { root: string; path: string; environment: string; version: number; by: string; at: string }[];
   pendingReviews: { root: string; path: string; what: string; at: string }[];
+  /** The release pipeline at a glance: per environment, how many are live, ready, blocked. */
+  pipeline: { environment: string; live: number; ready: number; blocked: number }[];
+  /** Prompts per state. */
+  states: Record<string, number>;
+  /** Content whose gate is open in an environment it is not live in yet. */
+  ready: { root: string; path: string; environment: string }[];
+  /** Content waiting for an environment's gate, with every reason. */
+  blocked: { root: string; path: string; environment: string; reasons: string[] }[];
 }
 
 export function dashboardData(folders: { name: string; root: string; model: RepoModel }[]): DashboardData {
-  const data: DashboardData = { environments: [], owners: [], prompts: [], recentReleases: [], pendingReviews: [] };
+  const data: DashboardData = { environments: [], owners: [], prompts: [], recentReleases: [], pendingReviews: [], pipeline: [], states: {}, ready: [], blocked: [] };
+  const pipeline = new Map<string, { environment: string; live: number; ready: number; blocked: number }>();
   const envs = new Set<string>();
   const owners = new Set<string>();
   for (const { name, root, model } of folders) {
     model.config.environments.forEach((e) => envs.add(e.name));
+    for (const e of model.config.environments) if (!pipeline.has(e.name)) pipeline.set(e.name, { environment: e.name, live: 0, ready: 0, blocked: 0 });
     for (const p of model.prompts) {
       p.owners.forEach((o) => owners.add(o));
+      data.states[p.state.kind] = (data.states[p.state.kind] ?? 0) + 1;
+      for (const gate of p.gates) if (p.current[gate.environment]) pipeline.get(gate.environment)!.live++;
+      // Each prompt's next step only: the first environment in promotion order that does not
+      // run this content yet. Later environments wait for it anyway.
+      const next = p.governed && !p.unusable ? p.gates.find((g) => p.current[g.environment]?.evidence.contentHash !== p.contentHash) : undefined;
+      if (next) {
+        const stage = pipeline.get(next.environment)!;
+        if (next.allowed) {
+          stage.ready++;
+          data.ready.push({ root, path: p.path, environment: next.environment });
+        } else if (p.reviews.length || p.currentRequests.length || p.releases.length) {
+          // Only content someone is working towards releasing counts as blocked, not every draft.
+          stage.blocked++;
+          data.blocked.push({ root, path: p.path, environment: next.environment, reasons: next.unmet.map((u) => u.message) });
+        }
+      }
       data.prompts.push({
         root,
         folder: name,
@@ -55,6 +81,7 @@ export function dashboardData(folders: { name: string; root: string; model: Repo
     }
   }
   data.environments = [...envs];
+  data.pipeline = [...pipeline.values()];
   data.owners = [...owners].sort();
   data.recentReleases = data.recentReleases.sort((a, b) => b.at.localeCompare(a.at)).slice(0, 20);
   data.pendingReviews.sort((a, b) => b.at.localeCompare(a.at));

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { stateLook, tooltip } from './present';
 import type { PromptWorkspace } from './workspace';
@@ -8,7 +9,11 @@ export class PromptDecorationProvider implements vscode.FileDecorationProvider {
   readonly onDidChangeFileDecorations = this.changeEmitter.event;
 
   constructor(private readonly workspace: PromptWorkspace) {
-    workspace.onDidChange(() => this.changeEmitter.fire(undefined));
+    // Only the prompts that changed are redrawn; without that list, every file is.
+    workspace.onDidChange((change) => {
+      const uris = change.paths && [...change.paths].flatMap(([root, paths]) => [...paths].filter(Boolean).map((p) => vscode.Uri.file(path.join(root, p))));
+      this.changeEmitter.fire(uris);
+    });
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {

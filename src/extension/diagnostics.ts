@@ -1,11 +1,16 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { PromptReleaseError, type SourceLocation } from '../core/errors';
+import { groupProblems } from '../core/problemGroups';
 import type { PromptWorkspace } from './workspace';
 
+/** Prompts linked from one grouped entry; the CLI's status lists them all. */
+const RELATED_LIMIT = 50;
+
 /**
- * The Problems panel: configuration and CODEOWNERS errors at their line, prompts without
- * an owner, review records that do not count, release tags that are not trusted.
+ * The Problems panel: configuration and CODEOWNERS errors at their line, review records that
+ * do not count, release tags that are not trusted; many prompts with one cause (no owner) are
+ * one entry on the file that fixes it, linking each prompt.
  */
 export function registerDiagnostics(workspace: PromptWorkspace): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('prompt-release');
@@ -20,6 +25,7 @@ export function registerDiagnostics(workspace: PromptWorkspace): vscode.Disposab
       const list = byFile.get(file) ?? [];
       list.push(diagnostic);
       byFile.set(file, list);
+      return diagnostic;
     };
     for (const state of workspace.folders) {
       const root = state.repo?.root;
@@ -27,9 +33,20 @@ export function registerDiagnostics(workspace: PromptWorkspace): vscode.Disposab
       if (state.error instanceof PromptReleaseError && state.error.location) {
         add(root, state.error.location, state.error.message + (state.error.hint ? ` ${state.error.hint}` : ''), vscode.DiagnosticSeverity.Error);
       }
-      for (const problem of state.model?.problems ?? []) {
-        if (!problem.location) continue;
-        add(root, problem.location, problem.message, problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      const model = state.model;
+      for (const group of groupProblems(model?.problems ?? [])) {
+        const severity = group.first.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
+        if (group.problems.length > 1 && group.first.cause) {
+          // Many prompts, one cause: one entry where it is fixed (CODEOWNERS), each prompt linked.
+          const where = model?.codeowners ? { file: model.codeowners.file, line: 1 } : { file: '.promptrelease.yaml', line: 1 };
+          const diagnostic = add(root, where, group.text, severity);
+          diagnostic.relatedInformation = group.problems
+            .slice(0, RELATED_LIMIT)
+            .filter((p) => p.location)
+            .map((p) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(path.join(root, p.location!.file)), new vscode.Position(Math.max(0, (p.location!.line ?? 1) - 1), 0)), p.message));
+          continue;
+        }
+        for (const problem of group.problems) if (problem.location) add(root, problem.location, problem.message, severity);
       }
     }
     collection.clear();

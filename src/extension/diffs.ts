@@ -35,8 +35,7 @@ async function openDiff(found: PromptAt, blob: string, label: string): Promise<v
   await vscode.commands.executeCommand('vscode.diff', left, workingUri(found), title);
 }
 
-export async function diffWithProduction(workspace: PromptWorkspace, arg: unknown): Promise<void> {
-  const found = resolvePrompt(workspace, arg);
+export async function diffWithProduction(found: PromptAt): Promise<void> {
   const reached = furthestRelease(found.state.model, found.prompt);
   if (!reached) {
     throw new PromptReleaseError('not-found', `${found.prompt.path} has not been released to any environment yet`, { hint: 'Use "Diff with Approved" or "Diff with Version…" instead.' });
@@ -44,8 +43,7 @@ export async function diffWithProduction(workspace: PromptWorkspace, arg: unknow
   await openDiff(found, reached.release.evidence.blob, `${reached.environment} v${reached.release.evidence.version}`);
 }
 
-export async function diffWithApproved(workspace: PromptWorkspace, arg: unknown): Promise<void> {
-  const found = resolvePrompt(workspace, arg);
+export async function diffWithApproved(found: PromptAt): Promise<void> {
   const approvals = found.prompt.reviews.filter((r) => r.record.verdict === 'approve');
   const last = approvals[approvals.length - 1];
   if (!last) throw new PromptReleaseError('not-found', `${found.prompt.path} has never been approved`, { hint: 'Request a review first.' });
@@ -53,8 +51,7 @@ export async function diffWithApproved(workspace: PromptWorkspace, arg: unknown)
 }
 
 /** Any version from the prompt's history: its releases and every commit that changed it. */
-export async function diffWithVersion(workspace: PromptWorkspace, arg: unknown): Promise<void> {
-  const found = resolvePrompt(workspace, arg);
+export async function diffWithVersion(found: PromptAt): Promise<void> {
   const items: (vscode.QuickPickItem & { blob: string; name: string })[] = [];
   const seen = new Set<string>();
   for (const r of [...found.prompt.releases].reverse()) {

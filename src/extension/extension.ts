@@ -4,15 +4,19 @@ import { PromptComments } from './comments';
 import { PromptDecorationProvider } from './decorations';
 import { registerDiagnostics } from './diagnostics';
 import { diffWithApproved, diffWithProduction, diffWithVersion } from './diffs';
-import { guarded } from './errors';
+import * as path from 'path';
+import { COMMANDS } from './commandIds';
+import { registerCommands, type CommandSpec } from './commands';
+import { confirmWithModal, setUpRepository, type ConfirmSetUp } from './setUp';
 import { GitContentProvider, productionResource, registerQuickDiff, SCHEME } from './gitContent';
 import { approve, requestChanges, requestReview, showActions } from './reviewActions';
 import { PromptStatusBar } from './statusBar';
 import { PromptTreeProvider } from './tree';
 import { PromptWorkspace } from './workspace';
-import { PromptHistoryProvider, registerHistoryCommands } from './historyView';
+import { historyCommands, PromptHistoryProvider } from './historyView';
 import { releaseFlow, vscodeReleaseUi, type ReleaseOptions, type ReleaseUi } from './releaseFlow';
 import { PromptDashboard } from './dashboard';
+import { DiffSummaryDecorations } from './diffSummary';
 
 export interface PromptReleaseApi {
   workspace: PromptWorkspace;
@@ -27,11 +31,17 @@ export interface PromptReleaseApi {
   quickDiffOriginal(uri: vscode.Uri): vscode.Uri | undefined;
   /** The dialogs of the release flow; tests replace them to answer without a person. */
   releaseUi: ReleaseUi;
+  /** The set-up's confirmation; tests replace it too. */
+  confirmSetUp: ConfirmSetUp;
   /** Resolves when the first scan after activation has finished. */
   ready: Promise<void>;
+  /** When activate() began and when the first scan had filled every surface (Date.now()). */
+  activatedAt: number;
+  readyAt?: number;
 }
 
 export function activate(context: vscode.ExtensionContext): PromptReleaseApi {
+  const activatedAt = Date.now();
   const log = vscode.window.createOutputChannel('Prompt Release', { log: true });
   const workspace = new PromptWorkspace(log);
   const comments = new PromptComments(workspace);
@@ -42,8 +52,28 @@ export function activate(context: vscode.ExtensionContext): PromptReleaseApi {
   const history = new PromptHistoryProvider(workspace);
   const dashboard = new PromptDashboard(context.extensionUri, workspace);
 
-  const command = (id: string, action: string, run: (...args: any[]) => unknown) =>
-    vscode.commands.registerCommand(id, guarded(log, action, run));
+  const commands: CommandSpec[] = [
+    { id: COMMANDS.refresh, action: 'refresh prompts', run: () => workspace.refreshAll() },
+    { id: COMMANDS.approve, action: 'approve the prompt', prompt: true, run: (found) => approve(workspace, found) },
+    { id: COMMANDS.requestChanges, action: 'request changes', prompt: true, run: (found, reason?: string) => requestChanges(workspace, found, typeof reason === 'string' ? reason : undefined) },
+    { id: COMMANDS.requestReview, action: 'request a review', prompt: true, run: (found, reviewers?: string[]) => requestReview(workspace, found, Array.isArray(reviewers) ? reviewers : undefined) },
+    { id: COMMANDS.diffWithProduction, action: 'open the diff with production', prompt: true, run: diffWithProduction },
+    { id: COMMANDS.diffWithApproved, action: 'open the diff with the approved version', prompt: true, run: diffWithApproved },
+    { id: COMMANDS.diffWithVersion, action: 'open the diff with a version', prompt: true, run: diffWithVersion },
+    { id: COMMANDS.showActions, action: 'show prompt actions', prompt: true, run: showActions },
+    { id: COMMANDS.release, action: 'release the prompt', prompt: true, run: (found, options?: ReleaseOptions) => releaseFlow(workspace, found, typeof options === 'object' && options ? options : {}, api.releaseUi) },
+    { id: COMMANDS.showHistory, action: 'show the history', prompt: true, run: (found) => {
+      history.show(vscode.Uri.file(path.join(found.state.repo.root, found.prompt.path)));
+      return vscode.commands.executeCommand('promptRelease.history.focus');
+    } },
+    { id: COMMANDS.openDashboard, action: 'open the release dashboard', run: () => dashboard.open() },
+    { id: COMMANDS.setUp, action: 'set up prompt releases', run: (arg?: vscode.Uri) => setUpRepository(workspace, arg instanceof vscode.Uri ? arg : undefined, api.confirmSetUp) },
+    { id: COMMANDS.commentCreate, action: 'record the comment', run: (reply: vscode.CommentReply) => comments.submit(reply) },
+    { id: COMMANDS.commentReply, action: 'record the reply', run: (reply: vscode.CommentReply) => comments.submit(reply) },
+    { id: COMMANDS.commentResolve, action: 'resolve the thread', run: (thread: vscode.CommentThread) => comments.setResolved(thread, true) },
+    { id: COMMANDS.commentReopen, action: 'reopen the thread', run: (thread: vscode.CommentThread) => comments.setResolved(thread, false) },
+    ...historyCommands(history),
+  ];
 
   context.subscriptions.push(
     log,
@@ -53,31 +83,13 @@ export function activate(context: vscode.ExtensionContext): PromptReleaseApi {
     vscode.window.registerTreeDataProvider('promptRelease.waiting', waitingTree),
     vscode.window.registerTreeDataProvider('promptRelease.prompts', promptsTree),
     vscode.window.registerFileDecorationProvider(decorations),
-    vscode.languages.registerCodeLensProvider({ scheme: 'file' }, new PromptCodeLensProvider(workspace)),
+    vscode.languages.registerCodeLensProvider([{ scheme: 'file' }, { scheme: SCHEME }], new PromptCodeLensProvider(workspace)),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, new GitContentProvider(workspace)),
     registerQuickDiff(workspace),
+    new DiffSummaryDecorations(),
     registerDiagnostics(workspace),
-    command('promptRelease.refresh', 'refresh prompts', () => workspace.refreshAll()),
-    command('promptRelease.approve', 'approve the prompt', (arg) => approve(workspace, arg)),
-    command('promptRelease.requestChanges', 'request changes', (arg, reason?: string) => requestChanges(workspace, arg, typeof reason === 'string' ? reason : undefined)),
-    command('promptRelease.requestReview', 'request a review', (arg, reviewers?: string[]) => requestReview(workspace, arg, Array.isArray(reviewers) ? reviewers : undefined)),
-    command('promptRelease.diffWithProduction', 'open the diff with production', (arg) => diffWithProduction(workspace, arg)),
-    command('promptRelease.diffWithApproved', 'open the diff with the approved version', (arg) => diffWithApproved(workspace, arg)),
-    command('promptRelease.diffWithVersion', 'open the diff with a version', (arg) => diffWithVersion(workspace, arg)),
-    command('promptRelease.showActions', 'show prompt actions', (arg) => showActions(workspace, arg)),
-    command('promptRelease.comments.create', 'record the comment', (reply: vscode.CommentReply) => comments.submit(reply)),
-    command('promptRelease.comments.reply', 'record the reply', (reply: vscode.CommentReply) => comments.submit(reply)),
-    command('promptRelease.comments.resolve', 'resolve the thread', (thread: vscode.CommentThread) => comments.setResolved(thread, true)),
-    command('promptRelease.comments.reopen', 'reopen the thread', (thread: vscode.CommentThread) => comments.setResolved(thread, false)),
-    command('promptRelease.release', 'release the prompt', (arg, options?: ReleaseOptions) => releaseFlow(workspace, arg, typeof options === 'object' && options ? options : {}, api.releaseUi)),
-    command('promptRelease.showHistory', 'show the history', (arg) => {
-      const uri = arg instanceof vscode.Uri ? arg : (arg as { resourceUri?: vscode.Uri })?.resourceUri ?? vscode.window.activeTextEditor?.document.uri;
-      if (uri) history.show(uri);
-      return vscode.commands.executeCommand('promptRelease.history.focus');
-    }),
-    command('promptRelease.openDashboard', 'open the release dashboard', () => dashboard.open()),
+    ...registerCommands(commands, workspace, log),
     vscode.window.registerTreeDataProvider('promptRelease.history', history),
-    ...registerHistoryCommands(history, command),
     dashboard,
     vscode.window.registerWebviewPanelSerializer(PromptDashboard.viewType, dashboard),
     vscode.window.onDidChangeActiveTextEditor(() => updateActiveContext(workspace)),
@@ -91,12 +103,13 @@ export function activate(context: vscode.ExtensionContext): PromptReleaseApi {
       void vscode.window.withProgress({ location: { viewId: 'promptRelease.prompts' }, title: 'Scanning prompts' }, async () => {
         workspace.start();
         await workspace.settle();
+        api.readyAt = Date.now();
         resolve();
       });
     }, 0);
   });
 
-  const api: PromptReleaseApi = { workspace, comments, statusBar, waitingTree, promptsTree, decorations, history, dashboard, releaseUi: vscodeReleaseUi, quickDiffOriginal: (uri) => productionResource(workspace, uri), ready };
+  const api: PromptReleaseApi = { workspace, comments, statusBar, waitingTree, promptsTree, decorations, history, dashboard, releaseUi: vscodeReleaseUi, confirmSetUp: confirmWithModal, quickDiffOriginal: (uri) => productionResource(workspace, uri), ready, activatedAt };
   return api;
 }
 

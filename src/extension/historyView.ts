@@ -1,5 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { COMMANDS } from './commandIds';
+import type { CommandSpec } from './commands';
 import { formatIdentity } from '../core/identity';
 import { versionsOf, type PromptVersion } from '../core/versions';
 import { blobUri } from './gitContent';
@@ -77,7 +79,7 @@ export class PromptHistoryProvider implements vscode.TreeDataProvider<Node> {
     item.iconPath = new vscode.ThemeIcon(live.length ? 'rocket' : v.version ? 'tag' : 'git-commit');
     item.contextValue = ['version', v.version ? 'released' : '', v.current ? 'current' : ''].filter(Boolean).join(' ');
     item.id = `${found.state.repo.root}#${found.prompt.path}#${v.blob}`;
-    item.command = { command: 'promptRelease.history.open', title: 'Open Version', arguments: [node] };
+    item.command = { command: COMMANDS.historyOpen, title: 'Open Version', arguments: [node] };
     return item;
   }
 
@@ -95,24 +97,34 @@ export class PromptHistoryProvider implements vscode.TreeDataProvider<Node> {
   }
 }
 
-export function registerHistoryCommands(history: PromptHistoryProvider, run: (id: string, action: string, fn: (...args: any[]) => unknown) => vscode.Disposable): vscode.Disposable[] {
+/** The history view's commands, for the command registry. */
+export function historyCommands(history: PromptHistoryProvider): CommandSpec[] {
   type VersionNode = { kind: 'version'; found: PromptAt; version: PromptVersion };
   return [
-    run('promptRelease.history.open', 'open the version', (node: VersionNode) => vscode.window.showTextDocument(history.uriOf(node), { preview: true })),
-    run('promptRelease.history.compareWithWorking', 'compare with the working copy', (node: VersionNode) =>
-      vscode.commands.executeCommand('vscode.diff', history.uriOf(node), history.workingUri(node.found), `${path.basename(node.found.prompt.path)} (${history.label(node)}) ↔ Working Copy`),
-    ),
-    run('promptRelease.history.select', 'select the version for comparison', (node: VersionNode) => {
-      history.selected = node;
-      void vscode.commands.executeCommand('setContext', 'promptRelease.historySelected', true);
-    }),
-    run('promptRelease.history.compareWithSelected', 'compare two versions', (node: VersionNode) => {
-      const base = history.selected;
-      if (!base) return;
-      return vscode.commands.executeCommand('vscode.diff', history.uriOf(base), history.uriOf(node), `${path.basename(node.found.prompt.path)} (${history.label(base)}) ↔ (${history.label(node)})`);
-    }),
-    run('promptRelease.history.rollback', 'roll back', (node: VersionNode) =>
-      vscode.commands.executeCommand('promptRelease.release', history.workingUri(node.found), { version: node.version.version }),
-    ),
+    { id: COMMANDS.historyOpen, action: 'open the version', run: (node: VersionNode) => vscode.window.showTextDocument(history.uriOf(node), { preview: true }) },
+    {
+      id: COMMANDS.historyCompareWithWorking,
+      action: 'compare with the working copy',
+      run: (node: VersionNode) =>
+        vscode.commands.executeCommand('vscode.diff', history.uriOf(node), history.workingUri(node.found), `${path.basename(node.found.prompt.path)} (${history.label(node)}) ↔ Working Copy`),
+    },
+    {
+      id: COMMANDS.historySelect,
+      action: 'select the version for comparison',
+      run: (node: VersionNode) => {
+        history.selected = node;
+        void vscode.commands.executeCommand('setContext', 'promptRelease.historySelected', true);
+      },
+    },
+    {
+      id: COMMANDS.historyCompareWithSelected,
+      action: 'compare two versions',
+      run: (node: VersionNode) => {
+        const base = history.selected;
+        if (!base) return;
+        return vscode.commands.executeCommand('vscode.diff', history.uriOf(base), history.uriOf(node), `${path.basename(node.found.prompt.path)} (${history.label(base)}) ↔ (${history.label(node)})`);
+      },
+    },
+    { id: COMMANDS.historyRollback, action: 'roll back', run: (node: VersionNode) => vscode.commands.executeCommand(COMMANDS.release, history.workingUri(node.found), { version: node.version.version }) },
   ];
 }

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { formatDiffSummary, summarizeDiff } from '../core/diffSummary';
+import { formatChangeSummary, formatLineCounts, summarizeChange } from '../core/changeSummary';
 import { PromptReleaseError } from '../core/errors';
 import { formatIdentity } from '../core/identity';
 import { defaultEnvironment } from '../core/operations';
 import type { Requirement } from '../core/policy';
 import type { ReleaseEvidence } from '../core/releases';
 import * as engine from '../git/engine';
-import { resolvePrompt } from './diffs';
+import { COMMANDS } from './commandIds';
 import type { PromptAt, PromptWorkspace } from './workspace';
 
 /** The dialogs of a release; the command uses VS Code's, the tests a recording stand-in. */
@@ -55,19 +55,18 @@ export type ReleaseResult =
  * explain every unmet requirement or confirm with the evidence and a diff summary, tag,
  * then offer an atomic push.
  */
-export async function releaseFlow(workspace: PromptWorkspace, arg: unknown, options: ReleaseOptions, ui: ReleaseUi): Promise<ReleaseResult> {
-  const found = resolvePrompt(workspace, arg);
+export async function releaseFlow(workspace: PromptWorkspace, found: PromptAt, options: ReleaseOptions, ui: ReleaseUi): Promise<ReleaseResult> {
   const environment = options.environment ?? (await chooseEnvironment(found, options, ui));
   if (!environment) return { outcome: 'cancelled' };
   const { repo } = found.state;
-  const { plan, prompt } = await engine.prepareRelease(repo, found.prompt.path, environment, options.version);
+  const { plan, prompt } = await engine.prepareRelease(repo, found.prompt.path, environment, options.version, found.state.model);
   const subject = options.version ? `${prompt.path} v${options.version}` : prompt.path;
 
   if (!plan.allowed) {
     const reasons = plan.gate.unmet.map((u) => u.message);
     const actions = ['Open Diff', ...(prompt.comments.length || plan.gate.changeRequests.length ? ['Show Review Threads'] : [])];
     const choice = await ui.showBlocked(`${subject} cannot be released to ${environment}`, reasons, actions);
-    if (choice === 'Open Diff') await vscode.commands.executeCommand(Object.values(prompt.current).some(Boolean) ? 'promptRelease.diffWithProduction' : 'promptRelease.diffWithVersion', vscode.Uri.file(`${repo.root}/${prompt.path}`));
+    if (choice === 'Open Diff') await vscode.commands.executeCommand(Object.values(prompt.current).some(Boolean) ? COMMANDS.diffWithProduction : COMMANDS.diffWithVersion, vscode.Uri.file(`${repo.root}/${prompt.path}`));
     if (choice === 'Show Review Threads') await vscode.commands.executeCommand('workbench.action.focusCommentsPanel');
     return { outcome: 'blocked', environment, unmet: plan.gate.unmet };
   }
@@ -77,7 +76,9 @@ export async function releaseFlow(workspace: PromptWorkspace, arg: unknown, opti
   let change = `First release to ${environment}.`;
   if (current) {
     const [before, after] = await repo.readObjects([current.evidence.blob, ev.blob]);
-    change = `Against v${current.evidence.version}, now in ${environment}: ${formatDiffSummary(summarizeDiff(before?.toString('utf8') ?? '', after?.toString('utf8') ?? ''))}.`;
+    const summary = summarizeChange(prompt.path, before?.toString('utf8') ?? '', after?.toString('utf8') ?? '');
+    const meaning = formatChangeSummary(summary);
+    change = `Against v${current.evidence.version}, now in ${environment}: ${formatLineCounts(summary)}.${meaning.length ? `\n${meaning.map((m) => `• ${m}`).join('\n')}` : ''}`;
   }
   const approvals = ev.approvals.length
     ? ev.approvals.map((a) => `• ${formatIdentity(a.by)}, ${a.at.slice(0, 16).replace('T', ' ')}${a.owners.length ? ` (owner ${a.owners.join(', ')})` : ''}`).join('\n')
@@ -85,9 +86,8 @@ export async function releaseFlow(workspace: PromptWorkspace, arg: unknown, opti
   const detail = `This creates the tag ${plan.tag}.\n\nApproved by:\n${approvals}\n\n${change}`;
   if (!(await ui.confirm(`Release ${prompt.path} as v${ev.version} to ${environment}?`, detail, 'Release'))) return { outcome: 'cancelled' };
 
-  const done = await engine.release(repo, prompt.path, environment, options.version);
+  const done = await workspace.operation(found.state.folder, () => engine.release(repo, prompt.path, environment, options.version, found.state.model));
   if (!done.plan.allowed) throw new PromptReleaseError('gate-blocked', `the gate closed while you confirmed: ${done.plan.gate.unmet.map((u) => u.message).join('; ')}`);
-  await workspace.refresh(found.state.folder);
   const result: ReleaseResult = { outcome: 'released', tag: done.plan.tag, evidence: done.plan.evidence };
   if (await ui.offerPush(`Released ${prompt.path} v${done.plan.evidence.version} to ${environment} (tag ${done.plan.tag}). Push the tag so CI and others see it?`)) {
     result.pushedTo = await repo.pushTag(done.plan.tag);

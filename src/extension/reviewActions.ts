@@ -1,22 +1,15 @@
 import * as vscode from 'vscode';
 import { shortHash } from '../core/hash';
 import * as engine from '../git/engine';
-import { resolvePrompt } from './diffs';
+import { COMMANDS } from './commandIds';
 import type { PromptAt, PromptWorkspace } from './workspace';
 
-async function afterWrite(workspace: PromptWorkspace, found: PromptAt): Promise<void> {
-  await workspace.refresh(found.state.folder);
-}
-
-export async function approve(workspace: PromptWorkspace, arg: unknown): Promise<void> {
-  const found = resolvePrompt(workspace, arg);
-  const result = await engine.review(found.state.repo, found.prompt.path, 'approve');
-  await afterWrite(workspace, found);
+export async function approve(workspace: PromptWorkspace, found: PromptAt): Promise<void> {
+  const result = await workspace.operation(found.state.folder, () => engine.review(found.state.repo, found.prompt.path, 'approve', undefined, found.state.model));
   void vscode.window.showInformationMessage(`Approved ${found.prompt.path} (${shortHash(result.record.contentHash)}). The sign-off is commit ${result.commit.slice(0, 8)}; push it so others see it.`);
 }
 
-export async function requestChanges(workspace: PromptWorkspace, arg: unknown, reason?: string): Promise<void> {
-  const found = resolvePrompt(workspace, arg);
+export async function requestChanges(workspace: PromptWorkspace, found: PromptAt, reason?: string): Promise<void> {
   const comment =
     reason ??
     (await vscode.window.showInputBox({
@@ -26,14 +19,12 @@ export async function requestChanges(workspace: PromptWorkspace, arg: unknown, r
       ignoreFocusOut: true,
     }));
   if (comment === undefined) return;
-  await engine.review(found.state.repo, found.prompt.path, 'request-changes', comment);
-  await afterWrite(workspace, found);
+  await workspace.operation(found.state.folder, () => engine.review(found.state.repo, found.prompt.path, 'request-changes', comment, found.state.model));
   void vscode.window.showInformationMessage(`Requested changes to ${found.prompt.path}. The gate stays closed until you approve a version.`);
 }
 
 /** Asks reviewers picked from the prompt's owners (or typed in) to review the committed content. */
-export async function requestReview(workspace: PromptWorkspace, arg: unknown, reviewers?: string[]): Promise<void> {
-  const found = resolvePrompt(workspace, arg);
+export async function requestReview(workspace: PromptWorkspace, found: PromptAt, reviewers?: string[]): Promise<void> {
   let chosen = reviewers;
   if (!chosen) {
     const people = found.state.model.people;
@@ -51,22 +42,22 @@ export async function requestReview(workspace: PromptWorkspace, arg: unknown, re
       chosen = typed.split(',').map((s) => s.trim()).filter(Boolean);
     }
   }
-  await engine.requestReview(found.state.repo, found.prompt.path, chosen);
-  await afterWrite(workspace, found);
+  const asked = chosen;
+  await workspace.operation(found.state.folder, () => engine.requestReview(found.state.repo, found.prompt.path, asked, undefined, found.state.model));
   void vscode.window.showInformationMessage(`Asked ${chosen.join(', ')} to review ${found.prompt.path}. They will see it after they pull.`);
 }
 
 /** The status bar's menu: every action for the active prompt. */
-export async function showActions(workspace: PromptWorkspace, arg: unknown): Promise<void> {
-  const found = resolvePrompt(workspace, arg);
+export async function showActions(found: PromptAt): Promise<void> {
   const actions = [
-    { label: '$(check) Approve', command: 'promptRelease.approve' },
-    { label: '$(request-changes) Request Changes…', command: 'promptRelease.requestChanges' },
-    { label: '$(person-add) Request Review…', command: 'promptRelease.requestReview' },
-    { label: '$(diff) Diff with Production', command: 'promptRelease.diffWithProduction' },
-    { label: '$(diff) Diff with Approved', command: 'promptRelease.diffWithApproved' },
-    { label: '$(history) Diff with Version…', command: 'promptRelease.diffWithVersion' },
-    { label: '$(rocket) Release…', command: 'promptRelease.release' },
+    { label: '$(check) Approve', command: COMMANDS.approve },
+    { label: '$(request-changes) Request Changes…', command: COMMANDS.requestChanges },
+    { label: '$(person-add) Request Review…', command: COMMANDS.requestReview },
+    { label: '$(diff) Diff with Production', command: COMMANDS.diffWithProduction },
+    { label: '$(diff) Diff with Approved', command: COMMANDS.diffWithApproved },
+    { label: '$(history) Diff with Version…', command: COMMANDS.diffWithVersion },
+    { label: '$(history) Show History', command: COMMANDS.showHistory },
+    { label: '$(rocket) Release…', command: COMMANDS.release },
   ];
   const picked = await vscode.window.showQuickPick(actions, { title: found.prompt.path });
   if (picked) await vscode.commands.executeCommand(picked.command, vscode.Uri.file(`${found.state.repo.root}/${found.prompt.path}`));

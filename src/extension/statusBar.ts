@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from './commandIds';
 import { approvalsSummary, stateIcon, stateText } from './present';
 import type { PromptWorkspace } from './workspace';
 
@@ -9,7 +10,7 @@ export class PromptStatusBar implements vscode.Disposable {
 
   constructor(private readonly workspace: PromptWorkspace) {
     this.item.name = 'Prompt Release';
-    this.item.command = 'promptRelease.showActions';
+    this.item.command = COMMANDS.showActions;
     this.disposables.push(this.item, workspace.onDidChange(() => this.update()), vscode.window.onDidChangeActiveTextEditor(() => this.update()));
     this.update();
   }

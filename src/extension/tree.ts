@@ -1,5 +1,9 @@
 import * as path from 'path';
+import { existsSync } from 'fs';
 import * as vscode from 'vscode';
+import { CONFIG_FILE } from '../core/config';
+import { plural } from '../core/words';
+import { COMMANDS } from './commandIds';
 import { waitingFor } from '../core/inbox';
 import type { PromptStatus } from '../core/model';
 import { stateLabel, type PromptState } from '../core/state';
@@ -9,7 +13,8 @@ import type { FolderState, PromptWorkspace } from './workspace';
 type Node =
   | { kind: 'folder'; state: FolderState }
   | { kind: 'group'; state: FolderState; group: PromptState['kind']; prompts: PromptStatus[] }
-  | { kind: 'prompt'; state: FolderState; prompt: PromptStatus; reason?: string };
+  | { kind: 'prompt'; state: FolderState; prompt: PromptStatus; reason?: string }
+  | { kind: 'setUp'; state: FolderState; detected: number };
 
 const GROUP_ORDER: PromptState['kind'][] = ['changes-requested', 'in-review', 'approved', 'modified', 'draft', 'released'];
 const GROUP_LABEL: Record<PromptState['kind'], string> = {
@@ -64,11 +69,23 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
         reason: w.reason === 'owner' ? 'you own it' : 'you were asked',
       }));
     }
-    return GROUP_ORDER.map((group) => ({ kind: 'group' as const, state, group, prompts: model.prompts.filter((p) => p.state.kind === group) })).filter((g) => g.prompts.length > 0);
+    const groups: Node[] = GROUP_ORDER.map((group) => ({ kind: 'group' as const, state, group, prompts: model.prompts.filter((p) => p.state.kind === group) })).filter((g) => g.prompts.length > 0);
+    // First run: what was detected is the list below; the rules that govern it are one click away.
+    const needsSetUp = state.repo && !existsSync(path.join(state.repo.root, CONFIG_FILE));
+    return needsSetUp ? [{ kind: 'setUp', state, detected: model.prompts.length }, ...groups] : groups;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
     switch (node.kind) {
+      case 'setUp': {
+        const item = new vscode.TreeItem('Set up prompt releases', vscode.TreeItemCollapsibleState.None);
+        item.description = `${plural(node.detected, 'prompt')} detected, no release rules yet`;
+        item.tooltip = `Writes ${CONFIG_FILE} (environments, approvals, people proposed from CODEOWNERS and history) after showing what it found. Nothing is released until it is committed to the trusted branch.`;
+        item.iconPath = new vscode.ThemeIcon('gear');
+        item.id = `${node.state.folder.uri}#${this.mode}#setUp`;
+        item.command = { command: COMMANDS.setUp, title: 'Set up prompt releases', arguments: [vscode.Uri.file(node.state.repo!.root)] };
+        return item;
+      }
       case 'folder': {
         const item = new vscode.TreeItem(node.state.folder.name, vscode.TreeItemCollapsibleState.Expanded);
         item.iconPath = new vscode.ThemeIcon('repo');

@@ -1,9 +1,11 @@
+import { existsSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { CONFIG_FILE } from '../core/config';
 import { PromptReleaseError } from '../core/errors';
 import type { Identity } from '../core/identity';
 import type { PromptStatus, RepoModel } from '../core/model';
-import { promptMatcher } from '../core/prompts';
+import { promptMatcher, RECORDS_DIR } from '../core/prompts';
 import { PromptRepository } from '../git/repository';
 import type { GitCommandEvent } from '../git/runner';
 
@@ -21,12 +23,19 @@ export interface FolderState {
   watchers?: vscode.Disposable;
 }
 
+export interface ModelChange {
+  /** Repository-relative paths of prompts whose status changed, per folder root; absent: everything may have. */
+  paths?: Map<string, Set<string>>;
+}
+
 export interface PromptAt {
   state: FolderState & { repo: PromptRepository; model: RepoModel };
   prompt: PromptStatus;
 }
 
 const REFRESH_DELAY_MS = 250;
+/** How long after a write the watcher's reports of it are ignored (the write's own refresh covers them). */
+const OWN_EVENTS_MS = 1500;
 const IGNORED = /(^|\/)(node_modules|\.git\/objects|\.git\/logs)(\/|$)/;
 
 /**
@@ -38,12 +47,21 @@ export class PromptWorkspace implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly queued = new Map<string, Promise<void>>();
-  private readonly prints = new Map<string, string>();
+  /** Per folder, each prompt's last shown status as JSON: what changed is computed, never listed by hand. */
+  private readonly shown = new Map<string, Map<string, string>>();
+  /** Folders with a write in progress, and until when file events are ours to ignore. */
+  private readonly operations = new Map<string, number>();
+  private readonly quietUntil = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private readonly changeEmitter = new vscode.EventEmitter<ModelChange>();
+  /** Fires when anything a surface shows changed; `paths` names the prompts that did. */
   readonly onDidChange = this.changeEmitter.event;
+  /** Full repository reads (model()) done, for the log and for tests that count them. */
+  readCount = 0;
   /** Git processes started by this extension, for the log and for tests of Restricted Mode. */
   gitCommandCount = 0;
+  /** Their summed wall time, for the timings the tests report. */
+  gitMilliseconds = 0;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(this.changeEmitter);
@@ -126,31 +144,34 @@ export class PromptWorkspace implements vscode.Disposable {
       }
       const globs = vscode.workspace.getConfiguration('promptRelease', folder.uri).get<string[]>('prompts');
       state.repo.displayGlobs = globs && globs.length ? globs : undefined;
+      this.readCount++;
       const [model, identity] = await Promise.all([state.repo.model(), state.repo.identity().catch(() => undefined)]);
-      const print = fingerprint(model, identity);
-      const unchanged = state.status === 'ready' && print === this.prints.get(key);
-      this.prints.set(key, print);
+      const wasReady = state.status === 'ready' && state.identity?.email === identity?.email;
       Object.assign(state, { model, identity, status: 'ready' as const, error: undefined });
-      // A write is followed by the watcher's refresh; views redraw only when something changed.
-      if (unchanged) return;
+      const changed = this.changedPrompts(key, model);
+      // A refresh that changed nothing (a file event after our own write) redraws nothing.
+      if (wasReady && changed && changed.size === 0) return;
+      this.fire(wasReady && changed ? new Map([[state.repo.root, changed]]) : undefined);
+      return;
     } catch (err) {
       const noRepo = err instanceof PromptReleaseError && (err.code === 'not-a-repository' || err.code === 'no-commits');
       Object.assign(state, { status: noRepo ? 'no-repository' : 'error', error: err, model: noRepo ? undefined : state.model });
-      this.prints.delete(key);
+      this.shown.delete(key);
       this.log.warn(`${folder.name}: ${err instanceof Error ? err.message : String(err)}`);
     }
     this.fire();
   }
 
   private watch(folder: vscode.WorkspaceFolder, repo: PromptRepository): void {
-    const onGitEvent = () => this.schedule(folder);
+    // git's own files and our record files change with our writes; other files only with the user's.
+    const onGitEvent = () => this.schedule(folder, true);
     // In the working tree only prompts and the files that shape them matter.
     const onTreeEvent = (uri: vscode.Uri) => {
       if (IGNORED.test(uri.path)) return;
       const rel = path.relative(repo.root, uri.fsPath).split(path.sep).join('/');
       const model = this.states.get(folder.uri.toString())?.model;
       const relevant = !model || rel.startsWith('.promptrelease') || rel.endsWith('CODEOWNERS') || rel === '.mailmap' || matcherFor(model.config)(rel);
-      if (relevant) this.schedule(folder);
+      if (relevant) this.schedule(folder, rel.startsWith(`${RECORDS_DIR}/`));
     };
     const gitWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.gitDir), '{HEAD,index,packed-refs,refs/**}'));
     const treeWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'));
@@ -163,14 +184,45 @@ export class PromptWorkspace implements vscode.Disposable {
     }
   }
 
-  private schedule(folder: vscode.WorkspaceFolder): void {
+  /**
+   * Runs a write (a sign-off, a release) as one operation, as VS Code's git extension does:
+   * file events it causes do not each start a read; one refresh follows it.
+   */
+  async operation<T>(folder: vscode.WorkspaceFolder, write: () => Promise<T>): Promise<T> {
     const key = folder.uri.toString();
+    this.operations.set(key, (this.operations.get(key) ?? 0) + 1);
+    try {
+      return await write();
+    } finally {
+      const left = (this.operations.get(key) ?? 1) - 1;
+      if (left) this.operations.set(key, left);
+      else this.operations.delete(key);
+      clearTimeout(this.timers.get(key));
+      // The watcher reports our own writes a little later; those events are covered by this refresh.
+      this.quietUntil.set(key, Date.now() + OWN_EVENTS_MS);
+      await this.refresh(folder);
+    }
+  }
+
+  private schedule(folder: vscode.WorkspaceFolder, ours = false): void {
+    const key = folder.uri.toString();
+    if (this.operations.has(key)) return;
+    // Shortly after our own write, an event on git's files is most likely its echo: a cheap
+    // look at HEAD, the trusted tip and the tags decides whether a read is needed at all.
+    const echo = ours && Date.now() < (this.quietUntil.get(key) ?? 0);
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => void this.refresh(folder), REFRESH_DELAY_MS));
+    this.timers.set(key, setTimeout(() => void (echo ? this.refreshIfMoved(folder) : this.refresh(folder)), REFRESH_DELAY_MS));
+  }
+
+  private async refreshIfMoved(folder: vscode.WorkspaceFolder): Promise<void> {
+    const state = this.states.get(folder.uri.toString());
+    const unmoved = state?.repo && state.model ? await state.repo.stillAt(state.model).catch(() => false) : false;
+    if (!unmoved) await this.refresh(folder);
   }
 
   private onGitCommand(event: GitCommandEvent): void {
     this.gitCommandCount++;
+    this.gitMilliseconds += event.durationMs;
     // Like the git extension's log: every command, at the default level.
     const line = `> git ${event.args.join(' ')} [${event.durationMs}ms]`;
     if (event.error) this.log.error(`${line}: ${event.error}`);
@@ -210,11 +262,28 @@ export class PromptWorkspace implements vscode.Disposable {
     await Promise.all([...this.running.values(), ...this.queued.values()]);
   }
 
-  private fire(): void {
+  /** Prompts whose status differs from what was last shown (undefined on a first read). */
+  private changedPrompts(key: string, model: RepoModel): Set<string> | undefined {
+    const before = this.shown.get(key);
+    const now = new Map<string, string>();
+    for (const p of [...model.prompts, ...model.policyFiles.values()]) now.set(p.path, JSON.stringify(p));
+    // What is not per prompt (problems, the policy, HEAD) counts as a change of everything.
+    // The first-run set-up depends on the configuration file in the working tree, not on the model.
+    const configWritten = existsSync(path.join(this.states.get(key)?.repo?.root ?? '', CONFIG_FILE));
+    now.set('', JSON.stringify([model.head, model.trusted, model.problems, model.config, model.policy.pending, configWritten]));
+    this.shown.set(key, now);
+    if (!before || before.get('') !== now.get('')) return undefined;
+    const changed = new Set<string>();
+    for (const [p, json] of now) if (before.get(p) !== json) changed.add(p);
+    for (const p of before.keys()) if (!now.has(p)) changed.add(p);
+    return changed;
+  }
+
+  private fire(paths?: Map<string, Set<string>>): void {
     const statuses = this.folders.map((s) => s.status);
     const overall = statuses.includes('ready') ? 'ready' : statuses.includes('loading') ? 'loading' : statuses.includes('untrusted') ? 'untrusted' : statuses.includes('error') ? 'error' : statuses.length ? 'no-repository' : 'no-folder';
     void vscode.commands.executeCommand('setContext', 'promptRelease.status', overall);
-    this.changeEmitter.fire();
+    this.changeEmitter.fire({ paths });
   }
 
   dispose(): void {
@@ -230,14 +299,4 @@ function matcherFor(config: RepoModel['config']): (path: string) => boolean {
   let matcher = matchers.get(config);
   if (!matcher) matchers.set(config, (matcher = promptMatcher(config)));
   return matcher;
-}
-
-/** Everything a surface shows, in one string: equal prints mean nothing to redraw. */
-function fingerprint(model: RepoModel, identity: Identity | undefined): string {
-  const parts = [model.head.commit, model.trusted.commit, model.head.branch ?? '', identity?.email ?? '', String(model.releases.length), String(model.problems.length), model.config.prompts.join(',')];
-  for (const p of model.policyFiles.values()) parts.push(`${p.path}|${p.contentHash}|${p.reviews.length}`);
-  for (const p of model.prompts) {
-    parts.push(`${p.path}|${p.contentHash}|${p.workingCopy}|${p.state.kind}|${p.reviews.length}|${p.requests.length}|${p.comments.length}|${p.owners.join(',')}`);
-  }
-  return parts.join('\n');
 }

@@ -549,6 +549,33 @@ export class PromptRepository {
     return { paths: [...new Set(files.split('\0').filter(Boolean))], codeowners, authors: [...seen.values()] };
   }
 
+  /**
+   * Whether a model read earlier still describes the repository for an action on `file`:
+   * HEAD, the trusted tip and the file's working copy are as it says. Three small reads
+   * instead of a whole model.
+   */
+  async stillDescribes(model: RepoModel, file: string): Promise<boolean> {
+    const [head, trusted, working] = await Promise.all([
+      this.head().catch(() => undefined),
+      this.resolveTrusted(model.trusted.ref).catch(() => undefined),
+      this.workingCopyState(file).catch(() => undefined),
+    ]);
+    const known = model.byPath.get(file) ?? model.policyFiles.get(file);
+    return !!known && head?.commit === model.head.commit && head.branch === model.head.branch && trusted?.commit === model.trusted.commit && working === known.workingCopy;
+  }
+
+  /** Whether HEAD, the trusted tip and the release tags are where a model read them. */
+  async stillAt(model: RepoModel): Promise<boolean> {
+    const [head, trusted, tags] = await Promise.all([
+      this.head(),
+      this.resolveTrusted(model.trusted.ref),
+      this.git.run(['for-each-ref', '--format=%(refname)', TAG_REF_PREFIX]),
+    ]);
+    const names = tags.split('\n').filter(Boolean).map((r) => r.replace(/^refs\/tags\//, '')).sort();
+    const known = model.tagChecks.map((t) => t.tag).sort();
+    return head.commit === model.head.commit && head.branch === model.head.branch && trusted.commit === model.trusted.commit && JSON.stringify(names) === JSON.stringify(known);
+  }
+
   /** Is the working copy of this file byte-for-byte what git would commit? */
   async workingCopyState(file: string): Promise<'clean' | 'modified' | 'deleted' | 'untracked'> {
     const out = await this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all', '--ignore-submodules=all', '--', `:(literal)${file}`]);
@@ -560,16 +587,17 @@ export class PromptRepository {
    * user's staged or unstaged work: the commit is built from a private index, then only the
    * new file is added to the working tree and the user's index.
    */
-  async commitRecord(record: PromptRecord, by: Identity, message: string): Promise<{ commit: string; path: string }> {
-    const head = await this.head();
+  async commitRecord(record: PromptRecord, by: Identity, message: string, knownHead?: HeadInfo): Promise<{ commit: string; path: string }> {
+    const recordPath = newRecordPath(record);
+    const text = serializeRecord(record);
+    // The blob is written while HEAD is looked up (or taken from the caller who just checked it).
+    const [head, blobOut] = await Promise.all([knownHead ?? this.head(), this.git.run(['hash-object', '-w', '--stdin'], { input: text })]);
+    const blob = blobOut.trim();
     if (!head.branch) {
       throw new PromptReleaseError('detached-head', 'HEAD is detached, so there is no branch to record this on', {
         hint: 'Check out a branch (git switch main) and try again; read-only commands work on a detached HEAD.',
       });
     }
-    const recordPath = newRecordPath(record);
-    const text = serializeRecord(record);
-    const blob = (await this.git.run(['hash-object', '-w', '--stdin'], { input: text })).trim();
     const identityEnv = {
       GIT_AUTHOR_NAME: by.name,
       GIT_AUTHOR_EMAIL: by.email,

@@ -16,9 +16,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { contentHash } from '../../src/core/hash';
 import { RECORDS_DIR } from '../../src/core/prompts';
-import { newRecordPath, serializeRecord, type ReviewRecord } from '../../src/core/records';
+import { buildRealisticRepo } from '../helpers/realisticRepo';
 
 const VERSION = 'bench-history-v2:prompts=840:files=1600:commits=5000:gen=1';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -27,7 +26,6 @@ const REPO = path.join(CACHE, 'repo');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const COMMITS = 5000;
-const PEOPLE = Array.from({ length: 25 }, (_, i) => ({ name: `Person ${i}`, email: `person${i}@example.com` }));
 const RELEASE_MANAGER = { name: 'Release Manager', email: 'release@example.com' };
 const GIT_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1' };
 
@@ -37,101 +35,9 @@ function git(args: string[], input?: string | Buffer): string {
   return r.stdout;
 }
 
-/** A deterministic pseudo-random sequence, so every build is the same repository. */
-function random(seed: number): () => number {
-  let x = seed;
-  return () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
-}
-
-const WORDS = 'answer the customer politely cite sources never invent facts keep replies short use the product glossary escalate refunds over limit summarise the ticket in three bullet points respond in the user language avoid legal advice'.split(' ');
-
-function paragraph(rand: () => number, words: number): string {
-  return Array.from({ length: words }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
-}
-
-/** A prompt file of about 1–3 KB: front matter, a role, rules and a template variable. */
-function promptText(rand: () => number, i: number): string {
-  const rules = Array.from({ length: 8 + Math.floor(rand() * 16) }, (_, k) => `- Rule ${k + 1}: ${paragraph(rand, 10)}.`);
-  return `---\ndescription: Assistant ${i}\nmodel: gpt-4o\ntemperature: 0.${Math.floor(rand() * 9)}\n---\nYou are assistant ${i}. ${paragraph(rand, 30)}.\n\n## Rules\n${rules.join('\n')}\n\nUser question: {{question}}\n`;
-}
-
-function codeText(rand: () => number, i: number): string {
-  return Array.from({ length: 20 + Math.floor(rand() * 60) }, (_, k) => `export const value${i}_${k} = ${Math.floor(rand() * 1e6)}; // ${paragraph(rand, 6)}`).join('\n') + '\n';
-}
-
 function build(): void {
   fs.rmSync(CACHE, { recursive: true, force: true });
-  fs.mkdirSync(REPO, { recursive: true });
-  git(['init', '-q', '-b', 'main']);
-  const rand = random(7);
-  const promptPath = (i: number) =>
-    i % 7 === 0 ? `.github/instructions/area-${i}.instructions.md` : i % 11 === 0 ? `agents/agent-${i}.agent.md` : `prompts/team-${i % 12}/prompt-${i}.prompt.md`;
-  const prompts = Array.from({ length: 840 }, (_, i) => promptPath(i));
-  const code = Array.from({ length: 1600 }, (_, i) => (i % 5 === 0 ? `docs/guide-${i}.md` : `src/module-${i % 40}/file-${i}.ts`));
-  const texts = new Map<string, string>();
-  prompts.forEach((p, i) => texts.set(p, promptText(rand, i)));
-  code.forEach((p, i) => texts.set(p, codeText(rand, i)));
-  const out: string[] = [];
-  let mark = 0;
-  let time = 1_700_000_000;
-  const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}`;
-  const commit = (branch: string, who: { name: string; email: string }, message: string, body: string[], parents: number[], coAuthor?: { name: string; email: string }) => {
-    mark++;
-    time += 600;
-    const msg = coAuthor ? `${message}\n\nCo-authored-by: ${coAuthor.name} <${coAuthor.email}>\n` : message;
-    out.push(`commit refs/heads/${branch}`, `mark :${mark}`, `author ${who.name} <${who.email}> ${time} +0000`, `committer ${who.name} <${who.email}> ${time} +0000`, data(msg));
-    if (parents[0]) out.push(`from :${parents[0]}`);
-    for (const p of parents.slice(1)) out.push(`merge :${p}`);
-    out.push(...body, '');
-    return mark;
-  };
-  const modify = (p: string) => [`M 100644 inline ${p}`, data(texts.get(p)!)];
-  const edit = (p: string, line: string) => {
-    texts.set(p, texts.get(p)! + line + '\n');
-    return modify(p);
-  };
-  let mainTip = commit('main', PEOPLE[0], 'Initial import', [
-    ...modify('.github/CODEOWNERS'.replace(/.*/, (p) => (texts.set(p, '* @org/maintainers\nprompts/** @org/prompt-team\n'), p))),
-    ...modify('.promptrelease.yaml'.replace(/.*/, (p) => (texts.set(p, 'environments:\n  staging: { approvals: 1 }\n  production: { approvals: 2 }\n'), p))),
-    ...[...prompts, ...code].flatMap(modify),
-  ], []);
-  const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)];
-  let commits = 1;
-  while (commits < COMMITS) {
-    const who = pick(PEOPLE);
-    const roll = rand();
-    if (roll < 0.03) {
-      const i = Math.floor(rand() * prompts.length);
-      const to = prompts[i].replace(/(prompt|area|agent)-(\d+)/, `$1-$2-r${commits}`);
-      mainTip = commit('main', who, `Rename ${prompts[i]}`, [`R ${prompts[i]} ${to}`], [mainTip]);
-      texts.set(to, texts.get(prompts[i])!);
-      texts.delete(prompts[i]);
-      prompts[i] = to;
-    } else if (roll < 0.10) {
-      const p = rand() < 0.5 ? pick(prompts) : pick(code);
-      const side = commit(`side-${commits}`, who, `Side edit ${p}`, edit(p, `// side change ${commits}`), [mainTip]);
-      commits++;
-      mainTip = commit('main', PEOPLE[1], `Merge side-${commits}`, [], [mainTip, side]);
-    } else if (roll < 0.18) {
-      const p = pick(prompts);
-      const record: ReviewRecord = { format: 1, type: 'review', prompt: p, contentHash: contentHash(Buffer.from(texts.get(p)!)), blob: 'unknown', verdict: 'approve', by: who, time: new Date(time * 1000).toISOString() };
-      const recordPath = newRecordPath(record, new Date(time * 1000));
-      texts.set(recordPath, serializeRecord(record));
-      mainTip = commit('main', who, `prompt-release: approve ${p}`, modify(recordPath), [mainTip]);
-    } else if (roll < 0.38) {
-      const p = pick(prompts);
-      const pair = rand() < 0.2 ? PEOPLE[(PEOPLE.indexOf(who) + 1) % PEOPLE.length] : undefined;
-      mainTip = commit('main', who, `Tune ${p}`, edit(p, `- Rule added in ${commits}: ${paragraph(rand, 8)}.`), [mainTip], pair);
-    } else {
-      const files = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(code));
-      mainTip = commit('main', who, `Change ${files[0]}`, [...new Set(files)].flatMap((f) => edit(f, `export const change${commits} = ${commits};`)), [mainTip]);
-    }
-    commits++;
-  }
-  out.push('done', '');
-  git(['fast-import', '--quiet', '--done', '--date-format=raw'], out.join('\n'));
-  git(['reset', '-q', '--hard', 'main']);
-  git(['gc', '-q']);
+  buildRealisticRepo(REPO, { prompts: 840, otherFiles: 1600, commits: COMMITS, people: 25 });
   releaseSome();
   fs.writeFileSync(path.join(CACHE, 'version'), VERSION);
 }

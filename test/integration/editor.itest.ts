@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { PromptReleaseApi } from '../../src/extension/extension';
 import { CAROL } from '../helpers/gitFixture';
 import { PROMPTS } from '../helpers/statePrompts';
-import { api, codeLensTitles, fileUri, git, stateLens, waitFor } from './support';
+import { api, codeLensTitles, fileUri, git, reportTiming, stateLens, waitFor } from './support';
 
 const P = PROMPTS;
 
@@ -25,13 +25,27 @@ describe('the editor for authors and reviewers', function () {
       [P.modified, /^\$\(shield\) modified since release \(v1 in production\) · /],
     ];
     for (const [file, pattern] of expected) assert.match(await stateLens(file), pattern, file);
-    const titles = await codeLensTitles(P.draft);
-    assert.strictEqual(titles[0], '$(person) @alice, @prompt-team');
-    for (const action of ['Request Review', 'Approve', 'Request Changes', 'Release…']) assert.ok(titles.includes(action), action);
-    assert.ok(!titles.includes('Diff with Production') && !titles.includes('Diff with Approved'), 'nothing to compare a draft with');
-    const released = await codeLensTitles(P.released);
-    for (const action of ['Diff with Production', 'Diff with Approved']) assert.ok(released.includes(action), action);
-    assert.strictEqual((await codeLensTitles(P.unowned))[0], '$(person) no owner');
+    // Compact by default: state and approvals first, the one action that fits, owners, then "…".
+    const compact = await codeLensTitles(P.draft);
+    assert.match(compact[0], /^\$\(shield\) draft/);
+    assert.ok(compact.includes('$(person) @alice, @prompt-team'), compact.join(' | '));
+    assert.strictEqual(compact[compact.length - 1], '$(ellipsis)');
+    assert.ok(compact.length <= 4, `at most four lenses: ${compact.join(' | ')}`);
+    assert.ok((await codeLensTitles(P.unowned)).includes('$(person) no owner'));
+    const config = vscode.workspace.getConfiguration('promptRelease');
+    await config.update('codeLens.layout', 'full', vscode.ConfigurationTarget.Workspace);
+    try {
+      const titles = await waitFor('the full layout', async () => {
+        const all = await codeLensTitles(P.draft);
+        return all.includes('Request Changes') ? all : undefined;
+      });
+      for (const action of ['Request Review', 'Approve', 'Request Changes', 'Release…']) assert.ok(titles.includes(action), action);
+      assert.ok(!titles.includes('Diff with Production') && !titles.includes('Diff with Approved'), 'nothing to compare a draft with');
+      const released = await codeLensTitles(P.released);
+      for (const action of ['Diff with Production', 'Diff with Approved']) assert.ok(released.includes(action), action);
+    } finally {
+      await config.update('codeLens.layout', undefined, vscode.ConfigurationTarget.Workspace);
+    }
     require('fs').writeFileSync(fileUri('TODO.txt').fsPath, 'not a prompt\n');
     assert.deepStrictEqual(await codeLensTitles('TODO.txt'), [], 'no CodeLens on files that are not prompts');
   });
@@ -62,10 +76,18 @@ describe('the editor for authors and reviewers', function () {
     assert.match(String(ext.decorations.provideFileDecoration(fileUri(P.unowned))?.tooltip), /no owner/);
   });
 
-  it('approves through the real command and every surface follows', async () => {
+  it('approves through the real command and every surface follows, with one repository read', async () => {
     await vscode.window.showTextDocument(fileUri(P.draft));
+    await ext.workspace.settle();
+    const reads = ext.workspace.readCount;
+    const [processes, gitMs] = [ext.workspace.gitCommandCount, ext.workspace.gitMilliseconds];
+    const started = Date.now();
     await vscode.commands.executeCommand('promptRelease.approve', fileUri(P.draft));
     assert.match(await stateLens(P.draft), /approved for staging · 1\/1 staging/);
+    // Reported, not asserted: the time depends on the machine.
+    reportTiming('sign-off → CodeLens, decorations and view updated (states repository)', Date.now() - started);
+    reportTiming(`  of which ${ext.workspace.gitCommandCount - processes} git processes, summed`, ext.workspace.gitMilliseconds - gitMs);
+    assert.strictEqual(ext.workspace.readCount - reads, 1, 'the sign-off read the repository once, after writing');
     assert.strictEqual(ext.decorations.provideFileDecoration(fileUri(P.draft))?.badge, 'A');
     assert.match(ext.statusBar.item.text, /approved for staging · 1\/1 staging · 1\/2 production/);
     const groups = ext.promptsTree.getChildren();
@@ -74,6 +96,30 @@ describe('the editor for authors and reviewers', function () {
     assert.ok(names.includes('draft.prompt.md'), names.join(','));
     const author = git(['log', '-1', '--format=%an <%ae>|%s']).trim();
     assert.match(author, /^Alice Owner <alice@example.com>\|prompt-release: approve prompts\/draft.prompt.md/);
+  });
+
+  it('shows above a diff what the change means: settings, variables, messages', async () => {
+    const working = await vscode.workspace.openTextDocument(fileUri(P.released));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(working.uri, new vscode.Position(0, 0), '---\nmodel: gpt-4.1\n---\nAsk for {{orderId}}.\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    try {
+      const original = ext.quickDiffOriginal(working.uri);
+      assert.ok(original, 'the released prompt has a version in production to compare with');
+      await vscode.workspace.openTextDocument(original);
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', original)) ?? [];
+      const titles = lenses.map((l) => l.command?.title ?? '');
+      assert.match(titles[0], /^\$\(diff\) \+4 −0 lines$/);
+      // The same words in the diff editor, where CodeLens is off by default: a decoration on its first line.
+      const { DiffSummaryDecorations } = require('../../src/extension/diffSummary') as typeof import('../../src/extension/diffSummary');
+      assert.match(DiffSummaryDecorations.summaryLines(await vscode.workspace.openTextDocument(original))!.headline, /^\+4 −0 lines · description: removed \(was released\) · model: set to gpt-4\.1 · template variables: \+ \{\{orderId\}\}$/);
+      assert.ok(titles.includes('$(symbol-property) model: set to gpt-4.1'), titles.join(' | '));
+      assert.ok(titles.includes('$(symbol-property) template variables: + {{orderId}}'), titles.join(' | '));
+    } finally {
+      await vscode.window.showTextDocument(working);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      assert.strictEqual(working.isDirty, false);
+    }
   });
 
   it('requests changes with a reason and blocks the prompt', async () => {

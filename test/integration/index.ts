@@ -28,6 +28,8 @@ export interface SuiteResults {
   pending: number;
   failures: { title: string; error: string }[];
   tests: TestRecord[];
+  /** What users wait for, measured by the suites and reported next to the results (never asserted). */
+  timings?: { what: string; ms: number }[];
 }
 
 function loadMocha(): typeof MochaType {
@@ -76,6 +78,7 @@ function writeResults(results: SuiteResults): void {
   if (!file) {
     return;
   }
+  results.timings = (globalThis as { __prcTimings?: { what: string; ms: number }[] }).__prcTimings ?? [];
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // Write then rename, so a runner polling for the file never reads half of it.
   const tmp = `${file}.${process.pid}.tmp`;

@@ -19,7 +19,7 @@ describe('a multi-root workspace', function () {
     assert.deepStrictEqual(found.prompt.owners, ['@bob']);
     await vscode.workspace.openTextDocument(agents);
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', agents)) ?? [];
-    assert.strictEqual(lenses[0]?.command?.title, '$(person) @bob');
+    assert.ok(lenses.some((l) => l.command?.title === '$(person) @bob'), lenses.map((l) => l.command?.title).join(' | '));
     assert.ok((await codeLensTitles('prompts/draft.prompt.md')).length > 0, 'the first folder works too');
   });
 });

@@ -113,7 +113,12 @@ describe('the release manager', function () {
     assert.deepStrictEqual(added, ['prompt-release/staging/prompts/approved.prompt.md/v1']);
     const verify = cli(['verify']);
     assert.strictEqual(verify.code, 0, verify.stdout);
-    assert.match(ext.statusBar.item.text + (await ext.promptsTree.getChildren()).length, /./);
+    // The editor shows it at once: the model, and the prompt's row in the view.
+    assert.strictEqual(ext.workspace.promptAt(fileUri(P.approved))!.prompt.current.staging?.evidence.version, 1);
+    const rows = ext.promptsTree.getChildren().flatMap((group) => ext.promptsTree.getChildren(group));
+    const row = rows.find((n) => n.kind === 'prompt' && n.prompt.path === P.approved);
+    assert.ok(row, 'the released prompt is in the view');
+    assert.match(String(ext.promptsTree.getTreeItem(row).description), /released to staging as v1/);
   });
 
   it('promotes to production through the same gate', async () => {

@@ -58,3 +58,9 @@ export async function codeLensTitles(rel: string): Promise<string[]> {
 export async function stateLens(rel: string): Promise<string> {
   return (await codeLensTitles(rel)).find((t) => t.startsWith('$(shield)')) ?? '';
 }
+
+/** Records what a user waited for; the runner prints it next to the suite's results. Never asserted. */
+export function reportTiming(what: string, ms: number): void {
+  const store = globalThis as { __prcTimings?: { what: string; ms: number }[] };
+  (store.__prcTimings ??= []).push({ what, ms });
+}

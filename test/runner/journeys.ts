@@ -259,8 +259,9 @@ const JOURNEYS: Journey[] = [
           assert(lensBox.y + lensBox.height / 2 < Math.min(...lineTops), `CodeLens (y=${lensBox.y}) is not above line 1 (y=${Math.min(...lineTops)})`);
         });
       });
-      await step('clicking "Diff with Production" opens the diff with production v1', async () => {
-        await lens(page, 'Diff with Production').click();
+      await step('"…" above the prompt offers "Diff with Production", which opens the diff with production v1', async () => {
+        await lenses(page).filter({ has: page.locator('.codicon-ellipsis') }).first().click();
+        await pickRow(page, 'Diff with Production').click();
         const tab = page.locator('.part.editor .tabs-container .tab.active', { hasText: 'production v1' });
         await tab.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
         await page.locator('.part.editor .editor-group-container.active .monaco-diff-editor').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
@@ -269,6 +270,13 @@ const JOURNEYS: Journey[] = [
         // The released text is on the left, the edit ("Never guess.") only on the right.
         await page.locator('.part.editor .monaco-diff-editor .editor.modified .view-line', { hasText: 'Never guess.' }).waitFor({ timeout: STEP_TIMEOUT });
         assert((await page.locator('.part.editor .monaco-diff-editor .editor.original .view-line', { hasText: 'Never guess.' }).count()) === 0, 'the production side contains the new line');
+        // At the top of the older side: what the change means, not only which lines.
+        await eventually(async () => {
+          const shown = await page.locator('.part.editor .monaco-diff-editor .editor.original .view-line').evaluateAll((lines) =>
+            lines.flatMap((line) => [line.textContent ?? '', ...[...line.querySelectorAll("span")].map((span) => (globalThis as any).getComputedStyle(span, "::after").content as string)]),
+          );
+          assert(shown.some((text) => /⟶ \+1 −0 line/.test(text)), `no change summary on the production side: ${shown.filter(Boolean).slice(0, 5).join(' | ')}`);
+        });
       });
       await step('screenshot author-state-and-diff.png', async () => {
         await shoot(page, session, path.join(shots, 'author-state-and-diff.png'));
@@ -419,6 +427,28 @@ const JOURNEYS: Journey[] = [
         assert((await frame.locator('#prompts tbody tr .state:not(.state-released)').count()) === 0, 'a row that is not released is shown');
         await frame.locator('#filter-state').selectOption({ label: 'All states' });
         await frame.locator('#status', { hasText: '7 of 7 prompts' }).waitFor({ timeout: STEP_TIMEOUT });
+      });
+      await step('the pipeline counts each environment, and "Ready to release" lists what its gate allows', async () => {
+        const stages = (await frame.locator('#pipeline li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+        assert(stages.length === 2 && stages[0].startsWith('staging') && stages[1].startsWith('production'), `pipeline: ${stages.join(' | ')}`);
+        assert(/2 live/.test(stages[1]), `production has the released and the modified prompt live: ${stages[1]}`);
+        const ready = (await frame.locator('#ready li').allInnerTexts()).join(' | ');
+        assert(ready.includes(`${PROMPTS.approved} → staging`), `ready: ${ready}`);
+        const blocked = (await frame.locator('#blocked li').allInnerTexts()).join(' | ');
+        assert(blocked.includes(PROMPTS.changes), `blocked: ${blocked}`);
+      });
+      await step('typing in Search keeps the matching rows; sorting by State puts changes requested first', async () => {
+        await frame.locator('#filter-text').fill('released');
+        await frame.locator('#status', { hasText: '1 of 7 prompts' }).waitFor({ timeout: STEP_TIMEOUT });
+        await frame.locator('#filter-text').fill('');
+        await frame.locator('#status', { hasText: '7 of 7 prompts' }).waitFor({ timeout: STEP_TIMEOUT });
+        await frame.locator('button.sort[data-sort="state"]').click();
+        await eventually(async () => {
+          const first = await frame.locator('#prompts tbody tr').first().getAttribute('data-path');
+          assert(first === PROMPTS.changes, `first row after sorting by state: ${first}`);
+          assert((await frame.locator('th[aria-sort="ascending"]').count()) === 1, 'the sorted column says so to screen readers');
+        });
+        await frame.locator('button.sort[data-sort="path"]').click();
       });
       await step(`the row action "Approve ${PROMPTS.unowned}" records Alice's approval`, async () => {
         const before = git(ws, 'rev-parse', 'HEAD').trim();

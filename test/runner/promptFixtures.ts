@@ -3,6 +3,7 @@ import * as path from 'path';
 /* Workspaces for the in-editor suites: real repositories with prompts in every state, made with the real CLI. */
 import { ALICE, BOB, CAROL, DAVE, STANDARD_CONFIG, TempRepo, type Person } from '../helpers/gitFixture';
 import { ERIN, PROMPTS } from '../helpers/statePrompts';
+import { buildRealisticRepo } from '../helpers/realisticRepo';
 
 export { ERIN, PROMPTS };
 
@@ -55,4 +56,20 @@ export async function createMultiRootWorkspace(): Promise<string> {
   const file = path.join(first, '..', `prc-multi-${path.basename(first)}.code-workspace`);
   fs.writeFileSync(file, JSON.stringify({ folders: [{ path: first }, { path: second.dir }] }, null, 2));
   return file;
+}
+
+/** How big the scale run's repository is: the issue's "1,000 prompts, a few thousand commits". */
+export const SCALE = { prompts: 1000, otherFiles: 1000, commits: 3000 };
+
+/**
+ * 1,000 prompts among 1,000 other files, 3,000 commits by 25 people with renames, merges and
+ * review records. The editor runs as a reviewer who wrote none of it.
+ */
+export function createScaleRepo(): string {
+  const repo = new TempRepo({ init: false, name: 'large-prompt-library' });
+  buildRealisticRepo(repo.dir, SCALE);
+  repo.git('config', 'user.name', ERIN.name);
+  repo.git('config', 'user.email', ERIN.email);
+  repo.git('config', 'commit.gpgsign', 'false');
+  return repo.dir;
 }

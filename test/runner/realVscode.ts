@@ -114,6 +114,7 @@ export interface RunResult {
   pending: number;
   failures: { title: string; error: string }[];
   tests: { title: string; state: 'passed' | 'failed' | 'pending'; durationMs?: number; error?: string }[];
+  timings?: { what: string; ms: number }[];
   durationMs: number;
   screenshot?: string;
 }
@@ -486,6 +487,7 @@ export async function runInRealVscode(opts: RunOptions): Promise<RunResult> {
         pending: r.pending ?? 0,
         failures: r.failures ?? [],
         tests: r.tests ?? [],
+        timings: r.timings ?? [],
         durationMs: Date.now() - t0,
       };
     } else {

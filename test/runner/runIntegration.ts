@@ -74,6 +74,7 @@ async function main(): Promise<number> {
         log: verbose ? (l) => process.stdout.write(`    ${l}\n`) : undefined,
       });
       printRun(run.name, r);
+      for (const t of r.timings ?? []) process.stdout.write(`  timing [${run.name}] ${t.what}: ${Math.round(t.ms)} ms\n`);
       process.stdout.write(
         `  [${run.name}] done in ${(r.durationMs / 1000).toFixed(1)} s: ${r.passed} ok, ${r.failed} failing, ${r.pending} pending` +
           (r.screenshot ? `; screenshot ${r.screenshot}` : '') +

@@ -17,7 +17,7 @@
  */
 import * as path from 'path';
 import { createFixtureRepo } from './fixtures';
-import { createMultiRootWorkspace, createPlainFolder, createStatesRepo } from './promptFixtures';
+import { createMultiRootWorkspace, createPlainFolder, createScaleRepo, createStatesRepo } from './promptFixtures';
 import { repoRoot } from './installRealVscode';
 
 export interface IntegrationRun {
@@ -74,6 +74,15 @@ export const RUNS: IntegrationRun[] = [
     disableWorkspaceTrust: false,
     env: ISOLATED_GIT,
     suites: ['restricted'],
+  },
+  {
+    // What a user waits for on a large library; timings are printed, not asserted.
+    name: 'scale',
+    workspace: () => createScaleRepo(),
+    disableWorkspaceTrust: true,
+    env: ISOLATED_GIT,
+    suites: ['scale'],
+    timeoutMs: 300_000,
   },
   {
     name: 'no-repository',

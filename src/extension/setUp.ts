@@ -1,0 +1,61 @@
+import { existsSync, writeFileSync } from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { CONFIG_FILE } from '../core/config';
+import { PromptReleaseError } from '../core/errors';
+import { configWithPeople, proposeSetup } from '../core/setup';
+import { plural } from '../core/words';
+import type { FolderState, PromptWorkspace } from './workspace';
+
+/** Folders whose repository has no .promptrelease.yaml yet: the view offers to set them up. */
+export function foldersNeedingSetUp(workspace: PromptWorkspace): FolderState[] {
+  return workspace.folders.filter((s) => s.status === 'ready' && s.repo && !existsSync(path.join(s.repo.root, CONFIG_FILE)));
+}
+
+/**
+ * "Set up prompt releases": shows what was detected, by kind, and the people proposed from
+ * CODEOWNERS and history, then writes .promptrelease.yaml (never over an existing one) and
+ * opens it for review before it is committed.
+ */
+/** The confirmation a set-up asks for; tests answer it without a person. */
+export type ConfirmSetUp = (title: string, detail: string, action: string) => Promise<boolean>;
+
+export const confirmWithModal: ConfirmSetUp = async (title, detail, action) => (await vscode.window.showInformationMessage(title, { modal: true, detail }, action)) === action;
+
+export async function setUpRepository(workspace: PromptWorkspace, arg: vscode.Uri | undefined, confirm: ConfirmSetUp): Promise<void> {
+  const candidates = foldersNeedingSetUp(workspace);
+  const chosen = arg ? candidates.find((s) => arg.fsPath.startsWith(s.repo!.root)) : candidates.length > 1 ? await pick(candidates) : candidates[0];
+  if (!chosen?.repo) {
+    if (!arg && candidates.length === 0) throw new PromptReleaseError('invalid-usage', `every repository in this window already has a ${CONFIG_FILE}`, { hint: 'Open it to change the release rules.' });
+    return;
+  }
+  const repo = chosen.repo;
+  const facts = await repo.setupFacts();
+  const proposal = proposeSetup(facts.paths, facts.codeowners, facts.authors);
+  const found = proposal.kinds.map((k) => `• ${k.kind}: ${k.count} (${k.examples.join(', ')}${k.count > k.examples.length ? ', …' : ''})`);
+  const people = Object.entries(proposal.people).map(([handle, emails]) => `• ${handle} → ${emails.join(', ')}`);
+  const detail = [
+    proposal.total ? `Found ${plural(proposal.total, 'prompt file')}:` : 'Found no prompt files in the built-in formats; add globs under "prompts" afterwards.',
+    ...found,
+    '',
+    facts.codeowners ? (people.length ? `People proposed from ${facts.codeowners.file} and the commit history (check them):` : `No ${facts.codeowners.file} handle matched an email in the history.`) : 'No CODEOWNERS file: prompts have no owners until you add one.',
+    ...people,
+    ...(proposal.unmatched.length ? [`No email found for ${proposal.unmatched.join(', ')}: add theirs under "people".`] : []),
+    '',
+    `This writes ${CONFIG_FILE} with staging (1 approval) and production (2 approvals, one by an owner). Commit it to the trusted branch to put it in force.`,
+  ].join('\n');
+  if (!(await confirm(`Set up prompt releases in ${chosen.folder.name}?`, detail, 'Write Configuration'))) return;
+  const target = path.join(repo.root, CONFIG_FILE);
+  // Never over a file someone wrote meanwhile.
+  writeFileSync(target, configWithPeople(proposal.people, proposal.unmatched), { flag: 'wx' });
+  await workspace.refresh(chosen.folder);
+  await vscode.window.showTextDocument(vscode.Uri.file(target));
+}
+
+async function pick(candidates: FolderState[]): Promise<FolderState | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((s) => ({ label: s.folder.name, description: s.repo!.root, state: s })),
+    { title: 'Set up prompt releases in which repository?' },
+  );
+  return picked?.state;
+}
