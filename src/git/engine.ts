@@ -52,10 +52,10 @@ export async function requestReview(repo: PromptRepository, file: string, review
   return { record, commit, recordPath };
 }
 
-export async function comment(repo: PromptRepository, file: string, input: CommentInput) {
-  const [model, by] = await Promise.all([repo.model(), repo.identity()]);
+export async function comment(repo: PromptRepository, file: string, input: CommentInput, known?: RepoModel) {
+  const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
   const record = planComment(requirePrompt(model, file), input, by, new Date());
-  const { commit, path: recordPath } = await repo.commitRecord(record, by, commentCommitMessage(record));
+  const { commit, path: recordPath } = await repo.commitRecord(record, by, commentCommitMessage(record), model.head);
   return { record, commit, recordPath };
 }
 

@@ -202,12 +202,44 @@ describe('the editor for authors and reviewers', function () {
     await waitFor('the thread to be resolved', () => ext.comments.threadModels.find((t) => t.id === thread.id)?.resolved);
     assert.strictEqual(shown.state, vscode.CommentThreadState.Resolved);
 
+    // An edit below the thread's lines: the thread is carried with them, on the file.
     const fs = require('fs') as typeof import('fs');
     fs.appendFileSync(uri.fsPath, 'Use plain words.\n');
     git(['commit', '-q', '-am', 'Plain words'], CAROL);
-    await waitFor('the thread to become outdated', () => ext.comments.threadModels.find((t) => t.id === thread.id)?.outdated);
-    assert.match(String(shown.label), /^Outdated/);
-    assert.strictEqual(shown.comments.length, 2, 'the comments are kept');
+    await waitFor('the thread to be carried', () => /unchanged since/.test(String(ext.comments.threadOf(thread.id)?.label)));
+    assert.strictEqual(ext.comments.threadOf(thread.id)!.uri.toString(), uri.toString());
+    assert.strictEqual(ext.comments.threadOf(thread.id)!.range?.start.line, 3);
+
+    // An edit of the commented lines: the thread stays on the version it was written on, read-only from git.
+    const lines = fs.readFileSync(uri.fsPath, 'utf8').split('\n');
+    lines[3] = 'Answer in three sentences at most.';
+    fs.writeFileSync(uri.fsPath, lines.join('\n'));
+    git(['commit', '-q', '-am', 'Three sentences'], CAROL);
+    const moved = await waitFor('the thread on its version', () => {
+      const t = ext.comments.threadOf(thread.id);
+      return t && t.uri.scheme === 'prompt-release' ? t : undefined;
+    });
+    assert.match(String(moved.label), /^Outdated: on version [0-9a-f]{12}, lines 4-5 \(changed since\)$/);
+    assert.strictEqual(moved.comments.length, 2, 'the comments are kept');
+    const version = await vscode.workspace.openTextDocument(moved.uri);
+    assert.strictEqual(version.lineAt(3).text, 'You are the inReview assistant.', 'the thread shows the text it was written on');
+  });
+
+  it('shows a new comment at once, and keeps its text when it cannot be recorded', async () => {
+    const uri = fileUri(P.draft);
+    git(['checkout', '-q', '--detach']);
+    try {
+      await ext.workspace.refreshAll();
+      const draft = ext.comments.controller.createCommentThread(uri, new vscode.Range(1, 0, 1, 0), []);
+      await vscode.commands.executeCommand('promptRelease.comments.create', { thread: draft, text: 'Is this the tone we want?' });
+      assert.strictEqual(draft.comments.length, 1, 'the comment is still in its thread');
+      assert.strictEqual(String((draft.comments[0].body as vscode.MarkdownString).value ?? draft.comments[0].body), 'Is this the tone we want?');
+      assert.match(String(draft.comments[0].label), /^Not recorded/);
+      draft.dispose();
+    } finally {
+      git(['checkout', '-q', 'main']);
+      await ext.workspace.refreshAll();
+    }
   });
 
 });
