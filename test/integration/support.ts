@@ -64,3 +64,18 @@ export function reportTiming(what: string, ms: number): void {
   const store = globalThis as { __prcTimings?: { what: string; ms: number }[] };
   (store.__prcTimings ??= []).push({ what, ms });
 }
+
+/** The packaged CLI, run as `who` in the workspace: how a test sets up the state it needs. */
+export function cli(args: string[], who?: { name: string; email: string }): { code: number; stdout: string } {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
+  if (who) Object.assign(env, { GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email });
+  try {
+    const stdout = execFileSync(process.execPath, [path.join(ext.extensionPath, 'dist/cli.js'), ...args], { cwd: root(), env, encoding: 'utf8' });
+    return { code: 0, stdout };
+  } catch (err: any) {
+    return { code: err.status ?? -1, stdout: String(err.stdout ?? '') + String(err.stderr ?? '') };
+  }
+}
+

@@ -25,6 +25,7 @@ async function main(): Promise<number> {
   let screenshotDir = process.env.PRC_SCREENSHOTS || undefined;
   let keep = false;
   let verbose = false;
+  let grep: string | undefined;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -34,6 +35,8 @@ async function main(): Promise<number> {
       keep = true;
     } else if (a === '--verbose') {
       verbose = true;
+    } else if (a === '--grep') {
+      grep = argv[++i];
     } else if (a.startsWith('-')) {
       throw new Error(`unknown option ${a}`);
     } else {
@@ -66,7 +69,7 @@ async function main(): Promise<number> {
         extensionTestsPath,
         workspace,
         disableWorkspaceTrust: run.disableWorkspaceTrust !== false,
-        env: runEnv(run),
+        env: runEnv(grep ? { ...run, grep } : run),
         timeoutMs: run.timeoutMs,
         screenshotDir,
         keepTemp: keep,
