@@ -22,6 +22,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'gate-blocked':
     case 'release-conflict':
     case 'detached-head':
+    case 'invalid-lock':
       return EXIT.refused;
     case 'invalid-usage':
     case 'unknown-environment':

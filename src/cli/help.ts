@@ -16,8 +16,11 @@ Commands:
   diff <path> [--from ENV|vN|approved|HEAD] [--to vN|HEAD|working]
                                          unified diff between two versions
   history <path>                         versions, reviews and releases over time
-  verify                                 check every release tag, and that what is live meets
-                                         today's policy on the trusted branch (CI)
+  verify [--lock FILE]                   check every release tag, and that what is live meets
+                                         today's policy on the trusted branch (CI); --lock checks
+                                         a deployed export for drift
+  show <path> --env ENV                  print the content of the version live in ENV
+  export --env ENV --out DIR [paths…]    write the versions live in ENV and a lock file to DIR
 
 Options:
   --json        print one JSON document instead of text
@@ -79,5 +82,20 @@ branch, an unedited evidence block, the exact content at that commit, and approv
 that are on the trusted branch. Then checks that the version live in each environment meets
 today's policy (from the trusted branch's tip) with today's records: an open change request
 on live content fails. A shallow clone is refused (exit 3). Exit 1 lists every problem.
-Run it in CI with full history, so a plain "git tag" cannot bypass the gate.`,
+Run it in CI with full history, so a plain "git tag" cannot bypass the gate.
+
+--lock FILE checks a directory written by export against its prompt-release.lock.json:
+every file has the hash its entry names, no file is missing or extra, and each entry is a
+verified release that is still the one live in its environment (or says which is).`,
+  show: `prompt-release show <path> --env ENV [--json]
+
+Prints the content of the version of <path> live in ENV, after checking that release as
+verify does (exit 1 when it fails). --json adds the version, tag, content hash and approvals.`,
+  export: `prompt-release export --env ENV --out DIR [paths…] [--json]
+
+Writes the version live in ENV of every prompt (or of the paths given) under DIR at its
+repository path, and DIR/prompt-release.lock.json (path, version, tag, commit, content hash,
+approvers, released at and by). Verifies first and writes nothing when a live version fails,
+naming it. Prompts never released to ENV are listed. DIR must be empty or an earlier export:
+only files the earlier lock lists are replaced.`,
 };

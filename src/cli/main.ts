@@ -3,7 +3,9 @@ import { parseArgs, type ParseArgsConfig } from 'util';
 import { formatLocation, PromptReleaseError } from '../core/errors';
 import { closest } from '../core/words';
 import { PromptRepository } from '../git/repository';
+import * as path from 'path';
 import * as commands from './commands';
+import * as delivery from './deliveryCommands';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { COMMAND_HELP, USAGE } from './help';
 import { consoleOutput, type Output } from './output';
@@ -25,7 +27,9 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   release: { env: { type: 'string' }, version: { type: 'string' } },
   diff: { from: { type: 'string' }, to: { type: 'string' } },
   history: {},
-  verify: {},
+  verify: { lock: { type: 'string' } },
+  show: { env: { type: 'string' } },
+  export: { env: { type: 'string' }, out: { type: 'string' } },
 };
 
 function usageError(message: string, hint?: string): PromptReleaseError {
@@ -153,7 +157,11 @@ async function run(command: string, repo: PromptRepository, values: Record<strin
       return commands.historyCommand(repo, rel(onePath(command, positionals)), out);
     case 'verify':
       if (positionals.length) throw usageError('verify takes no paths: it checks every release tag');
-      return commands.verifyCommand(repo, out);
+      return values.lock ? delivery.verifyLockCommand(repo, path.resolve(cwd, values.lock), out) : commands.verifyCommand(repo, out);
+    case 'show':
+      return delivery.showCommand(repo, rel(onePath(command, positionals)), values.env, out);
+    case 'export':
+      return delivery.exportCommand(repo, values.env, values.out && path.resolve(cwd, values.out), positionals.map(rel), out);
   }
   throw usageError(`unknown command "${command}"`);
 }

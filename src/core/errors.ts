@@ -28,7 +28,8 @@ export type ErrorCode =
   | 'release-conflict'
   | 'not-found'
   | 'git-failed'
-  | 'invalid-usage';
+  | 'invalid-usage'
+  | 'invalid-lock';
 
 /**
  * The one error type the engine throws on purpose. Its message is written for the

@@ -1,0 +1,120 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import * as path from 'path';
+import { findEnvironment } from '../core/config';
+import { checkDrift, liveRelease, LOCK_FILE, lockFile, parseLockFile, planExport } from '../core/delivery';
+import { PromptReleaseError } from '../core/errors';
+import { contentHash, shortHash } from '../core/hash';
+import { notAPrompt } from '../core/operations';
+import { verifyModel } from '../core/verify';
+import type { PromptRepository } from '../git/repository';
+import { EXIT } from './exitCodes';
+import type { Output } from './output';
+
+/** `show <path> --env ENV`: the content of the version live in ENV, checked by verify first. */
+export async function showCommand(repo: PromptRepository, file: string, environment: string | undefined, out: Output): Promise<number> {
+  if (!environment) throw new PromptReleaseError('invalid-usage', 'show needs --env: which environment\'s version to print', { hint: 'Usage: prompt-release show <path> --env production' });
+  const model = await repo.model();
+  findEnvironment(model.config, environment);
+  const report = verifyModel(model);
+  const { release, problems } = liveRelease(model, report, file, environment);
+  if (!release) {
+    const refused = notAPrompt(model.config, file, model.byPath.has(file) || model.releases.some((r) => r.evidence.prompt === file));
+    if (refused) throw refused;
+    throw new PromptReleaseError('not-found', `${file} has never been released to ${environment}`, { hint: `See where it stands with: prompt-release status ${file}` });
+  }
+  if (problems.length) {
+    throw new PromptReleaseError('gate-blocked', `${file} v${release.evidence.version} in ${environment} (${release.tag}) fails verification: ${problems.join('; ')}`, { hint: 'Run prompt-release verify for every finding.' });
+  }
+  const [bytes] = await repo.readObjects([release.evidence.blob]);
+  if (!bytes) throw new PromptReleaseError('not-found', `the content of ${release.tag} is not in this clone`, { hint: 'Fetch it: git fetch --tags' });
+  const ev = release.evidence;
+  out.data({ path: file, environment, version: ev.version, tag: release.tag, contentHash: ev.contentHash, approvals: ev.approvals.map((a) => ({ by: a.by, at: a.at, owners: a.owners })), releasedBy: ev.releasedBy, releasedAt: ev.releasedAt, content: bytes.toString('utf8') });
+  if (!out.json) process.stdout.write(bytes);
+  return EXIT.ok;
+}
+
+/**
+ * `export --env ENV --out DIR [paths…]`: the live version of each prompt written under DIR at
+ * its repository path, with prompt-release.lock.json. Verifies first and refuses, naming them,
+ * versions that fail. Never writes over files it did not export itself.
+ */
+export async function exportCommand(repo: PromptRepository, environment: string | undefined, outDir: string | undefined, paths: string[], out: Output): Promise<number> {
+  if (!environment || !outDir) throw new PromptReleaseError('invalid-usage', 'export needs --env and --out', { hint: 'Usage: prompt-release export --env production --out ./released-prompts' });
+  const model = await repo.model();
+  findEnvironment(model.config, environment);
+  for (const p of paths) {
+    const refused = notAPrompt(model.config, p, model.byPath.has(p) || model.releases.some((r) => r.evidence.prompt === p));
+    if (refused) throw refused;
+  }
+  const report = verifyModel(model);
+  const plan = planExport(model, report, environment, paths);
+  if (plan.refused.length) {
+    throw new PromptReleaseError('gate-blocked', `nothing was exported: ${plan.refused.length} version${plan.refused.length === 1 ? '' : 's'} live in ${environment} fail${plan.refused.length === 1 ? 's' : ''} verification: ${plan.refused.map((r) => `${r.path} (${r.tag}): ${r.problems.join(", ")}`).join('; ')}`, {
+      hint: 'Run prompt-release verify for every finding; export the others by naming their paths.',
+    });
+  }
+  const target = path.resolve(outDir);
+  const previous = previousExport(target);
+  const contents = await repo.readObjects(plan.entries.map((e) => e.blob));
+  plan.entries.forEach((e, i) => {
+    if (!contents[i] || contentHash(contents[i]!) !== e.contentHash) throw new PromptReleaseError('not-found', `the content of ${e.tag} is not in this clone, or not what its evidence says`, { hint: 'Fetch it: git fetch --tags' });
+  });
+  // Only files a previous export wrote are replaced or removed; anything else stays (verify --lock reports it).
+  for (const old of previous) rmSync(path.join(target, ...old.split('/')), { force: true });
+  plan.entries.forEach((e, i) => {
+    const file = path.join(target, ...e.path.split('/'));
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, contents[i]!);
+  });
+  const lock = lockFile(model, environment, plan);
+  writeFileSync(path.join(target, LOCK_FILE), JSON.stringify(lock, null, 2) + '\n');
+  out.data({ out: target, lock: path.join(target, LOCK_FILE), ...lock });
+  out.line(`Exported ${plan.entries.length} prompt${plan.entries.length === 1 ? '' : 's'} live in ${environment} to ${target}, with ${LOCK_FILE}.`);
+  for (const e of plan.entries) out.line(`  ${e.path}  v${e.version}  ${shortHash(e.contentHash)}  (${e.tag})`);
+  if (plan.unreleased.length) out.line(`Never released to ${environment}, so not exported: ${plan.unreleased.join(', ')}`);
+  return EXIT.ok;
+}
+
+/** Files the lock file in `dir` lists: what an earlier export wrote. A non-empty folder without one is refused. */
+function previousExport(dir: string): string[] {
+  if (!existsSync(dir) || readdirSync(dir).length === 0) return [];
+  const lockPath = path.join(dir, LOCK_FILE);
+  if (!existsSync(lockPath)) {
+    throw new PromptReleaseError('invalid-usage', `${dir} is not empty and holds no ${LOCK_FILE}, so it is not an earlier export; nothing was written`, { hint: 'Export into an empty or new folder.' });
+  }
+  const lock = parseLockFile(readFileSync(lockPath, 'utf8'));
+  if ('error' in lock) throw new PromptReleaseError('invalid-lock', `${lockPath} cannot be read: ${lock.error}; nothing was written`, { location: { file: lockPath } });
+  return lock.prompts.map((e) => e.path);
+}
+
+/** `verify --lock FILE`: the deployed directory against its lock file, and the lock against the repository. */
+export async function verifyLockCommand(repo: PromptRepository, lockPath: string, out: Output): Promise<number> {
+  const absolute = path.resolve(lockPath);
+  if (!existsSync(absolute)) throw new PromptReleaseError('not-found', `${absolute} does not exist`, { hint: `Point --lock at the ${LOCK_FILE} an export wrote.` });
+  const lock = parseLockFile(readFileSync(absolute, 'utf8'));
+  if ('error' in lock) throw new PromptReleaseError('invalid-lock', `${absolute} cannot be read: ${lock.error}`, { location: { file: absolute } });
+  const model = await repo.model();
+  const report = verifyModel(model);
+  const files = filesUnder(path.dirname(absolute));
+  files.delete(LOCK_FILE);
+  const drift = checkDrift(lock, files, model, report);
+  out.data({ ok: drift.ok, lock: absolute, environment: lock.environment, checked: drift.checked, problems: drift.problems });
+  for (const p of drift.problems) out.line(`✗ ${p}`);
+  out.line(drift.ok ? `${drift.checked === 1 ? 'The exported prompt is' : `All ${drift.checked} exported prompts are`} the approved, current ${lock.environment} version${drift.checked === 1 ? '' : 's'}.` : `${drift.problems.length} problem${drift.problems.length === 1 ? '' : 's'} in ${path.dirname(absolute)} against ${LOCK_FILE}.`);
+  return drift.ok ? EXIT.ok : EXIT.refused;
+}
+
+/** Every regular file under a folder, by forward-slash relative path, with its content hash. */
+function filesUnder(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (sub: string) => {
+    for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.isFile()) files.set(rel, contentHash(readFileSync(path.join(dir, rel))));
+      else files.set(rel, 'not a regular file');
+    }
+  };
+  walk('');
+  return files;
+}

@@ -1,0 +1,102 @@
+import * as assert from 'assert';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { createPromptLoader, PromptIntegrityError } from '../../src/runtime/loader';
+import { ALICE, BOB, CAROL, DAVE, standardRepo, type TempRepo } from '../helpers/gitFixture';
+
+const PROMPT = 'prompts/greeting.prompt.md';
+
+/** From an author's commit to an application reading the released prompt, and drift caught on the way. */
+describe('shipping released prompts', function () {
+  this.timeout(120_000);
+  let repo: TempRepo;
+  let outRoot: string;
+
+  beforeEach(async () => {
+    repo = standardRepo();
+    outRoot = mkdtempSync(path.join(tmpdir(), 'prc-export-'));
+    // Reviews by two people who did not write it (one an owner), staging, then production.
+    for (const who of [ALICE, BOB]) assert.strictEqual((await repo.cli(who, 'review', PROMPT, '--approve')).code, 0);
+    for (const env of ['staging', 'production']) assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT, '--env', env)).code, 0);
+  });
+  afterEach(() => {
+    repo.dispose();
+    rmSync(outRoot, { recursive: true, force: true });
+  });
+
+  const exportTo = (dir: string, ...args: string[]) => repo.cli(DAVE, 'export', '--env', 'production', '--out', dir, ...args);
+  const verifyLock = (dir: string) => repo.cli(DAVE, 'verify', '--lock', path.join(dir, 'prompt-release.lock.json'));
+
+  it('shows the live version, exports it with a lock file, and the loader reads it', async () => {
+    const shown = await repo.cli(DAVE, 'show', PROMPT, '--env', 'production');
+    assert.strictEqual(shown.code, 0, shown.stderr);
+    assert.strictEqual(shown.stdout, 'You are a friendly assistant.\nGreet {{name}} warmly.\n');
+    const json = JSON.parse((await repo.cli(DAVE, 'show', PROMPT, '--env', 'production', '--json')).stdout);
+    assert.strictEqual(json.version, 1);
+    assert.strictEqual(json.tag, 'prompt-release/production/prompts/greeting.prompt.md/v1');
+    assert.deepStrictEqual(json.approvals.map((a: { by: { email: string } }) => a.by.email).sort(), [ALICE.email, BOB.email]);
+
+    repo.commit(CAROL, 'A prompt nobody released', { 'prompts/new.prompt.md': 'Not yet.\n' });
+    const dir = path.join(outRoot, 'production');
+    const exported = await exportTo(dir);
+    assert.strictEqual(exported.code, 0, exported.stderr);
+    assert.match(exported.stdout, /Never released to production, so not exported: prompts\/new\.prompt\.md/);
+    const lock = JSON.parse(readFileSync(path.join(dir, 'prompt-release.lock.json'), 'utf8'));
+    assert.strictEqual(lock.environment, 'production');
+    assert.deepStrictEqual(lock.unreleased, ['prompts/new.prompt.md']);
+    assert.deepStrictEqual(Object.keys(lock.prompts[0]).sort(), ['approvers', 'commit', 'contentHash', 'path', 'releasedAt', 'releasedBy', 'tag', 'version']);
+    assert.ok(!existsSync(path.join(dir, 'prompts/new.prompt.md')));
+
+    const loader = createPromptLoader(dir);
+    assert.strictEqual(loader.load(PROMPT), 'You are a friendly assistant.\nGreet {{name}} warmly.\n');
+    assert.strictEqual(loader.entry(PROMPT).version, 1);
+    assert.throws(() => loader.load('prompts/new.prompt.md'), /not in .*prompt-release\.lock\.json/);
+    const verified = await verifyLock(dir);
+    assert.strictEqual(verified.code, 0, verified.stdout);
+  });
+
+  it('catches a tampered file and a stale lock, in verify --lock and in the loader', async () => {
+    const dir = path.join(outRoot, 'deployed');
+    assert.strictEqual((await exportTo(dir)).code, 0);
+
+    writeFileSync(path.join(dir, PROMPT), 'You are a pirate.\n');
+    writeFileSync(path.join(dir, 'notes.txt'), 'left behind\n');
+    const tampered = await verifyLock(dir);
+    assert.strictEqual(tampered.code, 1);
+    assert.match(tampered.stdout, /prompts\/greeting\.prompt\.md was changed after export/);
+    assert.match(tampered.stdout, /notes\.txt is in the directory but not in the lock file/);
+    assert.throws(() => createPromptLoader(dir).load(PROMPT), (err: unknown) => err instanceof PromptIntegrityError && /is not the released content: v1/.test(err.message));
+
+    // v2 is released; the deployed copy gets the new file but keeps its old lock file.
+    rmSync(path.join(dir, 'notes.txt'));
+    repo.commit(CAROL, 'v2', { [PROMPT]: 'You are a friendly assistant.\nGreet {{name}} by name.\n' });
+    for (const who of [ALICE, BOB]) assert.strictEqual((await repo.cli(who, 'review', PROMPT, '--approve')).code, 0);
+    for (const env of ['staging', 'production']) assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT, '--env', env)).code, 0);
+    const fresh = path.join(outRoot, 'fresh');
+    assert.strictEqual((await exportTo(fresh)).code, 0);
+    cpSync(path.join(fresh, PROMPT), path.join(dir, PROMPT));
+    const stale = await verifyLock(dir);
+    assert.strictEqual(stale.code, 1);
+    assert.match(stale.stdout, /v1 is no longer current in production; v2 is \(prompt-release\/production\/prompts\/greeting\.prompt\.md\/v2\)/);
+    assert.throws(() => createPromptLoader(dir).load(PROMPT), /is not the released content: v1/);
+    assert.strictEqual((await verifyLock(fresh)).code, 0, 'the fresh export is current');
+  });
+
+  it('refuses to export a live version that fails verification, naming it, and never writes over files it did not export', async () => {
+    const occupied = path.join(outRoot, 'occupied');
+    mkdirSync(occupied);
+    writeFileSync(path.join(occupied, 'mine.txt'), 'mine\n');
+    const blocked = await repo.cli(DAVE, 'export', '--env', 'staging', '--out', occupied);
+    assert.strictEqual(blocked.code, 2);
+    assert.match(blocked.stderr, /is not empty and holds no prompt-release\.lock\.json/);
+    assert.strictEqual(readFileSync(path.join(occupied, 'mine.txt'), 'utf8'), 'mine\n');
+    assert.strictEqual((await repo.cli(BOB, 'review', PROMPT, '--request-changes', '-m', 'Not for production.')).code, 0);
+    const dir = path.join(outRoot, 'refused');
+    const refused = await exportTo(dir);
+    assert.strictEqual(refused.code, 1);
+    assert.match(refused.stderr, /nothing was exported: 1 version live in production fails verification: prompts\/greeting\.prompt\.md \(prompt-release\/production\/prompts\/greeting\.prompt\.md\/v1\): .*Not for production/);
+    assert.ok(!existsSync(dir), 'nothing was written');
+
+  });
+});
