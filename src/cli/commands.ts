@@ -100,6 +100,29 @@ export async function releaseCommand(repo: PromptRepository, file: string, env: 
   return EXIT.ok;
 }
 
+/** `release --all --env ENV [--dry-run] [--push]`: the plan first, then every tag at once. */
+export async function releaseTrainCommand(repo: PromptRepository, env: string | undefined, dryRun: boolean, push: boolean, out: Output): Promise<number> {
+  if (!env) throw new PromptReleaseError('invalid-usage', 'release --all needs --env: which environment the train goes to', { hint: 'Usage: prompt-release release --all --env staging [--dry-run]' });
+  const plan = await engine.releaseTrain(repo, env, dryRun);
+  const go = plan.go.map((p) => ({ path: p.evidence.prompt, version: p.evidence.version, tag: p.tag, approvals: p.evidence.approvals.map((a) => a.by) }));
+  out.data({ environment: env, dryRun, released: dryRun ? [] : go, ready: go, blocked: plan.blocked, current: plan.current, untouched: plan.untouched });
+  out.line(`${dryRun ? 'Would release' : 'Released'} ${go.length} prompt${go.length === 1 ? '' : 's'} to ${env}${go.length ? ':' : '.'}`);
+  for (const g of go) out.line(`  ${g.path}  v${g.version}  (${g.tag})`);
+  if (plan.blocked.length) {
+    out.line(`Blocked (${plan.blocked.length}):`);
+    for (const b of plan.blocked) out.line(`  ${b.path}: ${b.reasons.join('; ')}`);
+  }
+  out.line(`${plan.current} already live in ${env}; ${plan.untouched} not reviewed yet.`);
+  if (dryRun || go.length === 0) return EXIT.ok;
+  if (push) {
+    const remote = await repo.pushTags(go.map((g) => g.tag));
+    out.line(`Pushed ${go.length} tag${go.length === 1 ? '' : 's'} to ${remote} in one atomic push.`);
+  } else {
+    out.line(`Push them together: git push --atomic origin ${go.map((g) => `refs/tags/${g.tag}`).join(' ')}`);
+  }
+  return EXIT.ok;
+}
+
 export async function diffCommand(repo: PromptRepository, file: string, from: string | undefined, to: string | undefined, out: Output): Promise<number> {
   const result = await engine.diff(repo, file, from, to);
   const meaning = formatChangeSummary(result.summary);

@@ -13,6 +13,8 @@ Commands:
   release <path> [--env ENV] [--version vN]
                                          run the gate, then create the release tag;
                                          --version re-releases an earlier version (rollback)
+  release --all --env ENV [--dry-run] [--push]
+                                         a release train: every prompt the gate allows, together
   diff <path> [--from ENV|vN|approved|HEAD] [--to vN|HEAD|working]
                                          unified diff between two versions
   history <path>                         versions, reviews and releases over time
@@ -67,7 +69,12 @@ prompt-release/<env>/<path>/v<N> carrying the evidence. When blocked nothing is 
 the exit code is 1. Promotion is a release of the same version to the next environment.
 Rollback is --version vN: the earlier version is released again from the commit it was
 first released from, through the same gate; a re-release is tagged v<N>-2, v<N>-3, …
-Existing tags are never moved or deleted.`,
+Existing tags are never moved or deleted.
+
+release --all --env ENV [--dry-run] [--push] is a release train: it plans the release of the
+committed content of every prompt to ENV, prints what goes and what is blocked (with every
+reason), then creates all the tags in one transaction (all or none). --dry-run only prints
+the plan; --push pushes the tags in one atomic push.`,
   diff: `prompt-release diff <path> [--from ENV|vN|approved|HEAD] [--to vN|HEAD|working] [--json]
 
 Unified diff. --from defaults to the furthest environment the prompt was released to,

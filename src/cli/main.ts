@@ -24,7 +24,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   review: { approve: { type: 'boolean' }, 'request-changes': { type: 'boolean' }, message: { type: 'string', short: 'm' } },
   'request-review': { reviewer: { type: 'string', multiple: true, short: 'r' }, message: { type: 'string', short: 'm' } },
   gate: { env: { type: 'string' }, version: { type: 'string' } },
-  release: { env: { type: 'string' }, version: { type: 'string' } },
+  release: { env: { type: 'string' }, version: { type: 'string' }, all: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, push: { type: 'boolean' } },
   diff: { from: { type: 'string' }, to: { type: 'string' } },
   history: {},
   verify: { lock: { type: 'string' } },
@@ -150,6 +150,11 @@ async function run(command: string, repo: PromptRepository, values: Record<strin
     case 'gate':
       return commands.gateCommand(repo, rel(onePath(command, positionals)), values.env, versionNumber(values.version), out);
     case 'release':
+      if (values.all) {
+        if (positionals.length || values.version) throw usageError('release --all takes no paths and no --version: it releases every prompt whose gate allows the environment');
+        return commands.releaseTrainCommand(repo, values.env, !!values['dry-run'], !!values.push, out);
+      }
+      if (values['dry-run'] || values.push) throw usageError('--dry-run and --push go with release --all');
       return commands.releaseCommand(repo, rel(onePath(command, positionals)), values.env, versionNumber(values.version), out);
     case 'diff':
       return commands.diffCommand(repo, rel(onePath(command, positionals)), values.from, values.to, out);

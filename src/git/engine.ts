@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
 import { summarizeChange } from '../core/changeSummary';
+import { planTrain, type TrainPlan } from '../core/releaseTrain';
 import { PromptReleaseError } from '../core/errors';
 import { contentHash } from '../core/hash';
 import type { PromptStatus, RepoModel } from '../core/model';
@@ -92,6 +93,17 @@ export async function release(repo: PromptRepository, file: string, environment?
     await repo.createTag(outcome.plan.tag, outcome.plan.evidence.commit, outcome.plan.message, outcome.plan.evidence.releasedBy);
   }
   return outcome;
+}
+
+/** A release train: plans every release the gate allows in `environment`, then tags them together. */
+export async function releaseTrain(repo: PromptRepository, environment: string, dryRun: boolean, known?: RepoModel): Promise<TrainPlan> {
+  const [model, by] = await Promise.all([known ?? repo.model(), repo.identity()]);
+  if (!model.headOnTrusted) {
+    throw new PromptReleaseError('gate-blocked', `HEAD is not on the trusted branch ${model.trusted.ref}, so nothing can be released from it`, { hint: `Check out ${model.trusted.ref} (and pull) first.` });
+  }
+  const plan = planTrain(model, environment, by, new Date());
+  if (!dryRun) await repo.createTags(plan.go.map((p) => ({ name: p.tag, commit: p.evidence.commit, message: p.message, by: p.evidence.releasedBy })));
+  return plan;
 }
 
 export interface DiffSide {

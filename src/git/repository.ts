@@ -658,6 +658,30 @@ export class PromptRepository {
     }
   }
 
+  /**
+   * Creates several annotated tags at once: each tag object is written first, then every ref
+   * in one transaction, so either all of them exist afterwards or none does.
+   */
+  async createTags(tags: { name: string; commit: string; message: string; by: Identity }[]): Promise<void> {
+    if (tags.length === 0) return;
+    const seconds = Math.floor(Date.now() / 1000);
+    const objects = await Promise.all(
+      tags.map((t) => {
+        const text = `object ${t.commit}\ntype commit\ntag ${t.name}\ntagger ${t.by.name} <${t.by.email}> ${seconds} +0000\n\n${t.message}`;
+        return this.git.run(['mktag'], { input: text }).then((oid) => oid.trim());
+      }),
+    );
+    const transaction = ['start', ...tags.map((t, i) => `create refs/tags/${t.name} ${objects[i]}`), 'prepare', 'commit', ''].join('\n');
+    try {
+      await this.git.run(['update-ref', '--stdin'], { input: transaction });
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      throw new PromptReleaseError('release-conflict', `no tag was created: ${/exists/.test(text) ? 'one of them already exists (a release made at the same time)' : text.split('\n')[0]}`, {
+        hint: 'Run prompt-release status to see what is released now, then run the train again.',
+      });
+    }
+  }
+
   /** The remote a push goes to: the current branch's upstream remote, else the only or "origin" remote. */
   async pushRemote(): Promise<string> {
     const head = await this.head();
@@ -679,6 +703,12 @@ export class PromptRepository {
    * retried with force: the remote keeps whatever release it already has.
    */
   async pushTag(tag: string): Promise<string> {
+    return this.pushTags([tag]);
+  }
+
+  /** Pushes release tags in one atomic push: the remote gets all of them or none. */
+  async pushTags(tags: string[]): Promise<string> {
+    const tag = tags.join(', ');
     if (this.git.refusedSettings.length) {
       throw new PromptReleaseError('git-failed', `pushing was refused: this repository's git configuration names a program (${this.git.refusedSettings.join(', ')}) that prompt-release will not run`, {
         hint: 'Remove that setting (git config --unset …) or push the tag yourself.',
@@ -687,7 +717,7 @@ export class PromptRepository {
     const remote = await this.pushRemote();
     try {
       // The option outranks remote.<name>.receivepack, which is multi-valued and cannot be overridden with -c.
-      await this.git.run(['push', '--atomic', '--porcelain', '--receive-pack=git-receive-pack', '--end-of-options', remote, `refs/tags/${tag}:refs/tags/${tag}`]);
+      await this.git.run(['push', '--atomic', '--porcelain', '--receive-pack=git-receive-pack', '--end-of-options', remote, ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`)]);
       return remote;
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);

@@ -100,3 +100,59 @@ describe('shipping released prompts', function () {
 
   });
 });
+
+describe('release trains', function () {
+  this.timeout(120_000);
+  let repo: TempRepo;
+
+  beforeEach(async () => {
+    repo = standardRepo();
+    repo.commit(CAROL, 'More prompts', { 'prompts/farewell.prompt.md': 'Say goodbye.\n', 'prompts/faq.prompt.md': 'Answer from the FAQ.\n', 'prompts/draft.prompt.md': 'Unfinished.\n' });
+    for (const p of [PROMPT, 'prompts/farewell.prompt.md']) assert.strictEqual((await repo.cli(ALICE, 'review', p, '--approve')).code, 0);
+    assert.strictEqual((await repo.cli(BOB, 'review', 'prompts/faq.prompt.md', '--request-changes', '-m', 'Cite the FAQ entry.')).code, 0);
+  });
+  afterEach(() => repo.dispose());
+
+  const tags = () => repo.git('tag', '-l', 'prompt-release/*').split('\n').filter(Boolean).sort();
+
+  it('shows the plan first, then creates every allowed tag together, and verify accepts them', async () => {
+    const dry = await repo.cli(DAVE, 'release', '--all', '--env', 'staging', '--dry-run');
+    assert.strictEqual(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^Would release 2 prompts to staging:\n  prompts\/farewell\.prompt\.md  v1 .*\n  prompts\/greeting\.prompt\.md  v1 /);
+    assert.match(dry.stdout, /Blocked \(1\):\n  prompts\/faq\.prompt\.md: .*Cite the FAQ entry/);
+    assert.match(dry.stdout, /0 already live in staging; 1 not reviewed yet\./);
+    assert.deepStrictEqual(tags(), [], 'a dry run tags nothing');
+
+    const train = await repo.cli(DAVE, 'release', '--all', '--env', 'staging');
+    assert.strictEqual(train.code, 0, train.stderr);
+    assert.deepStrictEqual(tags(), ['prompt-release/staging/prompts/farewell.prompt.md/v1', 'prompt-release/staging/prompts/greeting.prompt.md/v1']);
+    assert.strictEqual((await repo.cli(DAVE, 'verify')).code, 0);
+    const again = await repo.cli(DAVE, 'release', '--all', '--env', 'staging', '--json');
+    assert.strictEqual(JSON.parse(again.stdout).current, 2, 'a second train finds both live');
+  });
+
+  it('leaves no partial set of tags when one of them cannot be created', async () => {
+    // Someone else's tag already holds one of the names the train needs.
+    repo.git('tag', 'prompt-release/staging/prompts/greeting.prompt.md/v1');
+    const train = await repo.cli(DAVE, 'release', '--all', '--env', 'staging');
+    assert.strictEqual(train.code, 1);
+    assert.match(train.stderr, /no tag was created/);
+    assert.deepStrictEqual(tags(), ['prompt-release/staging/prompts/greeting.prompt.md/v1'], 'the farewell tag was not created either');
+  });
+
+  it('pushes the whole train in one atomic push', async () => {
+    const remote = mkdtempSync(path.join(tmpdir(), 'prc-remote-'));
+    try {
+      repo.git('init', '-q', '--bare', remote);
+      repo.git('remote', 'add', 'origin', remote);
+      const train = await repo.cli(DAVE, 'release', '--all', '--env', 'staging', '--push');
+      assert.strictEqual(train.code, 0, train.stderr);
+      assert.match(train.stdout, /Pushed 2 tags to origin in one atomic push/);
+      const listed = repo.git('ls-remote', '--tags', remote);
+      assert.match(listed, /prompt-release\/staging\/prompts\/farewell\.prompt\.md\/v1/);
+      assert.match(listed, /prompt-release\/staging\/prompts\/greeting\.prompt\.md\/v1/);
+    } finally {
+      rmSync(remote, { recursive: true, force: true });
+    }
+  });
+});
