@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { findEnvironment } from '../core/config';
+import { changelogEntries, changelogMarkdown } from '../core/changelog';
 import { checkDrift, liveRelease, LOCK_FILE, lockFile, parseLockFile, planExport } from '../core/delivery';
 import { PromptReleaseError } from '../core/errors';
 import { contentHash, shortHash } from '../core/hash';
 import { notAPrompt } from '../core/operations';
+import type { Release } from '../core/releases';
 import { verifyModel } from '../core/verify';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';
@@ -117,4 +119,33 @@ function filesUnder(dir: string): Map<string, string> {
   };
   walk('');
   return files;
+}
+
+/** `changelog --env ENV [--since REF|DATE]`: Markdown release notes of what changed in ENV. */
+export async function changelogCommand(repo: PromptRepository, environment: string | undefined, since: string | undefined, out: Output): Promise<number> {
+  if (!environment) throw new PromptReleaseError('invalid-usage', 'changelog needs --env: which environment\'s releases to describe', { hint: 'Usage: prompt-release changelog --env production [--since v2026.11 | --since 2026-11-01]' });
+  const model = await repo.model();
+  findEnvironment(model.config, environment);
+  let inPeriod = (_r: Release) => true;
+  let title = `Prompt releases to ${environment}`;
+  if (since !== undefined) {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(since)) {
+      inPeriod = (r) => r.evidence.releasedAt >= since;
+      title += ` since ${since}`;
+    } else {
+      // Released from a commit the revision does not contain: after it.
+      const before = await repo.commitsOf(since);
+      inPeriod = (r) => !before.has(r.evidence.commit);
+      title += ` since ${since}`;
+    }
+  }
+  const entries = changelogEntries(model.releases, environment, inPeriod);
+  const blobs = [...new Set(entries.flatMap((e) => [e.to.evidence.blob, ...(e.from ? [e.from.evidence.blob] : [])]))];
+  const contents = await repo.readObjects(blobs);
+  const texts = new Map<string, string>();
+  blobs.forEach((b, i) => contents[i] && texts.set(b, contents[i]!.toString('utf8')));
+  const markdown = changelogMarkdown(title, entries, texts);
+  out.data({ environment, since: since ?? null, entries: entries.map((e) => ({ path: e.path, from: e.from?.evidence.version ?? null, to: e.to.evidence.version, tag: e.to.tag })), markdown });
+  if (!out.json) process.stdout.write(markdown);
+  return EXIT.ok;
 }

@@ -23,6 +23,7 @@ Commands:
                                          a deployed export for drift
   show <path> --env ENV                  print the content of the version live in ENV
   export --env ENV --out DIR [paths…]    write the versions live in ENV and a lock file to DIR
+  changelog --env ENV [--since REF|DATE] Markdown release notes of what changed in ENV
 
 Options:
   --json        print one JSON document instead of text
@@ -98,6 +99,12 @@ verified release that is still the one live in its environment (or says which is
 
 Prints the content of the version of <path> live in ENV, after checking that release as
 verify does (exit 1 when it fails). --json adds the version, tag, content hash and approvals.`,
+  changelog: `prompt-release changelog --env ENV [--since REF|DATE] [--json]
+
+Markdown release notes: each prompt released to ENV in the period, from which version to
+which, who approved and released it, and what changed in meaning (settings, template
+variables, messages). --since takes a date (2026-11-01) or a revision: releases made from
+commits that revision does not contain.`,
   export: `prompt-release export --env ENV --out DIR [paths…] [--json]
 
 Writes the version live in ENV of every prompt (or of the paths given) under DIR at its

@@ -30,6 +30,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   verify: { lock: { type: 'string' } },
   show: { env: { type: 'string' } },
   export: { env: { type: 'string' }, out: { type: 'string' } },
+  changelog: { env: { type: 'string' }, since: { type: 'string' } },
 };
 
 function usageError(message: string, hint?: string): PromptReleaseError {
@@ -165,6 +166,9 @@ async function run(command: string, repo: PromptRepository, values: Record<strin
       return values.lock ? delivery.verifyLockCommand(repo, path.resolve(cwd, values.lock), out) : commands.verifyCommand(repo, out);
     case 'show':
       return delivery.showCommand(repo, rel(onePath(command, positionals)), values.env, out);
+    case 'changelog':
+      if (positionals.length) throw usageError('changelog takes no paths: it describes every prompt released to --env');
+      return delivery.changelogCommand(repo, values.env, values.since, out);
     case 'export':
       return delivery.exportCommand(repo, values.env, values.out && path.resolve(cwd, values.out), positionals.map(rel), out);
   }

@@ -564,6 +564,15 @@ export class PromptRepository {
     return !!known && head?.commit === model.head.commit && head.branch === model.head.branch && trusted?.commit === model.trusted.commit && working === known.workingCopy;
   }
 
+  /** Every commit reachable from a revision (a branch, tag or commit), to tell what came after it. */
+  async commitsOf(revision: string): Promise<Set<string>> {
+    if (revision.startsWith('-')) throw new PromptReleaseError('invalid-usage', `"${revision}" is not a revision`);
+    const out = await this.git.run(['rev-list', '--end-of-options', revision]).catch(() => {
+      throw new PromptReleaseError('not-found', `"${revision}" is not a commit, branch or tag in this repository`, { hint: 'Give --since a date (2026-11-01) or a revision (a tag, a branch, a commit).' });
+    });
+    return new Set(out.split('\n').filter(Boolean));
+  }
+
   /** Whether HEAD, the trusted tip and the release tags are where a model read them. */
   async stillAt(model: RepoModel): Promise<boolean> {
     const [head, trusted, tags] = await Promise.all([

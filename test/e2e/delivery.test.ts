@@ -156,3 +156,30 @@ describe('release trains', function () {
     }
   });
 });
+
+describe('release notes', function () {
+  this.timeout(120_000);
+
+  it('describes what changed in an environment since a revision: versions, people and meaning', async () => {
+    const repo = standardRepo();
+    try {
+      for (const who of [ALICE, BOB]) assert.strictEqual((await repo.cli(who, 'review', PROMPT, '--approve')).code, 0);
+      assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT, '--env', 'staging')).code, 0);
+      repo.git('tag', 'sprint-1');
+      repo.commit(CAROL, 'v2', { [PROMPT]: '---\nmodel: gpt-4.1\n---\nYou are a friendly assistant.\nGreet {{customer}} warmly.\n' });
+      assert.strictEqual((await repo.cli(ALICE, 'review', PROMPT, '--approve')).code, 0);
+      assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT, '--env', 'staging')).code, 0);
+
+      const notes = await repo.cli(DAVE, 'changelog', '--env', 'staging', '--since', 'sprint-1');
+      assert.strictEqual(notes.code, 0, notes.stderr);
+      assert.match(notes.stdout, /^# Prompt releases to staging since sprint-1\n\n## prompts\/greeting\.prompt\.md: v1 → v2\n\nReleased by Dave Releaser <dave@example\.com> on \d{4}-\d\d-\d\d \d\d:\d\d UTC \(`prompt-release\/staging\/prompts\/greeting\.prompt\.md\/v2`\); approved by Alice Owner <alice@example\.com>\.\n\nChanges: \+4 −1 lines\.\n- model: set to gpt-4\.1\n- template variables: \+ \{\{customer\}\}, − \{\{name\}\}\n/);
+      const all = await repo.cli(DAVE, 'changelog', '--env', 'staging', '--json');
+      assert.deepStrictEqual(JSON.parse(all.stdout).entries.map((e: { from: number | null; to: number }) => [e.from, e.to]), [[null, 2]]);
+      const bad = await repo.cli(DAVE, 'changelog', '--env', 'staging', '--since', 'no-such-tag');
+      assert.strictEqual(bad.code, 2);
+      assert.match(bad.stderr, /"no-such-tag" is not a commit, branch or tag/);
+    } finally {
+      repo.dispose();
+    }
+  });
+});
