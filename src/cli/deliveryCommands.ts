@@ -149,3 +149,54 @@ export async function changelogCommand(repo: PromptRepository, environment: stri
   if (!out.json) process.stdout.write(markdown);
   return EXIT.ok;
 }
+
+const HOOK_MARKER = '# prompt-release pre-push guard';
+
+/**
+ * `install-hook [--remove]`: an opt-in pre-push hook that refuses to push release tags when
+ * verify fails. It never replaces a hook it did not write, and removes only its own.
+ */
+export async function installHookCommand(repo: PromptRepository, remove: boolean, out: Output): Promise<number> {
+  const hook = await repo.hookPath('pre-push');
+  const existing = existsSync(hook) ? readFileSync(hook, 'utf8') : undefined;
+  const ours = existing?.includes(HOOK_MARKER);
+  if (remove) {
+    if (!ours) throw new PromptReleaseError('not-found', existing ? `${hook} is not the prompt-release guard; it was left alone` : `there is no pre-push hook at ${hook}`);
+    rmSync(hook);
+    out.line(`Removed the prompt-release pre-push guard (${hook}).`);
+    return EXIT.ok;
+  }
+  if (existing && !ours) {
+    throw new PromptReleaseError('invalid-usage', `${hook} already exists and is not the prompt-release guard; nothing was changed`, {
+      hint: `Call the guard from your hook instead: node ${cliPath()} verify`,
+    });
+  }
+  mkdirSync(path.dirname(hook), { recursive: true });
+  const script = [
+    '#!/bin/sh',
+    `${HOOK_MARKER}: refuses to push a release tag that fails prompt-release verify.`,
+    '# Remove it with: prompt-release install-hook --remove (or delete this file).',
+    'release=no',
+    'while read local_ref local_sha remote_ref remote_sha; do',
+    '  case "$remote_ref" in refs/tags/prompt-release/*) release=yes ;; esac',
+    'done',
+    '[ "$release" = yes ] || exit 0',
+    `if ! ${shellQuote(process.execPath)} ${shellQuote(cliPath())} verify; then`,
+    '  echo "prompt-release: a release tag fails verification (above); the push was refused." >&2',
+    '  exit 1',
+    'fi',
+    '',
+  ].join('\n');
+  writeFileSync(hook, script, { mode: 0o755 });
+  out.line(`Installed the pre-push guard at ${hook}: pushing release tags now runs prompt-release verify first.`);
+  out.line('Remove it with: prompt-release install-hook --remove');
+  return EXIT.ok;
+}
+
+function cliPath(): string {
+  return path.resolve(process.argv[1]);
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}

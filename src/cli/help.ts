@@ -24,6 +24,7 @@ Commands:
   show <path> --env ENV                  print the content of the version live in ENV
   export --env ENV --out DIR [paths…]    write the versions live in ENV and a lock file to DIR
   changelog --env ENV [--since REF|DATE] Markdown release notes of what changed in ENV
+  install-hook [--remove]                opt-in pre-push guard: release tags must pass verify
 
 Options:
   --json        print one JSON document instead of text
@@ -99,6 +100,11 @@ verified release that is still the one live in its environment (or says which is
 
 Prints the content of the version of <path> live in ENV, after checking that release as
 verify does (exit 1 when it fails). --json adds the version, tag, content hash and approvals.`,
+  'install-hook': `prompt-release install-hook [--remove]
+
+Adds a pre-push hook that runs prompt-release verify whenever a push includes a release tag,
+and refuses the push when it fails. It never replaces a hook it did not write; --remove
+removes only its own.`,
   changelog: `prompt-release changelog --env ENV [--since REF|DATE] [--json]
 
 Markdown release notes: each prompt released to ENV in the period, from which version to

@@ -31,6 +31,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   show: { env: { type: 'string' } },
   export: { env: { type: 'string' }, out: { type: 'string' } },
   changelog: { env: { type: 'string' }, since: { type: 'string' } },
+  'install-hook': { remove: { type: 'boolean' } },
 };
 
 function usageError(message: string, hint?: string): PromptReleaseError {
@@ -166,6 +167,8 @@ async function run(command: string, repo: PromptRepository, values: Record<strin
       return values.lock ? delivery.verifyLockCommand(repo, path.resolve(cwd, values.lock), out) : commands.verifyCommand(repo, out);
     case 'show':
       return delivery.showCommand(repo, rel(onePath(command, positionals)), values.env, out);
+    case 'install-hook':
+      return delivery.installHookCommand(repo, !!values.remove, out);
     case 'changelog':
       if (positionals.length) throw usageError('changelog takes no paths: it describes every prompt released to --env');
       return delivery.changelogCommand(repo, values.env, values.since, out);

@@ -564,6 +564,16 @@ export class PromptRepository {
     return !!known && head?.commit === model.head.commit && head.branch === model.head.branch && trusted?.commit === model.trusted.commit && working === known.workingCopy;
   }
 
+  /** Where git runs a hook from (core.hooksPath included), absolute. */
+  async hookPath(name: string): Promise<string> {
+    // Where the user's own git looks: core.hooksPath from their configuration (ours switches
+    // hooks off for our calls only), else the hooks folder of the common git directory.
+    const configured = this.git.configEntries.filter((e) => e.key === 'core.hookspath').pop()?.value;
+    if (configured) return path.resolve(this.root, configured.replace(/^~(?=\/)/, process.env.HOME ?? '~'), name);
+    const common = (await this.git.run(['rev-parse', '--git-common-dir'])).trim();
+    return path.resolve(this.root, common, 'hooks', name);
+  }
+
   /** Every commit reachable from a revision (a branch, tag or commit), to tell what came after it. */
   async commitsOf(revision: string): Promise<Set<string>> {
     if (revision.startsWith('-')) throw new PromptReleaseError('invalid-usage', `"${revision}" is not a revision`);

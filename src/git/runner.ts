@@ -152,6 +152,8 @@ export class GitRunner {
   private config: string[] = HARDENED_CONFIG;
   /** Repository settings naming programs that cannot be neutralised: network commands refuse. */
   refusedSettings: string[] = [];
+  /** The configuration as the user's own git sees it (ours overrides none of it here), as data. */
+  configEntries: ConfigEntry[] = [];
   private shared?: SimpleGit;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -165,7 +167,8 @@ export class GitRunner {
 
   /** Neutralises every program the configuration names, from its listing. */
   hardenWith(listing: string): void {
-    const { overrides, refused } = programOverrides(parseConfigList(listing));
+    this.configEntries = parseConfigList(listing).filter((e) => e.scope !== 'command');
+    const { overrides, refused } = programOverrides(this.configEntries);
     this.config = [...HARDENED_CONFIG, ...overrides];
     this.refusedSettings = refused;
     this.shared = undefined;

@@ -183,3 +183,43 @@ describe('release notes', function () {
     }
   });
 });
+
+describe('the pre-push guard', function () {
+  this.timeout(120_000);
+
+  it('refuses to push a release tag that fails verification, lets a verified one through, and is removed on request', async () => {
+    const repo = standardRepo();
+    const remote = mkdtempSync(path.join(tmpdir(), 'prc-remote-'));
+    try {
+      repo.git('init', '-q', '--bare', remote);
+      repo.git('remote', 'add', 'origin', remote);
+      const installed = await repo.cli(DAVE, 'install-hook');
+      assert.strictEqual(installed.code, 0, installed.stderr);
+      const hook = path.join(repo.dir, '.git', 'hooks', 'pre-push');
+      assert.ok(existsSync(hook));
+
+      // A hand-made tag in the release namespace: verify fails, so the push is refused.
+      repo.git('tag', 'prompt-release/production/prompts/greeting.prompt.md/v1');
+      assert.throws(() => repo.git('push', '-q', 'origin', 'refs/tags/prompt-release/production/prompts/greeting.prompt.md/v1'), /push was refused/);
+      assert.strictEqual(repo.git('ls-remote', '--tags', remote).trim(), '', 'nothing reached the remote');
+      repo.git('tag', '-d', 'prompt-release/production/prompts/greeting.prompt.md/v1');
+
+      // A release through the gate passes the guard.
+      assert.strictEqual((await repo.cli(ALICE, 'review', PROMPT, '--approve')).code, 0);
+      assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT, '--env', 'staging')).code, 0);
+      repo.git('push', '-q', 'origin', 'main', 'refs/tags/prompt-release/staging/prompts/greeting.prompt.md/v1');
+      assert.match(repo.git('ls-remote', '--tags', remote), /prompt-release\/staging\/prompts\/greeting\.prompt\.md\/v1/);
+
+      assert.strictEqual((await repo.cli(DAVE, 'install-hook', '--remove')).code, 0);
+      assert.ok(!existsSync(hook));
+      writeFileSync(hook, '#!/bin/sh\necho mine\n', { mode: 0o755 });
+      const refused = await repo.cli(DAVE, 'install-hook');
+      assert.strictEqual(refused.code, 2);
+      assert.match(refused.stderr, /already exists and is not the prompt-release guard; nothing was changed/);
+      assert.strictEqual(readFileSync(hook, 'utf8'), '#!/bin/sh\necho mine\n');
+    } finally {
+      repo.dispose();
+      rmSync(remote, { recursive: true, force: true });
+    }
+  });
+});
