@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'util';
 import { formatLocation, PromptReleaseError } from '../core/errors';
 import { closest } from '../core/words';
@@ -194,22 +193,4 @@ function reportError(err: unknown, out: Output): number {
   out.error('hint: this is a bug in prompt-release; please report it with the command you ran.');
   if (process.env.PROMPT_RELEASE_DEBUG && err instanceof Error) out.error(err.stack ?? '');
   return EXIT.environment;
-}
-
-if (require.main === module) {
-  // A reader that stops early (`status | head -1`) is not an error: end quietly, as git does.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw err;
-    });
-  }
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    () => {
-      process.exitCode = EXIT.environment;
-    },
-  );
 }

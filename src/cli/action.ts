@@ -1,0 +1,43 @@
+/*
+ * The GitHub Action's entry point (action.yml runs dist/action.js with Node). It reads the
+ * inputs GitHub passes as INPUT_* variables, runs `verify` against the trusted branch as the
+ * server has it, optionally `export`, and writes a step summary. The workflow must check out
+ * with full history and tags (actions/checkout with fetch-depth: 0).
+ */
+import { appendFileSync } from 'fs';
+import { main } from './main';
+
+function input(name: string, fallback = ''): string {
+  // GitHub upper-cases the name and keeps its dashes.
+  return process.env[`INPUT_${name.toUpperCase()}`]?.trim() || fallback;
+}
+
+export async function runAction(): Promise<number> {
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  const branch = input('trusted-branch', 'main');
+  const trusted = branch.includes('/') ? branch : `origin/${branch}`;
+  const summary = process.env.GITHUB_STEP_SUMMARY;
+  const verified = await main(['verify', '--trusted', trusted, '-C', workspace]);
+  const lines = [`## Prompt releases`, '', verified === 0 ? `✅ Every release tag verified against \`${trusted}\`.` : `❌ \`prompt-release verify\` failed against \`${trusted}\` (exit ${verified}); the log above names every problem.`];
+  let code = verified;
+  const exportEnv = input('export-env');
+  if (verified === 0 && exportEnv) {
+    const outDir = input('export-dir', `released-prompts/${exportEnv}`);
+    code = await main(['export', '--env', exportEnv, '--out', outDir, '--trusted', trusted, '-C', workspace]);
+    lines.push(code === 0 ? `📦 Exported the prompts live in ${exportEnv} to \`${outDir}\` with \`prompt-release.lock.json\`.` : `❌ Export of ${exportEnv} failed (exit ${code}).`);
+  }
+  if (summary) appendFileSync(summary, lines.join('\n') + '\n');
+  return code;
+}
+
+if (require.main === module) {
+  runAction().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`prompt-release action failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}
