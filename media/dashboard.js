@@ -207,6 +207,7 @@
       open.addEventListener('click', () => post('open', entry));
       return el('li', {}, [open, ...extra]);
     };
+    /** @type {HTMLButtonElement} */ ($('release-all')).disabled = data.ready.length === 0;
     $('ready').replaceChildren(
       ...(data.ready.length
         ? data.ready.map((/** @type {any} */ r) => {
@@ -247,6 +248,10 @@
     filters.text = search.value;
     save();
     render();
+  });
+  $('release-all').addEventListener('click', () => {
+    const root = current?.data.prompts[0]?.root;
+    if (root) vscode.postMessage({ type: 'releaseAll', root });
   });
   $('scroller').addEventListener('scroll', () => window.requestAnimationFrame(drawRows));
 

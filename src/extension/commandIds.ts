@@ -9,6 +9,7 @@ export const COMMANDS = {
   diffWithVersion: 'promptRelease.diffWithVersion',
   showActions: 'promptRelease.showActions',
   release: 'promptRelease.release',
+  releaseAllReady: 'promptRelease.releaseAllReady',
   showHistory: 'promptRelease.showHistory',
   openDashboard: 'promptRelease.openDashboard',
   setUp: 'promptRelease.setUp',

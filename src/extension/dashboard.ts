@@ -70,6 +70,10 @@ export class PromptDashboard implements vscode.Disposable, vscode.WebviewPanelSe
 
   private async onMessage(message: { type?: string; action?: string; root?: string; path?: string }): Promise<void> {
     if (message.type === 'ready') return this.post();
+    if (message.type === 'releaseAll' && message.root && this.workspace.folders.some((s) => s.repo?.root === message.root)) {
+      await vscode.commands.executeCommand(COMMANDS.releaseAllReady, vscode.Uri.file(message.root));
+      return;
+    }
     if (message.type !== 'action' || !message.action || !Object.hasOwn(ACTION_COMMANDS, message.action) || !message.root || !message.path) return;
     const known = this.workspace.folders.some((s) => s.repo?.root === message.root && s.model?.byPath.has(message.path!));
     if (!known) return;
@@ -108,7 +112,7 @@ export class PromptDashboard implements vscode.Disposable, vscode.WebviewPanelSe
     <ol id="pipeline" class="pipeline" aria-label="Environments in promotion order"></ol>
   </section>
   <div class="columns">
-    <section aria-labelledby="ready-heading"><h2 id="ready-heading">Ready to release</h2><ul id="ready"></ul></section>
+    <section aria-labelledby="ready-heading"><h2 id="ready-heading">Ready to release <button type="button" id="release-all" class="primary" aria-label="Release all ready prompts">Release all ready…</button></h2><ul id="ready"></ul></section>
     <section aria-labelledby="blocked-heading"><h2 id="blocked-heading">Blocked</h2><ul id="blocked"></ul></section>
   </div>
   <form id="filters" aria-label="Filter prompts" role="search">

@@ -16,6 +16,7 @@ import { PromptWorkspace } from './workspace';
 import { historyCommands, PromptHistoryProvider } from './historyView';
 import { releaseFlow, vscodeReleaseUi, type ReleaseOptions, type ReleaseUi } from './releaseFlow';
 import { PromptDashboard } from './dashboard';
+import { releaseAllReady } from './releaseTrain';
 import { DiffSummaryDecorations } from './diffSummary';
 
 export interface PromptReleaseApi {
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): PromptReleaseApi {
     { id: COMMANDS.diffWithVersion, action: 'open the diff with a version', prompt: true, run: diffWithVersion },
     { id: COMMANDS.showActions, action: 'show prompt actions', prompt: true, run: showActions },
     { id: COMMANDS.release, action: 'release the prompt', prompt: true, run: (found, options?: ReleaseOptions) => releaseFlow(workspace, found, typeof options === 'object' && options ? options : {}, api.releaseUi) },
+    { id: COMMANDS.releaseAllReady, action: 'release every ready prompt', run: (arg?: unknown) => releaseAllReady(workspace, arg, api.releaseUi) },
     { id: COMMANDS.showHistory, action: 'show the history', prompt: true, run: (found) => {
       history.show(vscode.Uri.file(path.join(found.state.repo.root, found.prompt.path)));
       return vscode.commands.executeCommand('promptRelease.history.focus');

@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PromptReleaseApi } from '../../src/extension/extension';
 import type { ReleaseResult, ReleaseUi } from '../../src/extension/releaseFlow';
-import { BOB, DAVE } from '../helpers/gitFixture';
+import { BOB, CAROL, DAVE } from '../helpers/gitFixture';
 import { ERIN, PROMPTS } from '../helpers/statePrompts';
 import { api, cli, fileUri, git, waitFor } from './support';
 
@@ -151,6 +151,30 @@ describe('the release manager', function () {
     const tagsAfter = git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/tags/prompt-release/']);
     for (const line of tagsBefore.trim().split('\n')) assert.ok(tagsAfter.includes(line), `moved: ${line}`);
     assert.strictEqual(ext.workspace.promptAt(fileUri(P.modified))!.prompt.current.production?.evidence.version, 1);
+    assert.strictEqual(cli(['verify']).code, 0);
+  });
+
+  it('releases every ready prompt together from "Release all ready…", after showing the plan', async () => {
+    // Its own starting point: two new prompts approved for staging, one blocked.
+    git(['checkout', '-q', 'main']);
+    const fs = require('fs') as typeof import('fs');
+    for (const name of ['train-a', 'train-b', 'train-c']) fs.writeFileSync(fileUri(`prompts/${name}.prompt.md`).fsPath, `You are ${name}.\n`);
+    git(['add', 'prompts']);
+    git(['commit', '-q', '-m', 'Prompts for a train'], CAROL);
+    for (const name of ['train-a', 'train-b']) assert.strictEqual(cli(['review', `prompts/${name}.prompt.md`, '--approve'], ERIN).code, 0);
+    assert.strictEqual(cli(['review', 'prompts/train-c.prompt.md', '--request-changes', '-m', 'Not yet.'], BOB).code, 0);
+    await ext.workspace.refreshAll();
+
+    const ui = new ScriptedUi({ environment: 'staging' });
+    ext.releaseUi = ui;
+    const plan = (await vscode.commands.executeCommand('promptRelease.releaseAllReady')) as { go: { tag: string }[] } | undefined;
+    assert.ok(plan, 'the train ran');
+    assert.strictEqual(ui.confirmations[0].title.startsWith('Release '), true);
+    assert.match(ui.confirmations[0].detail, /• prompts\/train-a\.prompt\.md v1\n• prompts\/train-b\.prompt\.md v1/);
+    assert.match(ui.confirmations[0].detail, /Blocked, not released:\n(.*\n)*• prompts\/train-c\.prompt\.md: /);
+    for (const name of ['train-a', 'train-b']) assert.ok(releaseTags().includes(`prompt-release/staging/prompts/${name}.prompt.md/v1`), name);
+    assert.ok(!releaseTags().some((t) => t.includes('train-c')));
+    assert.strictEqual(ext.workspace.promptAt(fileUri('prompts/train-a.prompt.md'))!.prompt.current.staging?.evidence.version, 1, 'the editor shows it at once');
     assert.strictEqual(cli(['verify']).code, 0);
   });
 
