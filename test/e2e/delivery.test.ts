@@ -16,9 +16,10 @@ describe('shipping released prompts', function () {
   beforeEach(async () => {
     repo = standardRepo();
     outRoot = mkdtempSync(path.join(tmpdir(), 'prc-export-'));
-    // Reviews by two people who did not write it (one an owner), staging, then production.
+    // Reviews by two people who did not write it (one an owner), a release train to staging, then promotion.
     for (const who of [ALICE, BOB]) assert.strictEqual((await repo.cli(who, 'review', PROMPT, '--approve')).code, 0);
-    for (const env of ['staging', 'production']) assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT, '--env', env)).code, 0);
+    assert.strictEqual((await repo.cli(DAVE, 'release', '--all', '--env', 'staging')).code, 0);
+    assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT, '--env', 'production')).code, 0);
   });
   afterEach(() => {
     repo.dispose();
