@@ -466,7 +466,42 @@ const JOURNEYS: Journey[] = [
       });
     },
   },
+  {
+    // A repository without release rules: the configuration is taken out of the working tree,
+    // as in a project that has prompts and has never set the tool up.
+    title: 'First run: set up prompt releases',
+    async run({ page, shots, ws, session }, step) {
+      const config = path.join(ws, '.promptrelease.yaml');
+      fs.rmSync(config);
+      try {
+        await step('the Prompts view offers "Set up prompt releases" above what it detected', async () => {
+          // Clicking the container's icon while it is shown would hide the side bar.
+          if (!(await pane(page, 'Prompts').isVisible().catch(() => false))) await page.locator('.part.activitybar .action-item a[aria-label^="Prompt Releases"]').first().click();
+          await rowIn(page, 'Prompts', /Set up prompt releases.*prompts detected, no release rules yet/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        });
+        await step('clicking it shows what was found by kind, and the people proposed', async () => {
+          await rowIn(page, 'Prompts', /Set up prompt releases/).click();
+          await dialog(page).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+          const text = (await dialog(page).innerText()).replace(/\s+/g, ' ');
+          assert(/Set up prompt releases in support-prompts\?/.test(text), `dialog: ${text}`);
+          assert(/Found \d+ prompt files: • Copilot prompt file: \d+/.test(text), `dialog does not list what was found: ${text}`);
+        });
+        await step('screenshot first-run.png', async () => {
+          await shoot(page, session, path.join(shots, 'first-run.png'));
+        });
+        await step('"Write Configuration" writes .promptrelease.yaml, opens it, and the set-up item goes', async () => {
+          await dialog(page).locator('.monaco-button', { hasText: 'Write Configuration' }).click();
+          await page.locator('.part.editor .tabs-container .tab.active', { hasText: '.promptrelease.yaml' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+          assert(/environments:/.test(fs.readFileSync(config, 'utf8')), 'the configuration was not written');
+          await rowIn(page, 'Prompts', /Set up prompt releases/).waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
+        });
+      } finally {
+        git(ws, 'checkout', '--', '.promptrelease.yaml');
+      }
+    },
+  },
 ];
+
 
 export async function runJourneys(opts: JourneyOptions = {}): Promise<JourneyResult> {
   const t0 = Date.now();
