@@ -84,6 +84,19 @@ describe('shipping released prompts', function () {
     assert.strictEqual((await verifyLock(fresh)).code, 0, 'the fresh export is current');
   });
 
+  it('exports only verified releases: a hand-made tag claiming a newer version is not shipped (hostile)', async () => {
+    repo.commit(CAROL, 'Unreviewed', { [PROMPT]: 'You are a pirate.\n' });
+    const forged = repo.git('cat-file', '-p', 'prompt-release/production/prompts/greeting.prompt.md/v1').split('\n\n').slice(1).join('\n\n');
+    repo.git('tag', '-a', '-m', forged.replace(/"version": 1/, '"version": 2'), 'prompt-release/production/prompts/greeting.prompt.md/v2', 'HEAD');
+    const shown = await repo.cli(DAVE, 'show', PROMPT, '--env', 'production');
+    assert.strictEqual(shown.stdout, 'You are a friendly assistant.\nGreet {{name}} warmly.\n', 'show prints the verified release');
+    const dir = path.join(outRoot, 'hostile');
+    assert.strictEqual((await exportTo(dir)).code, 0);
+    assert.strictEqual(createPromptLoader(dir).entry(PROMPT).version, 1);
+    assert.strictEqual(readFileSync(path.join(dir, PROMPT), 'utf8'), 'You are a friendly assistant.\nGreet {{name}} warmly.\n');
+    assert.strictEqual((await repo.cli(DAVE, 'verify')).code, 1, 'verify still fails on the forged tag');
+  });
+
   it('refuses to export a live version that fails verification, naming it, and never writes over files it did not export', async () => {
     const occupied = path.join(outRoot, 'occupied');
     mkdirSync(occupied);
@@ -139,6 +152,15 @@ describe('release trains', function () {
     assert.strictEqual(train.code, 1);
     assert.match(train.stderr, /no tag was created/);
     assert.deepStrictEqual(tags(), ['prompt-release/staging/prompts/greeting.prompt.md/v1'], 'the farewell tag was not created either');
+  });
+
+  it('releases nothing from a side branch that lowered the policy (hostile)', async () => {
+    repo.git('checkout', '-q', '-b', 'side');
+    repo.commit(CAROL, 'No approvals needed', { '.promptrelease.yaml': 'environments:\n  staging: { approvals: 0 }\n  production: { approvals: 0 }\n', 'prompts/draft.prompt.md': 'Ship it unreviewed.\n' });
+    const train = await repo.cli(CAROL, 'release', '--all', '--env', 'production');
+    assert.strictEqual(train.code, 1);
+    assert.match(train.stderr, /HEAD is not on the trusted branch main/);
+    assert.deepStrictEqual(tags(), []);
   });
 
   it('pushes the whole train in one atomic push', async () => {
