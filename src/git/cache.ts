@@ -75,9 +75,9 @@ class UsedStore<T> {
     this.changed = true;
   }
 
-  /** Drops what this run did not use; true when anything was dropped or learned. */
-  finishRun(): boolean {
-    const pruned = this.values.size > this.used.size;
+  /** Drops what this run did not use (unless `keep`); true when anything was dropped or learned. */
+  finishRun(keep = false): boolean {
+    const pruned = !keep && this.values.size > this.used.size;
     if (pruned) this.values = new Map([...this.used].map((k) => [k, this.values.get(k)!]));
     this.used.clear();
     const changed = pruned || this.changed;
@@ -144,12 +144,13 @@ export class PersistentCache {
 
   /**
    * Ends one refresh: keeps only what it used, so the cache never outgrows the repository,
-   * and writes the file when anything changed. Written whole under a temporary name and
-   * renamed, so a reader never sees half a file; a repository that cannot be written to
-   * simply keeps no cache.
+   * and writes the file when anything changed. A partial read (one prompt's history) passes
+   * `partial` and keeps everything else. Written whole under a temporary name and renamed,
+   * so a reader never sees half a file; a repository that cannot be written to simply keeps
+   * no cache.
    */
-  finishRun(): void {
-    const stores = [this.facts.finishRun(), this.texts.finishRun(), this.objects.finishRun()];
+  finishRun(partial = false): void {
+    const stores = [this.facts.finishRun(partial), this.texts.finishRun(partial), this.objects.finishRun(partial)];
     const changed = this.changed || stores.some(Boolean);
     this.changed = false;
     if (!this.file || !changed) return;

@@ -508,7 +508,8 @@ export class PromptRepository {
     }
     const { policy, mergedTags, log, objects, releasedBlobs } = result;
     const facts = await this.factsOf([...log.flatMap((c) => c.changes.filter((ch) => ch.blob !== ZERO_OID).map((ch) => ch.blob)), ...releasedBlobs]);
-    this.cache.finishRun();
+    // One prompt's read: what the other prompts' status needs stays in the cache.
+    this.cache.finishRun(true);
     const promptAtCommit = new Map<string, { oid: string; type: string } | undefined>();
     tags.forEach((t, i) => promptAtCommit.set(t.name, objects[i]));
     const history = promptHistoryOf({

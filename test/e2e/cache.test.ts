@@ -34,6 +34,15 @@ describe('the cache under .git/prompt-release', function () {
     await assertSameWithoutCache('unchanged repository');
   });
 
+  it('answers a repeat status without reading history or blobs again, even after a history of one prompt', async () => {
+    await repo.cli(DAVE, 'status');
+    await repo.cli(DAVE, 'history', 'prompts/greeting.prompt.md');
+    const commands: string[][] = [];
+    const opened = await PromptRepository.open(repo.dir, (e) => commands.push(e.args));
+    await opened.model();
+    assert.deepStrictEqual(commands.filter((args) => args[0] === 'log' || (args[0] === 'cat-file' && args[1] === '--batch')), [], 'everything came from the cache');
+  });
+
   it('reads only the new commits when the trusted branch moved forward, renames and merges included', async () => {
     await repo.cli(DAVE, 'status');
     assert.strictEqual((await repo.cli(ALICE, 'review', 'prompts/greeting.prompt.md', '--approve')).code, 0);
