@@ -17,6 +17,7 @@ export class DiffSummaryDecorations implements vscode.Disposable {
   constructor() {
     this.disposables.push(
       vscode.window.onDidChangeVisibleTextEditors(() => this.update()),
+      vscode.window.tabGroups.onDidChangeTabs(() => this.update()),
       vscode.workspace.onDidChangeTextDocument((e) => e.document.uri.scheme === 'file' && this.update()),
     );
     this.update();
@@ -42,7 +43,12 @@ export class DiffSummaryDecorations implements vscode.Disposable {
   }
 
   private update(): void {
+    // Only the older side of a diff: a version opened on its own has the same words as CodeLens.
+    const originals = new Set(
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).flatMap((t) => (t.input instanceof vscode.TabInputTextDiff ? [t.input.original.toString()] : [])),
+    );
     for (const editor of vscode.window.visibleTextEditors) {
+      if (!originals.has(editor.document.uri.toString())) continue;
       const summary = DiffSummaryDecorations.summaryLines(editor.document);
       if (!summary) continue;
       const line = editor.document.lineAt(0).range;

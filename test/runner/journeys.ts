@@ -19,6 +19,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
+import { contentHash } from '../../src/core/hash';
+import { newRecordPath, serializeRecord, type CommentRecord } from '../../src/core/records';
 import { ALICE } from '../helpers/gitFixture';
 import { repoRoot } from './installRealVscode';
 import { PROMPTS, createStatesRepo } from './promptFixtures';
@@ -70,7 +72,7 @@ function git(ws: string, ...args: string[]): string {
 }
 
 function cli(ws: string, ...args: string[]): { code: number; output: string } {
-  const r = spawnSync(process.execPath, [path.join(repoRoot(), 'out', 'src', 'cli', 'main.js'), ...args], {
+  const r = spawnSync(process.execPath, [path.join(repoRoot(), 'out', 'src', 'cli', 'bin.js'), ...args], {
     cwd: ws,
     env: gitEnv(),
     encoding: 'utf8',
@@ -500,7 +502,53 @@ const JOURNEYS: Journey[] = [
       }
     },
   },
+  {
+    title: 'A review thread on an older version',
+    async run({ page, shots, ws, session }, step) {
+      const file = PROMPTS.inReview;
+      await step('Bob commented on line 5; Carol then rewrote that line', async () => {
+        // Bob's comment, recorded as the editor records it: a record file committed by him.
+        const bytes = fs.readFileSync(path.join(ws, file));
+        const record: CommentRecord = {
+          format: 1,
+          type: 'comment',
+          prompt: file,
+          contentHash: contentHash(bytes),
+          blob: git(ws, 'rev-parse', `HEAD:${file}`).trim(),
+          thread: 'journeythread',
+          startLine: 5,
+          endLine: 5,
+          body: 'Two sentences is too strict here.',
+          by: { name: 'Bob Reviewer', email: 'bob@example.com' },
+          time: new Date().toISOString(),
+        };
+        const recordPath = newRecordPath(record);
+        fs.mkdirSync(path.dirname(path.join(ws, recordPath)), { recursive: true });
+        fs.writeFileSync(path.join(ws, recordPath), serializeRecord(record));
+        git(ws, 'add', recordPath);
+        git(ws, '-c', 'user.name=Bob Reviewer', '-c', 'user.email=bob@example.com', 'commit', '-q', '-m', `prompt-release: comment on ${file}`);
+        fs.writeFileSync(path.join(ws, file), bytes.toString('utf8').replace('Answer in two sentences.', 'Answer in one sentence.'));
+        git(ws, '-c', 'user.name=Carol Author', '-c', 'user.email=carol@example.com', 'commit', '-q', '-am', 'One sentence');
+      });
+      await step('the Comments panel lists the thread on the version it was written on; opening it shows that text', async () => {
+        await palette(page, 'Comments: Focus on Comments View');
+        const row = page.locator('.part.panel .monaco-list-row', { hasText: 'Two sentences is too strict here.' }).first();
+        await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await row.click();
+        const widget = page.locator('.part.editor .review-widget', { hasText: 'Two sentences is too strict here.' }).first();
+        await widget.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        const label = (await widget.innerText()).replace(/\s+/g, ' ');
+        assert(/Outdated: on version [0-9a-f]{12}, lines 5-5 \(changed since\)/.test(label), `thread: ${label}`);
+        // The editor holds the commented version, not the rewritten file.
+        await page.locator('.part.editor .editor-group-container.active .view-line', { hasText: 'Answer in two sentences.' }).first().waitFor({ timeout: STEP_TIMEOUT });
+      });
+      await step('screenshot comment-on-older-version.png', async () => {
+        await shoot(page, session, path.join(shots, 'comment-on-older-version.png'));
+      });
+    },
+  },
 ];
+
 
 
 export async function runJourneys(opts: JourneyOptions = {}): Promise<JourneyResult> {
