@@ -136,41 +136,32 @@ export class PromptRepository {
    * Hash, size and kind of each blob: a blob never changes, so only blobs no earlier run
    * (of this process, or one before it through the cache file) has seen are read.
    */
-  private async factsOf(blobs: string[]): Promise<Map<string, BlobFacts>> {
-    const facts = new Map<string, BlobFacts>();
-    const missing: string[] = [];
-    for (const blob of new Set(blobs)) {
-      const known = this.cache.facts.get(blob);
-      if (known) facts.set(blob, known);
-      else missing.push(blob);
-    }
-    const read = await this.readObjects(missing);
-    missing.forEach((blob, i) => {
-      if (!read[i]) return;
-      const learned = blobFacts(read[i]!);
-      this.cache.facts.set(blob, learned);
-      facts.set(blob, learned);
-    });
-    return facts;
+  private factsOf(blobs: string[]): Promise<Map<string, BlobFacts>> {
+    return this.throughCache(this.cache.facts, blobs, blobFacts);
   }
 
   /** Texts of records and policy files, by blob id, through the cache. */
-  private async textsOf(blobs: string[]): Promise<Map<string, string>> {
-    const texts = new Map<string, string>();
+  private textsOf(blobs: string[]): Promise<Map<string, string>> {
+    return this.throughCache(this.cache.texts, blobs, (bytes) => bytes.toString('utf8'));
+  }
+
+  /** What the cache knows of each blob, and what one `cat-file --batch` says of the rest. */
+  private async throughCache<T>(store: { get(blob: string): T | undefined; set(blob: string, value: T): void }, blobs: string[], derive: (bytes: Buffer) => T): Promise<Map<string, T>> {
+    const known = new Map<string, T>();
     const missing: string[] = [];
     for (const blob of new Set(blobs)) {
-      const known = this.cache.texts.get(blob);
-      if (known !== undefined) texts.set(blob, known);
+      const value = store.get(blob);
+      if (value !== undefined) known.set(blob, value);
       else missing.push(blob);
     }
     const read = await this.readObjects(missing);
     missing.forEach((blob, i) => {
       if (!read[i]) return;
-      const text = read[i]!.toString('utf8');
-      this.cache.texts.set(blob, text);
-      texts.set(blob, text);
+      const value = derive(read[i]!);
+      store.set(blob, value);
+      known.set(blob, value);
     });
-    return texts;
+    return known;
   }
 
   /**
@@ -662,20 +653,7 @@ export class PromptRepository {
    * version exactly one wins. The tagger is the releasing identity.
    */
   async createTag(name: string, commit: string, message: string, by: Identity): Promise<void> {
-    try {
-      await this.git.run(['tag', '-a', '--no-sign', '--cleanup=verbatim', '-F', '-', '--end-of-options', name, commit], {
-        input: message,
-        env: { GIT_COMMITTER_NAME: by.name, GIT_COMMITTER_EMAIL: by.email },
-      });
-    } catch (err) {
-      const text = err instanceof Error ? err.message : String(err);
-      if (/already exists|cannot lock ref|reference already exists/i.test(text)) {
-        throw new PromptReleaseError('release-conflict', `release tag ${name} already exists: another release of this version happened at the same time`, {
-          hint: 'Run prompt-release status to see what is released now.',
-        });
-      }
-      throw err;
-    }
+    await this.createTags([{ name, commit, message, by }]);
   }
 
   /**
@@ -696,9 +674,13 @@ export class PromptRepository {
       await this.git.run(['update-ref', '--stdin'], { input: transaction });
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
-      throw new PromptReleaseError('release-conflict', `no tag was created: ${/exists/.test(text) ? 'one of them already exists (a release made at the same time)' : text.split('\n')[0]}`, {
-        hint: 'Run prompt-release status to see what is released now, then run the train again.',
-      });
+      const taken = /refs\/tags\/(\S+?)'?:? (?:reference )?already exists/.exec(text)?.[1] ?? tags.find((t) => text.includes(t.name))?.name;
+      if (taken || /already exists/.test(text)) {
+        throw new PromptReleaseError('release-conflict', `release tag ${taken ?? '(one of them)'} already exists: another release of this version happened at the same time; no tag was created`, {
+          hint: 'Run prompt-release status to see what is released now.',
+        });
+      }
+      throw err;
     }
   }
 
