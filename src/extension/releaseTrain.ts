@@ -17,7 +17,7 @@ export async function releaseAllReady(workspace: PromptWorkspace, arg: unknown, 
     model.config.environments[0].name,
   );
   if (!environment) return undefined;
-  const plan = await engine.releaseTrain(state.repo!, environment, true, model);
+  const plan = await engine.releaseTrain(state.repo!, environment, true, { known: model });
   if (plan.go.length === 0) {
     ui.info(`Nothing is ready to release to ${environment}.${plan.blocked.length ? ` ${plan.blocked.length} blocked: see the dashboard.` : ''}`);
     return plan;
@@ -28,7 +28,8 @@ export async function releaseAllReady(workspace: PromptWorkspace, arg: unknown, 
     ...(plan.blocked.length ? ['', 'Blocked, not released:', ...plan.blocked.map((b) => `• ${b.path}: ${b.reasons[0] ?? ''}`)] : []),
   ].join('\n');
   if (!(await ui.confirm(`Release ${plan.go.length} prompt${plan.go.length === 1 ? '' : 's'} to ${environment}?`, detail, 'Release All'))) return undefined;
-  const done = await workspace.operation(state.folder, () => engine.releaseTrain(state.repo!, environment, false, model));
+  // The tags come from a fresh read, and only if it plans exactly what was confirmed.
+  const done = await workspace.operation(state.folder, () => engine.releaseTrain(state.repo!, environment, false, { expected: plan.go.map((p) => p.tag) }));
   const tags = done.go.map((p) => p.tag);
   if (await ui.offerPush(`Released ${tags.length} prompt${tags.length === 1 ? '' : 's'} to ${environment}. Push the tags together so CI and others see them?`)) {
     const remote = await state.repo!.pushTags(tags);

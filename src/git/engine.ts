@@ -96,12 +96,19 @@ export async function release(repo: PromptRepository, file: string, environment?
 }
 
 /** A release train: plans every release the gate allows in `environment`, then tags them together. */
-export async function releaseTrain(repo: PromptRepository, environment: string, dryRun: boolean, known?: RepoModel): Promise<TrainPlan> {
-  const [model, by] = await Promise.all([known ?? repo.model(), repo.identity()]);
+export async function releaseTrain(repo: PromptRepository, environment: string, dryRun: boolean, options: { known?: RepoModel; expected?: string[] } = {}): Promise<TrainPlan> {
+  // A held model may plan (a dry run); tags are only ever created from a fresh read.
+  const [model, by] = await Promise.all([dryRun && options.known ? options.known : repo.model(), repo.identity()]);
   if (!model.headOnTrusted) {
     throw new PromptReleaseError('gate-blocked', `HEAD is not on the trusted branch ${model.trusted.ref}, so nothing can be released from it`, { hint: `Check out ${model.trusted.ref} (and pull) first.` });
   }
   const plan = planTrain(model, environment, by, new Date());
+  const tags = plan.go.map((p) => p.tag).sort();
+  if (!dryRun && options.expected && JSON.stringify(tags) !== JSON.stringify([...options.expected].sort())) {
+    throw new PromptReleaseError('gate-blocked', `what is ready to release to ${environment} changed while you confirmed (now: ${tags.join(', ') || 'nothing'}); nothing was tagged`, {
+      hint: 'Look at the new plan and release again.',
+    });
+  }
   if (!dryRun) await repo.createTags(plan.go.map((p) => ({ name: p.tag, commit: p.evidence.commit, message: p.message, by: p.evidence.releasedBy })));
   return plan;
 }

@@ -2,6 +2,8 @@ import * as assert from 'assert';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import * as engine from '../../src/git/engine';
+import { PromptRepository } from '../../src/git/repository';
 import { createPromptLoader, PromptIntegrityError } from '../../src/runtime/loader';
 import { ALICE, BOB, CAROL, DAVE, standardRepo, type TempRepo } from '../helpers/gitFixture';
 
@@ -243,6 +245,30 @@ describe('the pre-push guard', function () {
     } finally {
       repo.dispose();
       rmSync(remote, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a release train confirmed on a plan', function () {
+  this.timeout(60_000);
+
+  it('tags nothing when a change request arrived after the plan was shown (hostile timing)', async () => {
+    const repo = standardRepo();
+    try {
+      assert.strictEqual((await repo.cli(ALICE, 'review', PROMPT, '--approve')).code, 0);
+      const opened = await PromptRepository.open(repo.dir, undefined, { persistentCache: false });
+      const held = await opened.model();
+      const shown = await engine.releaseTrain(opened, 'staging', true, { known: held });
+      assert.deepStrictEqual(shown.go.map((p) => p.evidence.prompt), [PROMPT]);
+      // Between the plan and the confirmation, Bob objects on the trusted branch.
+      assert.strictEqual((await repo.cli(BOB, 'review', PROMPT, '--request-changes', '-m', 'Wait.')).code, 0);
+      await assert.rejects(
+        engine.releaseTrain(opened, 'staging', false, { known: held, expected: shown.go.map((p) => p.tag) }),
+        /changed while you confirmed \(now: nothing\); nothing was tagged/,
+      );
+      assert.strictEqual(repo.git('tag', '-l', 'prompt-release/*').trim(), '');
+    } finally {
+      repo.dispose();
     }
   });
 });
