@@ -13,6 +13,27 @@ export interface EnvironmentPolicy {
   ownerApproval: boolean;
   /** The content must have been released to the environment before this one first. */
   requirePrevious: boolean;
+  /** Checks (eval runs, linters, red-team suites) that must have passed on the exact content. */
+  checks: string[];
+  /** What an approval for this environment confirms, word for word. */
+  criteria: string[];
+  /** A live version whose latest approval is older than this is due for review. */
+  reviewEvery?: Duration;
+}
+
+/** A length of time as written in the configuration (90d) and in milliseconds. */
+export interface Duration {
+  text: string;
+  ms: number;
+}
+
+const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/** "90d", "12h", "2w", "30m"; undefined when the text is none of those. */
+export function parseDuration(text: string): Duration | undefined {
+  const match = /^(\d+)\s*([mhdw])$/.exec(text.trim());
+  if (!match || Number(match[1]) === 0) return undefined;
+  return { text: `${Number(match[1])}${match[2]}`, ms: Number(match[1]) * DURATION_UNITS[match[2]] };
 }
 
 export interface Config {
@@ -26,6 +47,8 @@ export interface Config {
   maxPromptBytes: number;
   /** The branch whose tip holds the policy and the evidence; empty: the repository's main branch. */
   trustedBranch?: string;
+  /** A review request unanswered this long is overdue. */
+  escalateAfter?: Duration;
   /** Where the configuration came from, for messages. */
   source: 'file' | 'default';
 }
@@ -39,8 +62,8 @@ export function defaultConfig(): Config {
     prompts: [...DEFAULT_PROMPT_GLOBS],
     exclude: [],
     environments: [
-      { name: 'staging', approvals: 1, ownerApproval: false, requirePrevious: false },
-      { name: 'production', approvals: 2, ownerApproval: true, requirePrevious: true },
+      { name: 'staging', approvals: 1, ownerApproval: false, requirePrevious: false, checks: [], criteria: [] },
+      { name: 'production', approvals: 2, ownerApproval: true, requirePrevious: true, checks: [], criteria: [] },
     ],
     people: {},
     maxPromptBytes: DEFAULT_MAX_PROMPT_BYTES,
@@ -70,12 +93,23 @@ exclude: []
 #   ownerApproval:   one of them must come from a code owner (CODEOWNERS)
 #   requirePrevious: the version must have been released to the environment above first
 #                    (default: true for every environment but the first)
+#   checks:          checks that must have passed on the exact content, recorded with
+#                    prompt-release check PATH --name NAME --run "CMD" (or --pass/--fail)
+#   criteria:        what each approval for this environment confirms (--confirm in the CLI,
+#                    a checklist in the editor)
+#   reviewEvery:     a live version whose latest approval is older is due for review (90d, 12w)
 environments:
   staging:
     approvals: 1
   production:
     approvals: 2
     ownerApproval: true
+#   checks: [eval]
+#   criteria: ["brand voice", "no legal claims", "no personal data"]
+#   reviewEvery: 90d
+
+# A review request unanswered this long is overdue and listed by status --attention.
+# escalateAfter: 3d
 
 # CODEOWNERS handles -> git identities (emails) or other handles.
 # Owners written as emails in CODEOWNERS need no entry here.
@@ -184,6 +218,12 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         config.trustedBranch = (value as any).value;
         break;
       }
+      case 'escalateAfter': {
+        const duration = isScalar(value) ? parseDuration(String(value.value ?? '')) : undefined;
+        if (!duration) fail('"escalateAfter" must be a length of time like 3d, 12h or 2w', value ?? keyNode);
+        config.escalateAfter = duration;
+        break;
+      }
       case 'maxPromptBytes': {
         if (!isScalar(value) || !Number.isInteger(value.value) || (value.value as number) <= 0) {
           fail('"maxPromptBytes" must be a positive whole number', value ?? keyNode);
@@ -192,7 +232,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         break;
       }
       default:
-        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, trustedBranch or maxPromptBytes)`, keyNode);
+        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, trustedBranch, escalateAfter or maxPromptBytes)`, keyNode);
     }
   }
   return config;
@@ -206,7 +246,7 @@ function parseEnvironment(
 ): EnvironmentPolicy {
   const name = isScalar(keyNode) ? String(keyNode.value) : '';
   if (!ENV_NAME.test(name)) fail(`environment name "${name}" may use only letters, digits, "-" and "_"`, keyNode);
-  const policy: EnvironmentPolicy = { name, approvals: 1, ownerApproval: false, requirePrevious: index > 0 };
+  const policy: EnvironmentPolicy = { name, approvals: 1, ownerApproval: false, requirePrevious: index > 0, checks: [], criteria: [] };
   if (value === null || (isScalar(value) && value.value === null)) return policy;
   if (!isMap(value)) fail(`the policy of "${name}" must be a mapping like { approvals: 2, ownerApproval: true }`, value);
   for (const pair of (value as any).items) {
@@ -223,8 +263,28 @@ function parseEnvironment(
         if (typeof scalar !== 'boolean') fail(`"${key}" of "${name}" must be true or false`, v ?? pair.key);
         policy[key] = scalar as boolean;
         break;
+      case 'checks':
+      case 'criteria': {
+        const items = isSeq(v) ? v.items : fail(`"${key}" of "${name}" must be a list, e.g. ${key === 'checks' ? '[eval, lint]' : '["brand voice", "no legal claims"]'}`, v ?? pair.key);
+        const seen = new Set<string>();
+        policy[key] = (items as YamlNode[]).map((item) => {
+          const text = isScalar(item) ? String(item.value ?? '').trim() : '';
+          if (!text) fail(`each entry of "${key}" in "${name}" must be ${key === 'checks' ? 'a check name' : 'a short sentence'}`, item);
+          if (key === 'checks' && !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(text)) fail(`check name "${text}" in "${name}" may use only letters, digits, ".", ":", "_" and "-"`, item);
+          if (seen.has(text)) fail(`"${text}" is listed twice in "${key}" of "${name}"`, item);
+          seen.add(text);
+          return text;
+        });
+        break;
+      }
+      case 'reviewEvery': {
+        const duration = parseDuration(String(scalar ?? ''));
+        if (!duration) fail(`"reviewEvery" of "${name}" must be a length of time like 90d, 12w or 24h`, v ?? pair.key);
+        policy.reviewEvery = duration;
+        break;
+      }
       default:
-        fail(`unknown policy key "${key}" in "${name}" (expected approvals, ownerApproval, requirePrevious)`, pair.key);
+        fail(`unknown policy key "${key}" in "${name}" (expected approvals, ownerApproval, requirePrevious, checks, criteria, reviewEvery)`, pair.key);
     }
   }
   if (policy.ownerApproval && policy.approvals < 1) policy.approvals = 1;
@@ -243,7 +303,23 @@ export function findEnvironment(config: Config, name: string): EnvironmentPolicy
   return env;
 }
 
-/** The policy as it is written into release evidence and compared by verify. */
-export function policyRecord(env: EnvironmentPolicy): { approvals: number; ownerApproval: boolean; requirePrevious: boolean } {
-  return { approvals: env.approvals, ownerApproval: env.ownerApproval, requirePrevious: env.requirePrevious };
+export interface PolicyRecord {
+  approvals: number;
+  ownerApproval: boolean;
+  requirePrevious: boolean;
+  checks?: string[];
+  criteria?: string[];
+  reviewEvery?: string;
+}
+
+/** The policy as it is written into release evidence; settings left at their default are left out. */
+export function policyRecord(env: EnvironmentPolicy): PolicyRecord {
+  return {
+    approvals: env.approvals,
+    ownerApproval: env.ownerApproval,
+    requirePrevious: env.requirePrevious,
+    ...(env.checks.length ? { checks: env.checks } : {}),
+    ...(env.criteria.length ? { criteria: env.criteria } : {}),
+    ...(env.reviewEvery ? { reviewEvery: env.reviewEvery.text } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { extractReferences, type Reference } from './references';
 
 /** Content hash of the exact bytes: a BOM, CRLF or a zero-width character is a change. */
 export function contentHash(bytes: Uint8Array): string {
@@ -25,8 +26,12 @@ export interface BlobFacts {
   contentHash: string;
   size: number;
   binary: boolean;
+  /** What the text includes (partials, file references, links), by syntax; absent when none. */
+  references?: Reference[];
 }
 
 export function blobFacts(bytes: Uint8Array): BlobFacts {
-  return { contentHash: contentHash(bytes), size: bytes.length, binary: looksBinary(bytes) };
+  const binary = looksBinary(bytes);
+  const references = binary ? [] : extractReferences(Buffer.from(bytes).toString('utf8'));
+  return { contentHash: contentHash(bytes), size: bytes.length, binary, ...(references.length ? { references } : {}) };
 }

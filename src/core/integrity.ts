@@ -1,3 +1,5 @@
+import { includeDifferences, type FileAt, type IncludedContent } from './dependencies';
+import type { BlobFacts } from './hash';
 import { normalizeEmail } from './identity';
 import type { RecordLedger } from './ledger';
 import { orderReleases, parseReleaseTagName, parseTagMessage, type RawTag, type Release, type ReleaseEvidence } from './releases';
@@ -12,6 +14,12 @@ export interface TagFacts {
   modeOf(path: string, blob: string): string | undefined;
   /** sha256 content hash of a blob, when it was read. */
   contentHashOf(blob: string): string | undefined;
+  /** Facts (with references) of a released blob, when it was read. */
+  factsOf?(blob: string): BlobFacts | undefined;
+  /** Files the released prompts include, at the release commits (`<commit>:<path>`); null: absent. */
+  filesAtCommit?: Map<string, FileAt | null>;
+  /** What a released content includes at its commit, recomputed from the files there. */
+  includesAt?(commit: string, prompt: string, blob: string): IncludedContent[];
 }
 
 export interface TagCheck {
@@ -81,6 +89,22 @@ function checkTag(tag: RawTag, facts: TagFacts, ledger: RecordLedger): TagCheck 
     if (hash === undefined) problems.push(`the content of ${ev.prompt} at the commit could not be read`);
   }
 
+  if (facts.includesAt && object?.type === 'blob') {
+    const actual = facts.includesAt(ev.commit, ev.prompt, ev.blob);
+    const differences = includeDifferences(ev.includes ?? [], actual);
+    if (differences.length) problems.push(`its evidence does not list what ${ev.prompt} includes at the commit (${differences.join('; ')})`);
+    for (const claimed of ev.includes ?? []) {
+      const at = facts.filesAtCommit?.get(`${ev.commit}:${claimed.path}`);
+      if (at && at.blob !== claimed.blob) problems.push(`the included ${claimed.path} at the commit is blob ${at.blob.slice(0, 10)}, not ${claimed.blob.slice(0, 10)} as its evidence says`);
+    }
+  }
+  for (const check of ev.checks ?? []) {
+    const stored = ledger.findByPath(check?.record);
+    const r = stored?.record;
+    if (!r || r.type !== 'check' || r.result !== 'pass' || r.name !== check.name || r.contentHash !== ev.contentHash || normalizeEmail(r.by.email) !== normalizeEmail(check.by?.email ?? '')) {
+      problems.push(`the "${check?.name}" check it cites (${check?.record}) is not a passing result for this content on the trusted branch`);
+    }
+  }
   for (const approval of ev.approvals) {
     const who = approval?.by?.email ?? '?';
     const stored = ledger.findByPath(approval?.record);
@@ -92,6 +116,8 @@ function checkTag(tag: RawTag, facts: TagFacts, ledger: RecordLedger): TagCheck 
     if (r.type !== 'review' || r.verdict !== 'approve' || r.contentHash !== ev.contentHash || normalizeEmail(r.by.email) !== normalizeEmail(who)) {
       const edited = ledger.edited.has(approval.record) ? ' (it was edited after it was recorded: as first committed it says something else)' : '';
       problems.push(`the record ${approval.record} it cites is not an approval of this content by ${who}${edited}`);
+    } else if ((approval.confirms ?? []).some((c) => !(r.confirms ?? []).includes(c))) {
+      problems.push(`the approval by ${who} it cites (${approval.record}) does not confirm the criteria the evidence says it does`);
     }
   }
   return result(ev);

@@ -67,7 +67,7 @@ export class RecordLedger {
           });
           continue;
         }
-        const stored: StoredRecord = { path: change.path, blob: change.blob, record: parsedRecord, commit: c.commit, order };
+        const stored: StoredRecord = { path: change.path, blob: change.blob, record: parsedRecord, commit: c.commit, order, commitTime: c.time };
         this.records.push(stored);
         if (!this.byPath.has(change.path)) this.byPath.set(change.path, stored);
         let list = this.byPrompt.get(parsedRecord.prompt);

@@ -2,6 +2,7 @@ import { Authorship } from './authorship';
 import type { Codeowners } from './codeowners';
 import { ownersOf } from './codeowners';
 import type { Config } from './config';
+import { formatMissing, includedContent, resolveIncludes, type Dependency, type FileAt, type MissingDependency } from './dependencies';
 import type { Problem } from './errors';
 import type { BlobFacts } from './hash';
 import { indexHistory, renameIndex, type LogCommit, type PathEvent, type PathHistory } from './history';
@@ -12,7 +13,7 @@ import type { People } from './people';
 import { evaluate, tallyReviews, type EvaluationContext, type GateResult, type ReviewTally, type Subject, type WorkingCopyState } from './policy';
 import { POLICY_RULES } from './rules';
 import { promptMatcher } from './prompts';
-import type { CommentRecord, ReviewRecord, ReviewRequestRecord, StoredRecord } from './records';
+import type { CheckRecord, CommentRecord, FeedbackRecord, ReviewRecord, ReviewRequestRecord, StoredRecord } from './records';
 import type { RawTag, Release } from './releases';
 import { stateOf, type PromptState } from './state';
 import type { TrustedPolicy } from './trustedPolicy';
@@ -46,6 +47,10 @@ export interface RepoSnapshot {
   tagFacts: Omit<TagFacts, 'modeOf'>;
   /** Globs the editor shows as prompts (a setting); what the gate decides never depends on them. */
   displayGlobs?: string[];
+  /** Files at HEAD that prompts include but that are not prompts themselves (a Prompty sample, a partial outside the globs). */
+  dependencyFiles?: { path: string; blob: string; mode: string; facts?: BlobFacts }[];
+  /** When the snapshot was read (ms since the epoch): ages (review expiry, escalation) are measured from it. */
+  now?: number;
 }
 
 export interface PromptStatus {
@@ -62,6 +67,8 @@ export interface PromptStatus {
   reviews: StoredRecord<ReviewRecord>[];
   requests: StoredRecord<ReviewRequestRecord>[];
   comments: StoredRecord<CommentRecord>[];
+  checks: StoredRecord<CheckRecord>[];
+  feedback: StoredRecord<FeedbackRecord>[];
   /** The standing verdict of each reviewer on the current content. */
   currentReviews: StoredRecord<ReviewRecord>[];
   currentRequests: StoredRecord<ReviewRequestRecord>[];
@@ -77,6 +84,13 @@ export interface PromptStatus {
   unusable?: string;
   /** False for a file only the editor's prompt setting shows: the trusted policy does not make it a prompt. */
   governed: boolean;
+  /** What it includes (partials, files, linked prompt files), transitively, with exact contents. */
+  includes: Dependency[];
+  missingIncludes: MissingDependency[];
+  /** Prompts that include it, directly or through another include. */
+  usedBy: string[];
+  /** The live decision on the version current in each environment (review due, disputed). */
+  live: Record<string, GateResult | undefined>;
 }
 
 export interface RepoModel {
@@ -104,8 +118,10 @@ export interface RepoModel {
   trustedRelease(environment: string, path: string, contentHash: string): Release | undefined;
   /** Decides one content against one environment: the same evaluator for the gate and verify. */
   decide(subject: Subject, environment: string, purpose: EvaluationContext['purpose'], extra?: Partial<EvaluationContext>): GateResult;
-  /** The subject a release's content is, for verify and rollback. */
-  subjectOf(path: string, blob: string, hash: string): Subject;
+  /** The subject a content is: at HEAD, or (for verify and rollback) at the commit it was released from. */
+  subjectOf(path: string, blob: string, hash: string, commit?: string): Subject;
+  /** When the snapshot was read, ms since the epoch. */
+  now: number;
 }
 
 const SHALLOW_REASON = 'this clone is shallow, so who wrote the content and who approved it cannot be established; fetch the full history (git fetch --unshallow)';
@@ -121,7 +137,38 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   const modes = new Map<string, string>();
   for (const c of snapshot.promptLog) for (const ch of c.changes) modes.set(`${ch.path}\0${ch.blob}`, ch.mode);
   for (const p of snapshot.prompts) modes.set(`${p.path}\0${p.blob}`, p.mode);
-  const tagChecks = checkTags(snapshot.tags, { ...snapshot.tagFacts, modeOf: (path, blob) => modes.get(`${path}\0${blob}`) }, ledger);
+  const now = snapshot.now ?? Date.now();
+  const isGovernedPath = promptMatcher(config);
+  const headFiles = new Map<string, FileAt>();
+  for (const f of [...(snapshot.dependencyFiles ?? []), ...snapshot.prompts, ...snapshot.policyFiles.map((p) => ({ ...p, mode: '100644' }))]) headFiles.set(f.path, f);
+  const filesAtCommit = snapshot.tagFacts.filesAtCommit;
+  const factsByBlob = new Map<string, BlobFacts>();
+  for (const f of headFiles.values()) if (f.facts) factsByBlob.set(f.blob, f.facts);
+  /** What a content includes at HEAD, or at a release's commit (the git layer read those files). */
+  const resolutions = new Map<string, { includes: Dependency[]; missingIncludes: MissingDependency[] }>();
+  const includesOf = (path: string, blob: string | undefined, facts: BlobFacts | undefined, commit?: string) => {
+    const key = `${commit ?? ''}\0${path}\0${blob}`;
+    let known = resolutions.get(key);
+    if (known) return known;
+    const lookup = commit === undefined || commit === snapshot.head.commit ? (p: string) => headFiles.get(p) ?? null : (p: string) => filesAtCommit?.get(`${commit}:${p}`);
+    const resolved = resolveIncludes(path, facts, lookup, isGovernedPath);
+    const missingIncludes = [
+      ...resolved.missing,
+      // Fail closed: what could not be read cannot be approved.
+      ...resolved.unknown.map((target) => ({ via: path, line: 0, kind: 'file' as const, target, reason: 'its content could not be read at that commit' })),
+    ];
+    resolutions.set(key, (known = { includes: resolved.includes, missingIncludes }));
+    return known;
+  };
+  const tagChecks = checkTags(
+    snapshot.tags,
+    {
+      ...snapshot.tagFacts,
+      modeOf: (path, blob) => modes.get(`${path}\0${blob}`),
+      includesAt: (commit, prompt, blob) => includedContent(includesOf(prompt, blob, factsByBlob.get(blob) ?? snapshot.tagFacts.factsOf?.(blob), commit).includes),
+    },
+    ledger,
+  );
   for (const check of tagChecks) {
     if (check.problems.length) problems.push({ severity: 'error', message: `release tag ${check.tag} is not trusted: ${check.problems[0]}` });
   }
@@ -157,6 +204,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     trustedRelease,
     decide,
     subjectOf,
+    now,
   };
 
   const releasesByBlob = new Map<string, Release[]>();
@@ -168,6 +216,15 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   for (const path of snapshot.untrackedPrompts) model.prompts.push(promptStatus({ path, workingCopy: 'untracked' }));
   model.prompts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   model.byPath = new Map(model.prompts.map((p) => [p.path, p]));
+  for (const p of model.prompts) {
+    for (const dep of p.includes) model.byPath.get(dep.path)?.usedBy.push(p.path);
+    for (const m of p.missingIncludes) {
+      problems.push({ severity: 'error', message: formatMissing(m), location: { file: m.via, ...(m.line ? { line: m.line } : {}) }, prompt: p.path, cause: 'includes that cannot be resolved' });
+    }
+    for (const gate of Object.values(p.live)) {
+      for (const w of gate?.warnings ?? []) problems.push({ severity: 'warning', message: `${p.path}: ${w.message}`, location: { file: p.path }, prompt: p.path, cause: 'live versions due for review' });
+    }
+  }
   for (const file of snapshot.policyFiles) {
     const status = promptStatus({ ...file, mode: '100644', workingCopy: snapshot.workingChanges.get(file.path) ?? 'clean' }, true);
     model.policyFiles.set(file.path, status);
@@ -188,17 +245,29 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   if (snapshot.shallow) problems.unshift({ severity: 'error', message: SHALLOW_REASON });
   return model;
 
-  function subjectOf(path: string, blob: string, hash: string): Subject {
+  function subjectOf(path: string, blob: string, hash: string, commit?: string): Subject {
+    const facts = factsByBlob.get(blob) ?? snapshot.tagFacts.factsOf?.(blob);
+    const { includes, missingIncludes } = includesOf(path, blob, facts, commit);
     return {
       path,
       names: namesOf(path),
       blob,
       contentHash: hash,
       owners: ownersOf(codeowners, path).owners,
-      authors: authorship.authorsOf(blob),
+      authors: authorsWithIncludes(authorship.authorsOf(blob), includes),
       workingCopy: 'clean',
       unusable: usability({ mode: modes.get(`${path}\0${blob}`) }, isGoverned(path), config.maxPromptBytes, snapshot.shallow),
+      includes,
+      missingIncludes,
     };
+  }
+
+  /** Whoever wrote an included file wrote part of what is approved. */
+  function authorsWithIncludes(own: Map<string, Identity>, includes: Dependency[]): Map<string, Identity> {
+    if (includes.length === 0) return own;
+    const all = new Map(own);
+    for (const dep of includes) for (const [key, who] of authorship.authorsOf(dep.blob)) all.set(key, who);
+    return all;
   }
 
 
@@ -212,13 +281,14 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
       ledger,
       trustedRelease,
       trustedRef: snapshot.trusted.ref,
+      now,
       ...extra,
     };
   }
 
   function decide(subject: Subject, environment: string, purpose: EvaluationContext['purpose'], extra: Partial<EvaluationContext> = {}): GateResult {
     const ctx = context(environment, purpose, extra);
-    const key = `${subject.names.join('\0')}\0${subject.contentHash}\0${subject.owners.join(' ')}\0${subject.blob}`;
+    const key = `${subject.names.join('\0')}\0${subject.contentHash}\0${subject.owners.join(' ')}\0${subject.blob}\0${subject.includes.map((i) => i.path + ':' + i.contentHash).join(' ')}`;
     let tally = tallies.get(key);
     if (!tally) tallies.set(key, (tally = tallyReviews(subject, ctx)));
     return evaluate(subject, ctx, POLICY_RULES, tally);
@@ -237,7 +307,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     if (inProgress.has(key)) return false;
     inProgress.add(key);
     const ev = release.evidence;
-    const ok = decide(subjectOf(ev.prompt, ev.blob, ev.contentHash), ev.environment, 'live').allowed;
+    const ok = decide(subjectOf(ev.prompt, ev.blob, ev.contentHash, ev.commit), ev.environment, 'live').allowed;
     inProgress.delete(key);
     meets.set(key, ok);
     return ok;
@@ -263,13 +333,17 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     const reviews = mine.filter((r): r is StoredRecord<ReviewRecord> => r.record.type === 'review');
     const requests = mine.filter((r): r is StoredRecord<ReviewRequestRecord> => r.record.type === 'review-request');
     const comments = mine.filter((r): r is StoredRecord<CommentRecord> => r.record.type === 'comment');
+    const checks = mine.filter((r): r is StoredRecord<CheckRecord> => r.record.type === 'check');
+    const feedback = mine.filter((r): r is StoredRecord<FeedbackRecord> => r.record.type === 'feedback');
     const promptReleases = releasesOf.get(file.path) ?? [];
     const current: Record<string, Release | undefined> = {};
     for (const r of promptReleases) current[r.evidence.environment] = r;
-    const authors = file.blob ? (policyFile ? policy.authorship : authorship).authorsOf(file.blob) : new Map();
+    const { includes, missingIncludes } = file.blob && !policyFile ? includesOf(file.path, file.blob, file.facts) : { includes: [], missingIncludes: [] };
+    const ownAuthors = file.blob ? (policyFile ? policy.authorship : authorship).authorsOf(file.blob) : new Map();
+    const authors = authorsWithIncludes(ownAuthors, includes);
     const governed = policyFile || isGoverned(file.path);
     const unusable = usability(file, governed, config.maxPromptBytes, snapshot.shallow);
-    const subject: Subject = { path: file.path, names, blob: file.blob, contentHash: hash, owners, authors, workingCopy: file.workingCopy, unusable };
+    const subject: Subject = { path: file.path, names, blob: file.blob, contentHash: hash, owners, authors, workingCopy: file.workingCopy, unusable, includes, missingIncludes };
     const { approvals, changeRequests } = ledger.verdicts(reviews.filter((r) => r.record.contentHash === hash));
     const gates = policyFile
       ? []
@@ -288,6 +362,8 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
       reviews,
       requests,
       comments,
+      checks,
+      feedback,
       currentReviews: [...approvals, ...changeRequests].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)),
       currentRequests: requests.filter((r) => r.record.contentHash === hash),
       releases: promptReleases,
@@ -297,7 +373,17 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
       state: { kind: 'draft' },
       unusable,
       governed,
+      includes,
+      missingIncludes,
+      usedBy: [],
+      live: {},
     };
+    if (!policyFile) {
+      for (const env of environments) {
+        const release = current[env.name];
+        if (release) status.live[env.name] = decide(subjectOf(file.path, release.evidence.blob, release.evidence.contentHash, release.evidence.commit), env.name, 'live');
+      }
+    }
     status.state = stateOf(status, environments.map((e) => e.name));
     return status;
   }

@@ -4,7 +4,9 @@ import { shortHash } from './hash';
 import { formatIdentity, type Identity } from './identity';
 import type { PromptStatus, RepoModel } from './model';
 import { approvalsForEvidence, type GateResult } from './policy';
-import type { CommentRecord, ReviewRecord, ReviewRequestRecord, Verdict } from './records';
+import type { CheckRecord, CommentRecord, FeedbackRecord, ReviewRecord, ReviewRequestRecord, Verdict } from './records';
+import { includedContent, type Dependency } from './dependencies';
+import { closest } from './words';
 import { randomBytes } from 'crypto';
 import { formatTagMessage, releaseTagName, sealEvidence, type Release, type ReleaseEvidence } from './releases';
 import { promptMatcher } from './prompts';
@@ -60,7 +62,25 @@ function requireCleanWorkingCopy(prompt: PromptStatus, action: string): void {
   }
 }
 
-export function planReview(prompt: PromptStatus, verdict: Verdict, by: Identity, comment: string | undefined, now: Date, people: People): ReviewRecord {
+/** Every review criterion the policy names, in environment order. */
+export function allCriteria(config: Config): string[] {
+  return [...new Set(config.environments.flatMap((e) => e.criteria))];
+}
+
+/** Checks what a reviewer says they confirmed against the policy's criteria, word for word. */
+export function checkConfirmations(config: Config, confirms: string[]): string[] {
+  const known = allCriteria(config);
+  for (const c of confirms) {
+    if (known.includes(c)) continue;
+    const guess = closest(c, known);
+    throw new PromptReleaseError('invalid-usage', `"${c}" is not a review criterion of the policy`, {
+      hint: known.length ? `${guess ? `Did you mean "${guess}"? ` : ''}Criteria: ${known.map((k) => `"${k}"`).join(', ')}.` : 'The policy in force has no criteria.',
+    });
+  }
+  return [...new Set(confirms)];
+}
+
+export function planReview(prompt: PromptStatus, verdict: Verdict, by: Identity, comment: string | undefined, now: Date, people: People, confirms: string[] = []): ReviewRecord {
   requireReviewable(prompt);
   requireCleanWorkingCopy(prompt, verdict === 'approve' ? 'approve' : 'request changes to');
   if (verdict === 'approve' && prompt.authors.some((a) => people.samePerson(a.email, by.email))) {
@@ -82,7 +102,98 @@ export function planReview(prompt: PromptStatus, verdict: Verdict, by: Identity,
     by,
     time: now.toISOString(),
     ...(comment?.trim() ? { comment: comment.trim() } : {}),
+    ...(prompt.includes.length ? { includes: includedContent(prompt.includes) } : {}),
+    ...(verdict === 'approve' && confirms.length ? { confirms } : {}),
   };
+}
+
+export interface CheckInput {
+  name: string;
+  result: 'pass' | 'fail';
+  summary?: string;
+  details?: string;
+  command?: string;
+  exitCode?: number;
+}
+
+/** Most of a long report stays out of the record; what is kept is its end, where results are. */
+export const MAX_CHECK_DETAILS = 16_000;
+
+/** A check result on the committed content and what it includes. */
+export function planCheck(prompt: PromptStatus, model: RepoModel, input: CheckInput, by: Identity, now: Date): CheckRecord {
+  requireReviewable(prompt);
+  requireCleanWorkingCopy(prompt, 'record a check of');
+  for (const dep of prompt.includes) {
+    const included = model.byPath.get(dep.path);
+    if (included && included.workingCopy !== 'clean') requireCleanWorkingCopy(included, `record a check of ${prompt.path}, which includes`);
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(input.name)) {
+    throw new PromptReleaseError('invalid-usage', `"${input.name}" is not a check name: use letters, digits, ".", ":", "_" and "-"`, { hint: 'For example: --name eval or --name promptfoo:brand' });
+  }
+  const details = input.details && input.details.length > MAX_CHECK_DETAILS ? '…' + input.details.slice(-MAX_CHECK_DETAILS) : input.details;
+  return {
+    format: 1,
+    type: 'check',
+    prompt: prompt.path,
+    contentHash: prompt.contentHash,
+    blob: prompt.blob,
+    name: input.name,
+    result: input.result,
+    by,
+    time: now.toISOString(),
+    ...(input.summary?.trim() ? { summary: input.summary.trim() } : {}),
+    ...(details ? { details } : {}),
+    ...(input.command !== undefined ? { command: input.command, exitCode: input.exitCode } : {}),
+    ...(prompt.includes.length ? { includes: includedContent(prompt.includes) } : {}),
+  };
+}
+
+export function checkCommitMessage(record: CheckRecord): string {
+  return `prompt-release: check ${record.name} ${record.result === 'pass' ? 'passed' : 'failed'} on ${record.prompt} (${shortHash(record.contentHash)})\n\nRecorded by ${formatIdentity(record.by)}.\n`;
+}
+
+/**
+ * Feedback on the version in use: in the named environment, else the furthest one it is
+ * live in, else (never released) the committed content.
+ */
+export function planFeedback(model: RepoModel, prompt: PromptStatus, input: { environment?: string; body: string; rating?: 'good' | 'bad' }, by: Identity, now: Date): FeedbackRecord {
+  if (!input.body.trim()) throw new PromptReleaseError('invalid-usage', 'feedback needs some text', { hint: 'Add -m "what you saw".' });
+  let target: { blob: string; contentHash: string; environment?: string; version?: number };
+  if (input.environment) {
+    findEnvironment(model.config, input.environment);
+    const live = prompt.current[input.environment];
+    if (!live) {
+      throw new PromptReleaseError('not-found', `${prompt.path} has no version in ${input.environment}, so there is nothing in use there to give feedback on`, {
+        hint: `Released to: ${Object.keys(prompt.current).filter((e) => prompt.current[e]).join(', ') || 'nowhere yet'}. Leave out --env for the committed content.`,
+      });
+    }
+    target = { blob: live.evidence.blob, contentHash: live.evidence.contentHash, environment: input.environment, version: live.evidence.version };
+  } else {
+    const furthest = furthestRelease(model, prompt);
+    if (furthest) target = { blob: furthest.release.evidence.blob, contentHash: furthest.release.evidence.contentHash, environment: furthest.environment, version: furthest.release.evidence.version };
+    else {
+      requireCommitted(prompt);
+      target = { blob: prompt.blob, contentHash: prompt.contentHash };
+    }
+  }
+  return {
+    format: 1,
+    type: 'feedback',
+    prompt: prompt.path,
+    contentHash: target.contentHash,
+    blob: target.blob,
+    id: randomBytes(4).toString('hex'),
+    ...(target.environment ? { environment: target.environment, version: target.version } : {}),
+    ...(input.rating ? { rating: input.rating } : {}),
+    body: input.body.trim(),
+    by,
+    time: now.toISOString(),
+  };
+}
+
+export function feedbackCommitMessage(record: FeedbackRecord): string {
+  const on = record.environment ? `v${record.version} in ${record.environment}` : shortHash(record.contentHash);
+  return `prompt-release: feedback on ${record.prompt} (${on})${record.rating ? `, rated ${record.rating}` : ''}\n\nRecorded by ${formatIdentity(record.by)}.\n`;
 }
 
 export function planReviewRequest(prompt: PromptStatus, reviewers: string[], by: Identity, comment: string | undefined, now: Date, people: People): ReviewRequestRecord {
@@ -147,12 +258,14 @@ export interface ReleaseSubject {
   /** The commit to tag: HEAD, or the commit the version was first released from. */
   commit: string;
   gate: GateResult;
+  /** What the content includes at that commit. */
+  includes: Dependency[];
 }
 
 /** The committed content at HEAD, gated as the model already decided it. */
 export function headSubject(model: RepoModel, prompt: PromptStatus, environment: string): ReleaseSubject {
   requireCommitted(prompt);
-  return { prompt, blob: prompt.blob, contentHash: prompt.contentHash, commit: model.head.commit, gate: gateFor(model, prompt, environment) };
+  return { prompt, blob: prompt.blob, contentHash: prompt.contentHash, commit: model.head.commit, gate: gateFor(model, prompt, environment), includes: prompt.includes };
 }
 
 /**
@@ -169,9 +282,9 @@ export function rollbackSubject(model: RepoModel, prompt: PromptStatus, version:
     });
   }
   const ev = earlier.evidence;
-  const subject = model.subjectOf(prompt.path, ev.blob, ev.contentHash);
+  const subject = model.subjectOf(prompt.path, ev.blob, ev.contentHash, ev.commit);
   const gate = model.decide(subject, environment, 'release', { currentRelease: prompt.current[environment], commitOnTrustedBranch: true });
-  return { prompt, blob: ev.blob, contentHash: ev.contentHash, commit: ev.commit, gate };
+  return { prompt, blob: ev.blob, contentHash: ev.contentHash, commit: ev.commit, gate, includes: subject.includes };
 }
 
 /** Decides the version number, the tag and its evidence; nothing is written here. */
@@ -197,7 +310,12 @@ export function planRelease(model: RepoModel, subject: ReleaseSubject, environme
       at: a.review.record.time,
       record: a.review.path,
       owners: a.owners,
+      ...(env.criteria.length ? { confirms: env.criteria } : {}),
     })),
+    ...(subject.includes.length ? { includes: subject.includes.map((d) => ({ path: d.path, blob: d.blob, contentHash: d.contentHash })) } : {}),
+    ...(env.checks.length
+      ? { checks: env.checks.map((name) => gate.checks.get(name)!).map((c) => ({ name: c.record.name, by: c.record.by, at: c.record.time, record: c.path })) }
+      : {}),
     policy: policyRecord(env),
     releasedBy: by,
     releasedAt: now.toISOString(),

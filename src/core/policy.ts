@@ -2,7 +2,8 @@ import type { Authors } from './authorship';
 import type { EnvironmentPolicy } from './config';
 import type { RecordLedger } from './ledger';
 import type { People } from './people';
-import type { ReviewRecord, StoredRecord } from './records';
+import { includeDifferences, includedContent, type Dependency, type MissingDependency } from './dependencies';
+import type { CheckRecord, ReviewRecord, StoredRecord } from './records';
 import type { Release } from './releases';
 import { POLICY_RULES } from './rules';
 
@@ -19,8 +20,15 @@ export interface Requirement {
     | 'not-committed'
     | 'already-released'
     | 'not-on-trusted-branch'
-    | 'unusable';
+    | 'unusable'
+    | 'missing-dependency'
+    | 'dependency-changed'
+    | 'criteria'
+    | 'checks'
+    | 'review-due';
   message: string;
+  /** A warning is shown and reported but does not block (verify --strict fails on it). */
+  severity?: 'warning';
   /** Who can resolve it: owners for a missing owner approval, the requester of a change request. */
   people?: string[];
 }
@@ -39,8 +47,13 @@ export interface GateResult {
   approvals: CountedApproval[];
   changeRequests: StoredRecord<ReviewRecord>[];
   /** Approvals that exist but do not count, with the reason. */
-  ignored: { review: StoredRecord<ReviewRecord>; reason: string }[];
+  ignored: { review: StoredRecord<ReviewRecord>; reason: string; rule?: string }[];
+  /** What blocks. */
   unmet: Requirement[];
+  /** What does not block but needs attention (a review that is due on a live version). */
+  warnings: Requirement[];
+  /** The standing result of each check on this exact content, by name. */
+  checks: Map<string, StoredRecord<CheckRecord>>;
   /** Met when approvals alone satisfy the policy (ignores promotion order and the working copy). */
   approvalsMet: boolean;
 }
@@ -58,6 +71,10 @@ export interface Subject {
   workingCopy: WorkingCopyState;
   /** Why this file cannot be released at all (binary, symlink, not a prompt under the trusted policy, …). */
   unusable?: string;
+  /** Everything it includes, with exact contents: approvals and checks bind to these too. */
+  includes: Dependency[];
+  /** Includes that cannot be resolved: the prompt would not render as reviewed. */
+  missingIncludes: MissingDependency[];
 }
 
 /**
@@ -80,6 +97,8 @@ export interface EvaluationContext {
   /** Release purpose: the commit to be tagged, and whether it is on the trusted branch. */
   commitOnTrustedBranch?: boolean;
   trustedRef: string;
+  /** Milliseconds since the epoch: what "older than reviewEvery" is measured against. */
+  now: number;
 }
 
 /** Approvals, change requests and refused approvals of the subject's exact content. */
@@ -87,21 +106,43 @@ export interface ReviewTally {
   approvals: CountedApproval[];
   changeRequests: StoredRecord<ReviewRecord>[];
   ignored: GateResult['ignored'];
+  /** Approvals of this prompt content made when what it includes was different. */
+  stale: { review: StoredRecord<ReviewRecord>; changes: string[] }[];
+  /** The latest result of each check on this content and its includes, by name. */
+  checks: Map<string, StoredRecord<CheckRecord>>;
 }
 
-/** One requirement of the release policy: reads its setting from the environment, reports what is unmet. */
+/**
+ * One requirement of the release policy: reads its setting from the environment, reports
+ * what is unmet. A rule may also say why an approval does not count in an environment
+ * (`excludes`); such approvals are left out before any rule counts.
+ */
 export interface PolicyRule {
   readonly name: string;
   readonly purposes: readonly Purpose[];
+  excludes?(approval: CountedApproval, subject: Subject, context: EvaluationContext): string | undefined;
   check(subject: Subject, context: EvaluationContext, tally: ReviewTally): Requirement[];
 }
 
 export function tallyReviews(subject: Subject, context: EvaluationContext): ReviewTally {
   const { people, ledger } = context;
-  const reviews = subject.contentHash
-    ? ledger.about(subject.names).filter((r): r is StoredRecord<ReviewRecord> => r.record.type === 'review' && r.record.contentHash === subject.contentHash)
-    : [];
+  const records = subject.contentHash ? ledger.about(subject.names).filter((r) => r.record.contentHash === subject.contentHash) : [];
+  const included = includedContent(subject.includes);
+  // A verdict covers the prompt and what it included then: a changed partial is new content.
+  const reviews: StoredRecord<ReviewRecord>[] = [];
+  const outdated: { review: StoredRecord<ReviewRecord>; changes: string[] }[] = [];
+  const checks = new Map<string, StoredRecord<CheckRecord>>();
+  for (const r of records) {
+    if (r.record.type !== 'review' && r.record.type !== 'check') continue;
+    const changes = includeDifferences(r.record.includes, included);
+    if (r.record.type === 'check') {
+      if (changes.length === 0) checks.set(r.record.name, r as StoredRecord<CheckRecord>);
+    } else if (changes.length === 0) reviews.push(r as StoredRecord<ReviewRecord>);
+    else outdated.push({ review: r as StoredRecord<ReviewRecord>, changes });
+  }
   const { approvals: approving, changeRequests } = ledger.verdicts(reviews);
+  const current = new Set(reviews.map((r) => people.personOf(r.record.by.email)));
+  const stale = outdated.filter((o) => o.review.record.verdict === 'approve' && !current.has(people.personOf(o.review.record.by.email)));
   const approvals: CountedApproval[] = [];
   const ignored: ReviewTally['ignored'] = [];
   for (const review of approving) {
@@ -111,13 +152,31 @@ export function tallyReviews(subject: Subject, context: EvaluationContext): Revi
       approvals.push({ review, owners: people.ownersMatching(review.record.by.email, subject.owners) });
     }
   }
-  return { approvals, changeRequests, ignored };
+  // Each person's latest stale approval is the one worth naming.
+  const latestStale = new Map<string, (typeof stale)[number]>();
+  for (const s of stale) latestStale.set(people.personOf(s.review.record.by.email), s);
+  return { approvals, changeRequests, ignored, stale: [...latestStale.values()], checks };
 }
 
 /** The one evaluator: the gate, the editor and verify all decide here. */
-export function evaluate(subject: Subject, context: EvaluationContext, rules: readonly PolicyRule[] = POLICY_RULES, tally = tallyReviews(subject, context)): GateResult {
-  const unmet = rules.filter((r) => r.purposes.includes(context.purpose)).flatMap((r) => r.check(subject, context, tally));
-  const approvalCodes = new Set<Requirement['code']>(['approvals', 'owner-approval', 'no-owner', 'changes-requested']);
+export function evaluate(subject: Subject, context: EvaluationContext, rules: readonly PolicyRule[] = POLICY_RULES, baseTally = tallyReviews(subject, context)): GateResult {
+  const active = rules.filter((r) => r.purposes.includes(context.purpose));
+  // Approvals an environment's own rules do not accept (criteria not confirmed) are set aside first.
+  const ignored = [...baseTally.ignored];
+  const approvals = baseTally.approvals.filter((approval) => {
+    for (const rule of active) {
+      const reason = rule.excludes?.(approval, subject, context);
+      if (reason) {
+        ignored.push({ review: approval.review, reason, rule: rule.name });
+        return false;
+      }
+    }
+    return true;
+  });
+  const tally: ReviewTally = { ...baseTally, approvals, ignored };
+  const found = active.flatMap((r) => r.check(subject, context, tally));
+  const unmet = found.filter((u) => u.severity !== 'warning');
+  const approvalCodes = new Set<Requirement['code']>(['approvals', 'owner-approval', 'no-owner', 'changes-requested', 'dependency-changed', 'criteria']);
   return {
     environment: context.env.name,
     allowed: unmet.length === 0,
@@ -127,6 +186,8 @@ export function evaluate(subject: Subject, context: EvaluationContext, rules: re
     changeRequests: tally.changeRequests,
     ignored: tally.ignored,
     unmet,
+    warnings: found.filter((u) => u.severity === 'warning'),
+    checks: tally.checks,
     approvalsMet: !unmet.some((u) => approvalCodes.has(u.code)) && !subject.unusable,
   };
 }

@@ -1,6 +1,6 @@
 import { indexHistory, renameIndex, type LogCommit, type PathEvent } from './history';
 import { checkTags, releasesByPrompt, type TagFacts } from './integrity';
-import type { CommentRecord, ReviewRecord, ReviewRequestRecord, StoredRecord } from './records';
+import type { CheckRecord, CommentRecord, FeedbackRecord, ReviewRecord, ReviewRequestRecord, StoredRecord } from './records';
 import { parseTagMessage, type RawTag, type Release } from './releases';
 import type { TrustedPolicy } from './trustedPolicy';
 
@@ -24,6 +24,8 @@ export interface PromptHistory {
   /** Changes under any of its names, newest first. */
   events: PathEvent[];
   reviews: StoredRecord<ReviewRecord>[];
+  checks: StoredRecord<CheckRecord>[];
+  feedback: StoredRecord<FeedbackRecord>[];
   requests: StoredRecord<ReviewRequestRecord>[];
   comments: StoredRecord<CommentRecord>[];
   /** Releases of this path that passed the integrity check, oldest first. */
@@ -51,6 +53,8 @@ export function promptHistoryOf(input: PromptHistoryInput): PromptHistory {
     names,
     events,
     reviews: mine.filter((r): r is StoredRecord<ReviewRecord> => r.record.type === 'review'),
+    checks: mine.filter((r): r is StoredRecord<CheckRecord> => r.record.type === 'check'),
+    feedback: mine.filter((r): r is StoredRecord<FeedbackRecord> => r.record.type === 'feedback'),
     requests: mine.filter((r): r is StoredRecord<ReviewRequestRecord> => r.record.type === 'review-request'),
     comments: mine.filter((r): r is StoredRecord<CommentRecord> => r.record.type === 'comment'),
     releases: releasesByPrompt(checks).get(path) ?? [],

@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import type { IncludedContent } from './dependencies';
 import { shortHash } from './hash';
 import type { Identity } from './identity';
 import { RECORDS_DIR } from './prompts';
@@ -22,6 +23,37 @@ export interface ReviewRecord extends RecordBase {
   type: 'review';
   verdict: Verdict;
   comment?: string;
+  /** What the prompt included when it was reviewed: the verdict is about those contents too. */
+  includes?: IncludedContent[];
+  /** Review criteria of the policy the reviewer confirmed, word for word. */
+  confirms?: string[];
+}
+
+/** The result of an eval run, linter or red-team suite on one content. */
+export interface CheckRecord extends RecordBase {
+  type: 'check';
+  /** The check's name, as the policy's `checks:` lists it. */
+  name: string;
+  result: 'pass' | 'fail';
+  summary?: string;
+  /** Longer output (a report file, the end of a command's output). */
+  details?: string;
+  /** When the tool ran the check: the command and its exit status. */
+  command?: string;
+  exitCode?: number;
+  includes?: IncludedContent[];
+}
+
+/** What someone using a version reported about it. */
+export interface FeedbackRecord extends RecordBase {
+  type: 'feedback';
+  /** Short id people answer it by. */
+  id: string;
+  /** The environment whose version it is about; absent for the committed content. */
+  environment?: string;
+  version?: number;
+  rating?: 'good' | 'bad';
+  body: string;
 }
 
 export interface ReviewRequestRecord extends RecordBase {
@@ -44,7 +76,7 @@ export interface CommentRecord extends RecordBase {
   reopens?: boolean;
 }
 
-export type PromptRecord = ReviewRecord | ReviewRequestRecord | CommentRecord;
+export type PromptRecord = ReviewRecord | ReviewRequestRecord | CommentRecord | CheckRecord | FeedbackRecord;
 
 /** A record as read from the committed tree. */
 export interface StoredRecord<T extends PromptRecord = PromptRecord> {
@@ -57,6 +89,17 @@ export interface StoredRecord<T extends PromptRecord = PromptRecord> {
   order?: number;
   /** Not on the trusted branch yet (shown, never counted). */
   pending?: boolean;
+  /** Author time of that commit, seconds since the epoch. */
+  commitTime?: number;
+}
+
+/**
+ * When a record was made, for ages (review expiry, escalation), never for order: the earlier
+ * of the time it states and its commit's time, so post-dating one of them gains nothing.
+ */
+export function recordTime(stored: StoredRecord): number {
+  const stated = Date.parse(stored.record.time);
+  return stored.commitTime !== undefined ? Math.min(stated, stored.commitTime * 1000) : stated;
 }
 
 /** A unique file per record, so sign-offs from different machines never conflict. */
@@ -89,11 +132,28 @@ export function parseRecord(text: string): PromptRecord | { error: string } {
   if (!/^sha256:[0-9a-f]{64}$/.test(data.contentHash)) return { error: `"contentHash" is not a sha256 hash` };
   if (Number.isNaN(Date.parse(data.time))) return { error: `"time" is not a date` };
   switch (data.type) {
-    case 'review':
+    case 'review': {
       if (data.verdict !== 'approve' && data.verdict !== 'request-changes') {
         return { error: `"verdict" must be approve or request-changes` };
       }
+      const includes = includesError(data.includes);
+      if (includes) return { error: includes };
+      if (data.confirms !== undefined && !(Array.isArray(data.confirms) && data.confirms.every((c: unknown) => typeof c === 'string'))) {
+        return { error: '"confirms" must be a list of criteria' };
+      }
       return data as ReviewRecord;
+    }
+    case 'check': {
+      if (typeof data.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(data.name)) return { error: 'a check needs a "name" of letters, digits, ".", ":", "_" or "-"' };
+      if (data.result !== 'pass' && data.result !== 'fail') return { error: '"result" must be pass or fail' };
+      const includes = includesError(data.includes);
+      if (includes) return { error: includes };
+      return data as CheckRecord;
+    }
+    case 'feedback':
+      if (typeof data.id !== 'string' || typeof data.body !== 'string' || !data.body.trim()) return { error: 'feedback needs an "id" and a "body"' };
+      if (data.rating !== undefined && data.rating !== 'good' && data.rating !== 'bad') return { error: '"rating" must be good or bad' };
+      return data as FeedbackRecord;
     case 'review-request':
       if (!Array.isArray(data.reviewers)) return { error: '"reviewers" must be a list' };
       return data as ReviewRequestRecord;
@@ -104,4 +164,10 @@ export function parseRecord(text: string): PromptRecord | { error: string } {
     default:
       return { error: `unknown record type "${data.type}"` };
   }
+}
+
+function includesError(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const ok = Array.isArray(value) && value.every((i) => typeof i?.path === 'string' && typeof i?.contentHash === 'string' && /^sha256:[0-9a-f]{64}$/.test(i.contentHash));
+  return ok ? undefined : '"includes" must list { path, contentHash } of the included files';
 }

@@ -1,3 +1,4 @@
+import type { PolicyRecord } from './config';
 import { sha256Hex } from './hash';
 import type { Identity } from './identity';
 import { formatTime } from './words';
@@ -16,6 +17,24 @@ export interface ApprovalEvidence {
   record: string;
   /** The CODEOWNERS owners this approver stands for, if any. */
   owners: string[];
+  /** The environment's review criteria this approver confirmed. */
+  confirms?: string[];
+}
+
+/** A required check that passed on the released content. */
+export interface CheckEvidence {
+  name: string;
+  by: Identity;
+  at: string;
+  /** The record file that holds the result, at the released commit. */
+  record: string;
+}
+
+/** A file the released prompt includes, at the released commit. */
+export interface IncludeEvidence {
+  path: string;
+  blob: string;
+  contentHash: string;
 }
 
 export interface ReleaseEvidence {
@@ -29,7 +48,11 @@ export interface ReleaseEvidence {
   /** 1 for the first release of this prompt to this environment, then 2, 3, … */
   sequence: number;
   approvals: ApprovalEvidence[];
-  policy: { approvals: number; ownerApproval: boolean; requirePrevious: boolean };
+  /** Absent when the prompt includes nothing. */
+  includes?: IncludeEvidence[];
+  /** The passing results of the environment's required checks; absent when none are required. */
+  checks?: CheckEvidence[];
+  policy: PolicyRecord;
   releasedBy: Identity;
   releasedAt: string;
   /** sha256 of the canonical JSON of every other field: an edited message no longer matches. */
@@ -129,6 +152,9 @@ export function formatTagMessage(evidence: ReleaseEvidence): string {
     `Released by ${evidence.releasedBy.name} <${evidence.releasedBy.email}> at ${formatTime(evidence.releasedAt)}`,
     'Approved by:',
     approvals,
+    ...(evidence.includes?.length ? ['Includes:', ...evidence.includes.map((i) => `  - ${i.path} ${i.contentHash}`)] : []),
+    ...(evidence.checks?.length ? ['Checks passed:', ...evidence.checks.map((c) => `  - ${c.name} (recorded by ${c.by.name} <${c.by.email}> at ${formatTime(c.at)})`)] : []),
+    ...(evidence.approvals.some((a) => a.confirms?.length) ? ['Criteria confirmed:', ...evidence.approvals.filter((a) => a.confirms?.length).map((a) => `  - ${a.by.name}: ${a.confirms!.join('; ')}`)] : []),
     '',
     BEGIN,
     JSON.stringify(evidence, null, 2),

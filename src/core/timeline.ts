@@ -7,10 +7,12 @@ export type TimelineEntry =
   | { kind: 'version'; time: string; commit: string; author: Identity; blob: string; contentHash?: string; version?: number; deleted?: boolean }
   | { kind: 'review'; time: string; by: Identity; verdict: Verdict; contentHash: string; version?: number; comment?: string; record: string }
   | { kind: 'review-request'; time: string; by: Identity; reviewers: string[]; contentHash: string; record: string }
-  | { kind: 'release'; time: string; environment: string; version: number; by: Identity; tag: string; approvals: Identity[] };
+  | { kind: 'release'; time: string; environment: string; version: number; by: Identity; tag: string; approvals: Identity[] }
+  | { kind: 'check'; time: string; by: Identity; name: string; result: 'pass' | 'fail'; summary?: string; contentHash: string; version?: number; record: string }
+  | { kind: 'feedback'; time: string; by: Identity; id: string; rating?: 'good' | 'bad'; body: string; environment?: string; version?: number; contentHash: string; record: string };
 
 /** A prompt's life in order: the commits that changed it, reviews, review requests and releases. */
-export function promptTimeline(prompt: Pick<PromptStatus, 'reviews' | 'requests' | 'releases'>, events: PathEvent[], hashOfBlob: Map<string, string>): TimelineEntry[] {
+export function promptTimeline(prompt: Pick<PromptStatus, 'reviews' | 'requests' | 'releases'> & Partial<Pick<PromptStatus, 'checks' | 'feedback'>>, events: PathEvent[], hashOfBlob: Map<string, string>): TimelineEntry[] {
   const versionOf = new Map(prompt.releases.map((r) => [r.evidence.contentHash, r.evidence.version]));
   const entries: TimelineEntry[] = [];
   // Oldest first, so commits made in the same second keep their order through the sort by time.
@@ -32,6 +34,14 @@ export function promptTimeline(prompt: Pick<PromptStatus, 'reviews' | 'requests'
   }
   for (const r of prompt.requests) {
     entries.push({ kind: 'review-request', time: r.record.time, by: r.record.by, reviewers: r.record.reviewers, contentHash: r.record.contentHash, record: r.path });
+  }
+  for (const r of prompt.checks ?? []) {
+    const c = r.record;
+    entries.push({ kind: 'check', time: c.time, by: c.by, name: c.name, result: c.result, summary: c.summary, contentHash: c.contentHash, version: versionOf.get(c.contentHash), record: r.path });
+  }
+  for (const r of prompt.feedback ?? []) {
+    const f = r.record;
+    entries.push({ kind: 'feedback', time: f.time, by: f.by, id: f.id, rating: f.rating, body: f.body, environment: f.environment, version: f.version ?? versionOf.get(f.contentHash), contentHash: f.contentHash, record: r.path });
   }
   for (const r of prompt.releases) {
     const ev = r.evidence;

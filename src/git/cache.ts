@@ -4,7 +4,7 @@ import type { BlobFacts } from '../core/hash';
 import type { LogCommit } from '../core/history';
 
 /**
- * What earlier runs learned from git, kept in `.git/prompt-release/cache-v1.json` so a
+ * What earlier runs learned from git, kept in `.git/prompt-release/cache-v2.json` so a
  * repeat run re-reads only what changed. Every entry is keyed by git object ids, which name
  * their content: a blob's facts and text never change, and a log cached for a commit is
  * reused only for that commit (or extended when the trusted branch moved forward from it).
@@ -50,8 +50,8 @@ interface CacheFile {
 }
 
 /** Change it whenever the shape of the data or the way git's output is parsed changes. */
-const FORMAT = 'prompt-release-cache-1';
-const FILE = path.join('prompt-release', 'cache-v1.json');
+const FORMAT = 'prompt-release-cache-2';
+const FILE = path.join('prompt-release', 'cache-v2.json');
 
 /** Values by key that a run marks as used; a finished run keeps only those. */
 class UsedStore<T> {

@@ -16,6 +16,12 @@ import {
   planReviewRequest,
   commentCommitMessage,
   planComment,
+  planCheck,
+  planFeedback,
+  checkCommitMessage,
+  feedbackCommitMessage,
+  checkConfirmations,
+  type CheckInput,
   requireCommitted,
   requirePrompt,
   reviewCommitMessage,
@@ -36,10 +42,10 @@ async function currentModel(repo: PromptRepository, file: string, known?: RepoMo
   return repo.model();
 }
 
-export async function review(repo: PromptRepository, file: string, verdict: Verdict, comment?: string, known?: RepoModel) {
+export async function review(repo: PromptRepository, file: string, verdict: Verdict, comment?: string, known?: RepoModel, confirms: string[] = []) {
   const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
   const prompt = requirePrompt(model, file);
-  const record = planReview(prompt, verdict, by, comment, new Date(), model.people);
+  const record = planReview(prompt, verdict, by, comment, new Date(), model.people, checkConfirmations(model.config, confirms));
   // The model was just checked against HEAD (or read from it): its HEAD is the parent.
   const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record), model.head);
   return { record, commit, recordPath };
@@ -57,6 +63,22 @@ export async function comment(repo: PromptRepository, file: string, input: Comme
   const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
   const record = planComment(requirePrompt(model, file), input, by, new Date());
   const { commit, path: recordPath } = await repo.commitRecord(record, by, commentCommitMessage(record), model.head);
+  return { record, commit, recordPath };
+}
+
+/** Records a check result on the committed content (and what it includes). */
+export async function check(repo: PromptRepository, file: string, input: CheckInput, known?: RepoModel) {
+  const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
+  const record = planCheck(requirePrompt(model, file), model, input, by, new Date());
+  const { commit, path: recordPath } = await repo.commitRecord(record, by, checkCommitMessage(record), model.head);
+  return { record, commit, recordPath };
+}
+
+/** Records feedback on the version in use (see planFeedback for which one). */
+export async function feedback(repo: PromptRepository, file: string, input: { environment?: string; body: string; rating?: 'good' | 'bad' }, known?: RepoModel) {
+  const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
+  const record = planFeedback(model, requirePrompt(model, file), input, by, new Date());
+  const { commit, path: recordPath } = await repo.commitRecord(record, by, feedbackCommitMessage(record), model.head);
   return { record, commit, recordPath };
 }
 

@@ -6,6 +6,7 @@ import { PromptReleaseError } from '../core/errors';
 import { blobFacts, type BlobFacts } from '../core/hash';
 import { ZERO_OID, type LogCommit } from '../core/history';
 import { parseIdent, type Identity } from '../core/identity';
+import { resolveIncludes, type FileAt } from '../core/dependencies';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
 import { promptHistoryOf, type PromptHistory } from '../core/promptHistory';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts';
@@ -286,8 +287,12 @@ export class PromptRepository {
         onTrustedBranch: mergedTags,
         promptAtCommit: prompts.promptAtCommit,
         contentHashOf: (blob) => facts.get(blob)?.contentHash,
+        factsOf: (blob) => facts.get(blob),
+        filesAtCommit: prompts.filesAtCommit,
       },
       displayGlobs: this.displayGlobs,
+      dependencyFiles: prompts.dependencyFiles,
+      now: Date.now(),
     };
   }
 
@@ -315,7 +320,77 @@ export class PromptRepository {
     ]);
     const promptAtCommit = new Map<string, { oid: string; type: string } | undefined>();
     tags.forEach((t, i) => promptAtCommit.set(t.name, promptObjects[i]));
-    return { isPrompt, promptEntries, policyEntries, headOnTrusted, promptLog: [...trustedLog, ...headOnlyLog], promptAtCommit, facts };
+    const [dependencyFiles, filesAtCommit] = await Promise.all([
+      this.headDependencies(tree, promptEntries, facts, isPrompt),
+      this.releasedDependencies(tags.flatMap((t, i) => (evidences[i] ? [{ commit: t.commit, prompt: evidences[i]!.prompt, blob: evidences[i]!.blob }] : [])), facts, isPrompt),
+    ]);
+    return { isPrompt, promptEntries, policyEntries, headOnTrusted, promptLog: [...trustedLog, ...headOnlyLog], promptAtCommit, facts, dependencyFiles, filesAtCommit };
+  }
+
+  /**
+   * Files at HEAD that prompts include but that are not prompts themselves, with their facts.
+   * Nothing is read when no prompt includes anything; otherwise one read per level of nesting.
+   */
+  private async headDependencies(tree: TreeEntry[], promptEntries: TreeEntry[], facts: Map<string, BlobFacts>, isPrompt: (path: string) => boolean) {
+    const roots = promptEntries.filter((e) => facts.get(e.blob)?.references);
+    if (roots.length === 0) return [];
+    const byPath = new Map(tree.map((e) => [e.path, e]));
+    const lookup = (p: string): FileAt | null => {
+      const entry = byPath.get(p);
+      return entry ? { blob: entry.blob, mode: entry.mode, facts: facts.get(entry.blob) } : null;
+    };
+    const needed = new Set<string>();
+    for (let round = 0; round < 8; round++) {
+      const unknown = new Set<string>();
+      for (const root of roots) {
+        const resolved = resolveIncludes(root.path, facts.get(root.blob), lookup, isPrompt);
+        for (const dep of resolved.includes) needed.add(dep.path);
+        for (const p of resolved.unknown) unknown.add(p);
+      }
+      const blobs = [...unknown].map((p) => byPath.get(p)?.blob).filter((b): b is string => !!b && !facts.has(b));
+      if (blobs.length === 0) break;
+      for (const [blob, f] of await this.factsOf(blobs)) facts.set(blob, f);
+    }
+    const prompts = new Set(promptEntries.map((e) => e.path));
+    return [...needed].filter((p) => !prompts.has(p)).map((p) => byPath.get(p)!).map((e) => ({ path: e.path, blob: e.blob, mode: e.mode, facts: facts.get(e.blob) }));
+  }
+
+  /**
+   * What released prompts include at their release commits: the files each reference names
+   * there (`<commit>:<path>`, cached by object id), read level by level.
+   */
+  private async releasedDependencies(releases: { commit: string; prompt: string; blob: string }[], facts: Map<string, BlobFacts>, isPrompt: (path: string) => boolean) {
+    const files = new Map<string, FileAt | null>();
+    const roots = releases.filter((r) => facts.get(r.blob)?.references);
+    for (let round = 0; round < 8 && roots.length; round++) {
+      const unknownNames = new Set<string>();
+      const unknownBlobs = new Set<string>();
+      for (const root of roots) {
+        const lookup = (p: string): FileAt | null | undefined => {
+          const known = files.get(`${root.commit}:${p}`);
+          if (known === undefined) return undefined;
+          return known && { ...known, facts: facts.get(known.blob) };
+        };
+        for (const p of resolveIncludes(root.prompt, facts.get(root.blob), lookup, isPrompt).unknown) {
+          const name = `${root.commit}:${p}`;
+          const known = files.get(name);
+          if (known === undefined) unknownNames.add(name);
+          else if (known) unknownBlobs.add(known.blob);
+        }
+      }
+      if (unknownNames.size === 0 && unknownBlobs.size === 0) break;
+      const names = [...unknownNames];
+      const objects = await this.objectIds(names);
+      names.forEach((name, i) => {
+        const o = objects[i];
+        files.set(name, o ? { blob: o.oid, mode: o.type === 'blob' ? '100644' : o.type === 'commit' ? '160000' : '040000' } : null);
+        if (o?.type === 'blob') unknownBlobs.add(o.oid);
+      });
+      const blobs = [...unknownBlobs].filter((b) => !facts.has(b));
+      if (blobs.length) for (const [blob, f] of await this.factsOf(blobs)) facts.set(blob, f);
+    }
+    for (const [name, file] of files) if (file) files.set(name, { ...file, facts: facts.get(file.blob) });
+    return files;
   }
 
   /**

@@ -11,7 +11,7 @@ import { ALICE, BOB, CAROL, DAVE, runCli, standardRepo, type TempRepo } from '..
 describe('the cache under .git/prompt-release', function () {
   this.timeout(60_000);
   let repo: TempRepo;
-  const cacheFile = () => path.join(repo.dir, '.git', 'prompt-release', 'cache-v1.json');
+  const cacheFile = () => path.join(repo.dir, '.git', 'prompt-release', 'cache-v2.json');
 
   beforeEach(() => {
     repo = standardRepo();
@@ -98,7 +98,7 @@ describe('the cache under .git/prompt-release', function () {
     repo.git('clone', '-q', '--depth', '1', `file://${repo.dir}`, shallow);
     try {
       await runCli(shallow, ['status']);
-      const file = path.join(shallow, '.git', 'prompt-release', 'cache-v1.json');
+      const file = path.join(shallow, '.git', 'prompt-release', 'cache-v2.json');
       const data = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
       assert.strictEqual(data.promptLog, undefined, 'no prompt history is cached for a shallow clone');
       assert.strictEqual(data.trustedRead, undefined, 'no trusted-branch history is cached for a shallow clone');

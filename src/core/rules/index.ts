@@ -2,8 +2,12 @@ import type { PolicyRule } from '../policy';
 import { alreadyCurrent } from './alreadyCurrent';
 import { approvalCount } from './approvals';
 import { noOpenChangeRequest } from './changeRequests';
+import { requiredChecks } from './checks';
+import { reviewCriteria } from './criteria';
+import { includedContent } from './dependencies';
 import { ownerApproval } from './ownerApproval';
 import { promotionOrder } from './promotion';
+import { reviewExpiry } from './reviewExpiry';
 import { trustedCommit } from './trustedCommit';
 import { usablePrompt } from './usablePrompt';
 import { workingCopy } from './workingCopy';
@@ -14,8 +18,12 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   workingCopy,
   trustedCommit,
   alreadyCurrent,
+  includedContent,
+  reviewCriteria,
   approvalCount,
   ownerApproval,
   noOpenChangeRequest,
+  requiredChecks,
+  reviewExpiry,
   promotionOrder,
 ];

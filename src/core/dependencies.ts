@@ -1,0 +1,176 @@
+import type { BlobFacts } from './hash';
+import type { Reference } from './references';
+
+/** A file a prompt includes, directly or through another include, with its exact content. */
+export interface Dependency {
+  path: string;
+  blob: string;
+  contentHash: string;
+  /** The file whose reference brought it in, and where. */
+  via: string;
+  line: number;
+  kind: Reference['kind'];
+}
+
+/** What records and release evidence carry: the content of everything included, by path. */
+export interface IncludedContent {
+  path: string;
+  contentHash: string;
+}
+
+/** A reference that must resolve (a partial, a Prompty file) but does not. */
+export interface MissingDependency {
+  via: string;
+  line: number;
+  kind: Reference['kind'];
+  target: string;
+  /** Why it does not count: not found (and where it was looked for), a link, unreadable. */
+  reason: string;
+}
+
+export interface FileAt {
+  blob: string;
+  mode: string;
+  /** Absent when the content has not been read (yet). */
+  facts?: BlobFacts;
+}
+
+/** `undefined`: not known yet (the caller reads it and asks again); `null`: no such file. */
+export type FileLookup = (path: string) => FileAt | null | undefined;
+
+export interface Resolution {
+  includes: Dependency[];
+  missing: MissingDependency[];
+  /** Paths (or contents) that must be read before the resolution is complete. */
+  unknown: string[];
+}
+
+const MAX_DEPTH = 16;
+
+/** Which reference syntaxes a file's format has: Dotprompt partials, Prompty files, Markdown links. */
+export function referenceKindsOf(path: string): Reference['kind'][] {
+  if (path.endsWith('.prompt')) return ['partial'];
+  if (path.endsWith('.prompty')) return ['file'];
+  if (/\.(md|mdc|markdown)$/i.test(path)) return ['link'];
+  return [];
+}
+
+/** Where a reference may point, nearest first. */
+export function candidatePaths(from: string, ref: Reference): string[] {
+  const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/')) : '';
+  if (ref.kind === 'partial') {
+    // Dotprompt's directory store: partial "a/b" is a/_b.prompt under the prompts folder,
+    // which is the referencing file's folder or one of its parents.
+    const slash = ref.target.lastIndexOf('/');
+    const file = `${slash >= 0 ? ref.target.slice(0, slash + 1) : ''}_${ref.target.slice(slash + 1)}.prompt`;
+    const folders: string[] = [];
+    for (let d = dir; ; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') {
+      folders.push(d);
+      if (d === '') break;
+    }
+    return folders.map((d) => normalize(d ? `${d}/${file}` : file)).filter((p): p is string => p !== undefined);
+  }
+  const target = ref.target.startsWith('/') ? ref.target.slice(1) : dir ? `${dir}/${ref.target}` : ref.target;
+  const path = normalize(target);
+  return path ? [path] : [];
+}
+
+/** Collapses "." and ".."; undefined when the path leaves the repository. */
+function normalize(path: string): string | undefined {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length === 0) return undefined;
+      out.pop();
+    } else out.push(part);
+  }
+  return out.length ? out.join('/') : undefined;
+}
+
+/**
+ * Everything a file includes, transitively, at one commit. A partial or Prompty file that is
+ * not there is missing (it would fail to render); a Markdown link counts only when it leads
+ * to another prompt or instruction file, since links may point anywhere.
+ */
+export function resolveIncludes(root: string, rootFacts: BlobFacts | undefined, lookup: FileLookup, isPrompt: (path: string) => boolean): Resolution {
+  const includes: Dependency[] = [];
+  const missing: MissingDependency[] = [];
+  const unknown: string[] = [];
+  const seen = new Set([root]);
+  const visit = (path: string, facts: BlobFacts | undefined, depth: number) => {
+    const kinds = referenceKindsOf(path);
+    for (const ref of facts?.references ?? []) {
+      if (!kinds.includes(ref.kind)) continue;
+      const candidates = candidatePaths(path, ref);
+      let found: { path: string; file: FileAt } | undefined;
+      let pending = false;
+      for (const candidate of candidates) {
+        const file = lookup(candidate);
+        if (file === undefined) {
+          unknown.push(candidate);
+          pending = true;
+          break;
+        }
+        if (file) {
+          found = { path: candidate, file };
+          break;
+        }
+      }
+      if (pending) continue;
+      if (!found || (ref.kind === 'link' && !isPrompt(found.path))) {
+        if (ref.kind !== 'link') {
+          const where = candidates.length ? `looked for ${candidates.join(', ')}` : 'it points outside the repository';
+          missing.push({ via: path, line: ref.line, kind: ref.kind, target: ref.target, reason: `not found (${where})` });
+        }
+        continue;
+      }
+      if (seen.has(found.path)) continue;
+      seen.add(found.path);
+      const { file } = found;
+      if (file.mode === '120000' || file.mode === '160000') {
+        missing.push({ via: path, line: ref.line, kind: ref.kind, target: ref.target, reason: `${found.path} is a ${file.mode === '120000' ? 'symbolic link' : 'submodule'}, so its content cannot be reviewed` });
+        continue;
+      }
+      if (!file.facts) {
+        unknown.push(found.path);
+        continue;
+      }
+      if (file.facts.binary) {
+        missing.push({ via: path, line: ref.line, kind: ref.kind, target: ref.target, reason: `${found.path} is a binary file` });
+        continue;
+      }
+      includes.push({ path: found.path, blob: file.blob, contentHash: file.facts.contentHash, via: path, line: ref.line, kind: ref.kind });
+      if (depth < MAX_DEPTH) visit(found.path, file.facts, depth + 1);
+    }
+  };
+  visit(root, rootFacts, 0);
+  includes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { includes, missing, unknown: [...new Set(unknown)] };
+}
+
+/** The included contents as records and evidence carry them. */
+export function includedContent(includes: Dependency[]): IncludedContent[] {
+  return includes.map((d) => ({ path: d.path, contentHash: d.contentHash }));
+}
+
+/**
+ * What differs between the includes a record was made for and the subject's: empty when the
+ * same files have the same contents.
+ */
+export function includeDifferences(recorded: IncludedContent[] | undefined, current: IncludedContent[]): string[] {
+  const before = new Map((recorded ?? []).map((i) => [i.path, i.contentHash]));
+  const now = new Map(current.map((i) => [i.path, i.contentHash]));
+  const changes: string[] = [];
+  for (const [path, hash] of now) {
+    if (!before.has(path)) changes.push(`${path} was not included then`);
+    else if (before.get(path) !== hash) changes.push(`${path} has changed since`);
+  }
+  for (const path of before.keys()) if (!now.has(path)) changes.push(`${path} is no longer included`);
+  return changes;
+}
+
+export function formatMissing(m: MissingDependency): string {
+  const what = m.kind === 'partial' ? `partial "${m.target}"` : m.kind === 'file' ? `file "${m.target}"` : `"${m.target}"`;
+  return `${m.via}:${m.line} includes ${what}, which cannot be used: ${m.reason}`;
+}
