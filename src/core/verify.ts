@@ -17,6 +17,8 @@ export interface LiveVerdict {
   version: number;
   ok: boolean;
   problems: string[];
+  /** Not failures unless verify runs with --strict: a review that is due. */
+  warnings: string[];
 }
 
 export interface VerifyReport {
@@ -47,13 +49,13 @@ export function verifyModel(model: RepoModel): VerifyReport {
       const current = releases.filter((r) => r.evidence.environment === env.name).pop();
       if (!current) continue;
       const ev = current.evidence;
-      const gate = model.decide(model.subjectOf(prompt, ev.blob, ev.contentHash), env.name, 'live');
-      live.push({ prompt, environment: env.name, tag: current.tag, version: ev.version, ok: gate.allowed, problems: gate.unmet.map((u) => u.message) });
+      const gate = model.decide(model.subjectOf(prompt, ev.blob, ev.contentHash, ev.commit), env.name, 'live');
+      live.push({ prompt, environment: env.name, tag: current.tag, version: ev.version, ok: gate.allowed, problems: gate.unmet.map((u) => u.message), warnings: gate.warnings.map((w) => w.message) });
     }
     for (const env of new Set(releases.map((r) => r.evidence.environment))) {
       if (!model.config.environments.some((e) => e.name === env)) {
         const current = releases.filter((r) => r.evidence.environment === env).pop()!;
-        live.push({ prompt, environment: env, tag: current.tag, version: current.evidence.version, ok: false, problems: [`environment ${env} is not in the trusted policy, so nothing may be live there`] });
+        live.push({ prompt, environment: env, tag: current.tag, version: current.evidence.version, ok: false, problems: [`environment ${env} is not in the trusted policy, so nothing may be live there`], warnings: [] });
       }
     }
   }
