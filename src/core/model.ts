@@ -2,7 +2,7 @@ import { Authorship } from './authorship';
 import type { Codeowners } from './codeowners';
 import { ownersOf } from './codeowners';
 import type { Config } from './config';
-import { formatMissing, includedContent, resolveIncludes, type Dependency, type FileAt, type MissingDependency } from './dependencies';
+import { formatMissing, includeDifferences, includedContent, resolveIncludes, type Dependency, type FileAt, type MissingDependency } from './dependencies';
 import type { Problem } from './errors';
 import type { BlobFacts } from './hash';
 import { indexHistory, renameIndex, type LogCommit, type PathEvent, type PathHistory } from './history';
@@ -344,7 +344,9 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     const governed = policyFile || isGoverned(file.path);
     const unusable = usability(file, governed, config.maxPromptBytes, snapshot.shallow);
     const subject: Subject = { path: file.path, names, blob: file.blob, contentHash: hash, owners, authors, workingCopy: file.workingCopy, unusable, includes, missingIncludes };
-    const { approvals, changeRequests } = ledger.verdicts(reviews.filter((r) => r.record.contentHash === hash));
+    // A verdict stands for this content only while what it includes is as it was then.
+    const included = includedContent(includes);
+    const { approvals, changeRequests } = ledger.verdicts(reviews.filter((r) => r.record.contentHash === hash && includeDifferences(r.record.includes, included).length === 0));
     const gates = policyFile
       ? []
       : environments.map((env) =>
