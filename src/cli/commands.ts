@@ -5,7 +5,8 @@ import { configWithPeople, proposeSetup } from '../core/setup';
 import { PromptReleaseError } from '../core/errors';
 import { shortHash } from '../core/hash';
 import { formatIdentity } from '../core/identity';
-import { notAPrompt } from '../core/operations';
+import { allCriteria, notAPrompt } from '../core/operations';
+import { unconfirmed } from '../core/rules/criteria';
 import type { GateResult } from '../core/policy';
 import { formatChangeSummary, formatLineCounts } from '../core/changeSummary';
 import { promptTimeline } from '../core/timeline';
@@ -40,12 +41,31 @@ export async function initCommand(repo: PromptRepository, force: boolean, out: O
   return EXIT.ok;
 }
 
-export async function reviewCommand(repo: PromptRepository, file: string, verdict: 'approve' | 'request-changes', comment: string | undefined, out: Output): Promise<number> {
-  const result = await engine.review(repo, file, verdict, comment);
+export async function reviewCommand(repo: PromptRepository, file: string, verdict: 'approve' | 'request-changes', comment: string | undefined, confirm: string[], out: Output): Promise<number> {
+  if (confirm.length && verdict !== 'approve') {
+    throw new PromptReleaseError('invalid-usage', '--confirm goes with --approve: a change request confirms nothing', { hint: 'Say what should change with -m.' });
+  }
+  // The policy's criteria are needed to expand "all" and to say where the approval counts.
+  const model = await repo.model();
+  const criteria = allCriteria(model.config);
+  if (confirm.includes('all') && !criteria.includes('all')) {
+    if (criteria.length === 0) throw new PromptReleaseError('invalid-usage', '--confirm all: the policy in force has no review criteria to confirm', { hint: 'Leave out --confirm.' });
+    confirm = [...criteria, ...confirm.filter((c) => c !== 'all')];
+  }
+  const result = await engine.review(repo, file, verdict, comment, model, confirm);
   out.data({ record: result.record, recordPath: result.recordPath, commit: result.commit });
   const what = verdict === 'approve' ? 'Approved' : 'Requested changes to';
   out.line(`${what} ${file} (${shortHash(result.record.contentHash)}) as ${formatIdentity(result.record.by)}.`);
+  if (result.record.confirms?.length) out.line(`  confirmed: ${result.record.confirms.map((c) => `"${c}"`).join(', ')}`);
+  if (result.record.includes?.length) out.line(`  covers what it includes: ${result.record.includes.map((i) => i.path).join(', ')}`);
   out.line(`Recorded in commit ${result.commit.slice(0, 10)} (${result.recordPath}); push it so others see it.`);
+  if (verdict === 'approve') {
+    const short = model.config.environments.map((env) => ({ env: env.name, missing: unconfirmed(result.record, env.criteria) })).filter((e) => e.missing.length);
+    if (short.length) {
+      out.error(`note: this approval does not count for ${short.map((s) => s.env).join(' or ')}: it does not confirm ${short.map((s) => `${s.env}'s ${s.missing.map((c) => `"${c}"`).join(', ')}`).join('; ')}`);
+      out.error(`hint: to count there, approve again confirming them: prompt-release review ${file} --approve --confirm all (or --confirm "CRITERION" for each)`);
+    }
+  }
   return EXIT.ok;
 }
 
@@ -63,8 +83,10 @@ function gateJson(gate: GateResult) {
     approvals: gate.approvalsCounted,
     required: gate.approvalsRequired,
     unmet: gate.unmet,
-    approvedBy: gate.approvals.map((a) => ({ ...a.review.record.by, at: a.review.record.time, owners: a.owners })),
+    warnings: gate.warnings,
+    approvedBy: gate.approvals.map((a) => ({ ...a.review.record.by, at: a.review.record.time, owners: a.owners, confirms: a.review.record.confirms ?? [] })),
     ignored: gate.ignored.map((i) => ({ by: i.review.record.by, reason: i.reason })),
+    checks: [...gate.checks.values()].map((c) => ({ name: c.record.name, result: c.record.result, by: c.record.by, at: c.record.time, summary: c.record.summary ?? null, record: c.path })),
   };
 }
 
@@ -74,7 +96,9 @@ function printGate(gate: GateResult, file: string, out: Output): void {
     out.line(`${file} is blocked for ${gate.environment}:`);
     for (const u of gate.unmet) out.line(`  - ${u.message}`);
   }
+  for (const w of gate.warnings) out.line(`  warning: ${w.message}`);
   for (const a of gate.approvals) out.line(`  approved by ${formatIdentity(a.review.record.by)} at ${formatTime(a.review.record.time)}${a.owners.length ? ` (owner: ${a.owners.join(', ')})` : ''}`);
+  for (const c of gate.checks.values()) out.line(`  check ${c.record.name} ${c.record.result === 'pass' ? 'passed' : 'failed'} (${formatIdentity(c.record.by)} at ${formatTime(c.record.time)})`);
   for (const i of gate.ignored) out.line(`  not counted: ${i.reason}`);
 }
 
@@ -95,7 +119,9 @@ export async function releaseCommand(repo: PromptRepository, file: string, env: 
   }
   out.data({ released: true, tag: plan.tag, evidence: plan.evidence });
   out.line(`Released ${file} v${plan.evidence.version} to ${plan.evidence.environment}: tag ${plan.tag}`);
-  for (const a of plan.evidence.approvals) out.line(`  approved by ${formatIdentity(a.by)} at ${formatTime(a.at)}`);
+  for (const a of plan.evidence.approvals) out.line(`  approved by ${formatIdentity(a.by)} at ${formatTime(a.at)}${a.confirms?.length ? `, confirming ${a.confirms.map((c) => `"${c}"`).join(', ')}` : ''}`);
+  for (const c of plan.evidence.checks ?? []) out.line(`  check ${c.name} passed (${formatIdentity(c.by)} at ${formatTime(c.at)}, ${c.record})`);
+  for (const i of plan.evidence.includes ?? []) out.line(`  includes ${i.path} (${shortHash(i.contentHash)})`);
   out.line(`Push it: git push --atomic origin refs/tags/${plan.tag}`);
   return EXIT.ok;
 }
@@ -160,17 +186,27 @@ export async function historyCommand(repo: PromptRepository, file: string, out: 
       case 'release':
         out.line(`${when}  released v${e.version} to ${e.environment} by ${formatIdentity(e.by)}  (${e.tag})`);
         break;
+      case 'check':
+        out.line(`${when}  check ${e.name} ${e.result === 'pass' ? 'passed' : 'failed'}, recorded by ${formatIdentity(e.by)}  ${shortHash(e.contentHash)}${e.version ? ` (v${e.version})` : ''}${e.summary ? `  "${e.summary}"` : ''}`);
+        break;
+      case 'feedback': {
+        const on = e.environment ? `v${e.version} in ${e.environment}` : `${shortHash(e.contentHash)}${e.version ? ` (v${e.version})` : ''}`;
+        out.line(`${when}  feedback ${e.id}${e.rating ? ` (${e.rating})` : ''} on ${on} by ${formatIdentity(e.by)}  "${oneLine(e.body)}"`);
+        break;
+      }
     }
   }
   return EXIT.ok;
 }
 
-export async function verifyCommand(repo: PromptRepository, out: Output): Promise<number> {
-  const report = await verifyRepository(repo);
+export async function verifyCommand(repo: PromptRepository, strict: boolean, out: Output): Promise<number> {
+  const report = await verifyRepository(repo, { strict });
   const failedTags = report.tags.filter((v) => !v.ok);
   const failedLive = report.live.filter((l) => !l.ok);
+  const due = report.live.filter((l) => l.ok && l.warnings.length);
   out.data({
     ok: report.ok,
+    strict: report.strict,
     trusted: report.trusted,
     checked: report.tags.length,
     tags: report.tags.map(({ tag, ok, problems }) => ({ tag, ok, problems })),
@@ -186,6 +222,11 @@ export async function verifyCommand(repo: PromptRepository, out: Output): Promis
   for (const l of failedLive) {
     out.line(`✗ ${l.prompt} v${l.version}, live in ${l.environment} (${l.tag}), does not meet today's ${l.environment} policy:`);
     for (const p of l.problems) out.line(`    ${p}`);
+    for (const w of l.warnings) out.line(`    warning: ${w}`);
+  }
+  for (const l of due) {
+    out.line(`${strict ? '✗' : '⚠'} ${l.prompt} v${l.version}, live in ${l.environment} (${l.tag})${strict ? ' fails --strict' : ' meets the policy, with a warning'}:`);
+    for (const w of l.warnings) out.line(`    ${w}`);
   }
   out.line(
     failedTags.length
@@ -197,9 +238,22 @@ export async function verifyCommand(repo: PromptRepository, out: Output): Promis
       ? `${failedLive.length} of ${report.live.length} live versions do not meet today's policy.`
       : `All ${report.live.length} live versions meet today's policy.`,
   );
+  if (due.length) {
+    out.line(
+      strict
+        ? `${due.length} live version${due.length === 1 ? ' is' : 's are'} due for review, which --strict counts as a failure: re-approve the same content to renew it (no new release needed).`
+        : `Warning: ${due.length} live version${due.length === 1 ? ' is' : 's are'} due for review (verify --strict fails on this): re-approve the same content to renew it (no new release needed).`,
+    );
+  }
   return report.ok ? EXIT.ok : EXIT.refused;
 }
 
+
+/** The first line of a text, marked when there is more. */
+function oneLine(text: string): string {
+  const lines = text.trim().split(/\r?\n/);
+  return lines.length > 1 ? `${lines[0]} …` : lines[0];
+}
 
 function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

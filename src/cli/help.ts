@@ -5,8 +5,14 @@ Usage: prompt-release <command> [options]
 Commands:
   init                                   write a commented .promptrelease.yaml
   status [paths…]                        owners, state, approvals and versions of every prompt
-  review <path> --approve | --request-changes [-m TEXT]
+  status --attention [paths…]            what someone must act on: disputed live versions,
+                                         overdue review requests, reviews due
+  review <path> --approve | --request-changes [-m TEXT] [--confirm TEXT|all…]
                                          sign off on the committed content of a prompt
+  check <path> --name NAME (--pass | --fail | --run CMD) [-m TEXT] [--details FILE]
+                                         record a check (eval, lint) result on the content
+  feedback <path> [--env ENV] -m TEXT [--rating good|bad]
+                                         report how the version in use behaves
   request-review <path> --reviewer WHO… [-m TEXT]
                                          ask owners or people to review the committed content
   gate <path> [--env ENV] [--version vN] exit 0 if the prompt may be released to ENV, 1 if not
@@ -17,10 +23,11 @@ Commands:
                                          a release train: every prompt the gate allows, together
   diff <path> [--from ENV|vN|approved|HEAD] [--to vN|HEAD|working]
                                          unified diff between two versions
-  history <path>                         versions, reviews and releases over time
-  verify [--lock FILE]                   check every release tag, and that what is live meets
-                                         today's policy on the trusted branch (CI); --lock checks
-                                         a deployed export for drift
+  history <path>                         versions, reviews, checks, feedback and releases over time
+  verify [--strict] [--lock FILE]        check every release tag, and that what is live meets
+                                         today's policy on the trusted branch (CI); --strict
+                                         fails on reviews due too; --lock checks a deployed
+                                         export for drift
   show <path> --env ENV                  print the content of the version live in ENV
   export --env ENV --out DIR [paths…]    write the versions live in ENV and a lock file to DIR
   changelog --env ENV [--since REF|DATE] Markdown release notes of what changed in ENV
@@ -33,7 +40,7 @@ Options:
                 (default: trustedBranch in the configuration, else main or master)
   -h, --help    show help for a command
 
-Exit codes: 0 success · 1 blocked, refused or verification failed · 2 invalid usage · 3 repository or configuration error`;
+Exit codes: 0 success · 1 blocked, refused, a failed check recorded or verification failed · 2 invalid usage · 3 repository or configuration error`;
 
 export const COMMAND_HELP: Record<string, string> = {
   init: `prompt-release init [--force]
@@ -43,22 +50,54 @@ formats, a staging and a production environment, and a people map proposed from 
 CODEOWNERS handles and the commit history (check it), every setting explained. Refuses to
 overwrite an existing file unless --force is given (the old file is kept as .bak).`,
   status: `prompt-release status [paths…] [--summary] [--state STATE] [--owner @HANDLE] [--env ENV] [--mine] [--json]
+prompt-release status --attention [paths…] [--json]
 
 For each prompt (or those under the given paths): owners, short content hash, state
 (draft, in review, changes requested, approved for ENV, released to ENV as vN, modified
 since release), where it is live, and approvals counted/required per environment. Up to 5
-prompts are shown in detail, more one line each with a summary. --summary prints only the
-counts per state and environment. Filters: --state (draft, in-review, changes-requested,
-approved, released, modified), --owner, --env (live there), --mine (you own it, wrote it, or
-were asked to review it). Warnings go to stderr, one line per cause.`,
-  review: `prompt-release review <path> --approve | --request-changes [-m TEXT] [--json]
+prompts are shown in detail, more one line each with a summary. The detailed view also
+shows what a prompt includes (partials, files, linked prompts) and how many prompts use it,
+the result of each check an environment requires, a live version due for review, and open
+feedback ("2 reports on v4 in production"). --summary prints only the counts per state and
+environment. Filters: --state (draft, in-review, changes-requested, approved, released,
+modified), --owner, --env (live there), --mine (you own it, wrote it, or were asked to
+review it). Warnings go to stderr, one line per cause.
 
-Records a sign-off on the committed content of <path> as its own commit, authored by you
-(git var GIT_AUTHOR_IDENT). Refuses when the working copy differs from the commit and when
-you wrote part of the content (self-approval). A change request needs -m with a reason.`,
+--attention lists what someone must act on, most urgent first, one line each with the
+prompt, what it is and who can resolve it: disputed (a change request on a version that is
+live), overdue (a review request unanswered for longer than escalateAfter), review due (a
+live version whose latest approval is older than its environment's reviewEvery).`,
+  review: `prompt-release review <path> --approve | --request-changes [-m TEXT] [--confirm TEXT…] [--json]
+
+Records a sign-off on the committed content of <path>, and of every file it includes, as its
+own commit, authored by you (git var GIT_AUTHOR_IDENT). Refuses when the working copy differs
+from the commit and when you wrote part of the content or of what it includes
+(self-approval). A change request needs -m with a reason.
+
+--confirm "CRITERION" (repeatable) confirms one of the review criteria of the policy, word
+for word; --confirm all confirms every one. An approval counts for an environment only when
+it confirms each of that environment's criteria; the command says where it will not count.`,
   'request-review': `prompt-release request-review <path> --reviewer WHO [--reviewer WHO…] [-m TEXT] [--json]
 
 Records a review request naming owners (@handle) or emails, so reviewers see it after a pull.`,
+  check: `prompt-release check <path> --name NAME (--pass | --fail | --run "COMMAND") [-m SUMMARY] [--details FILE] [--json]
+
+Records the result of a check (an eval run, a linter, a red-team suite) on the committed
+content of <path> and of everything it includes, as its own commit. An environment whose
+policy lists NAME under "checks" releases only content whose latest NAME result is a pass.
+
+--run runs COMMAND through the shell in the repository root, with PROMPT_FILE (absolute
+path), PROMPT_PATH (repository-relative) and PROMPT_CONTENT_HASH set; its output streams to
+stderr. Exit status 0 records a pass, anything else a fail, with the command, its exit
+status, a summary (-m, else its last line of output) and the end of its output. A command
+that cannot start (exit 126 or 127 from the shell) records nothing. The working copy must be
+the committed content. --pass or --fail records a result obtained elsewhere; --details FILE
+attaches a report. Exit 0 when a pass was recorded, 1 when a fail was.`,
+  feedback: `prompt-release feedback <path> [--env ENV] -m TEXT [--rating good|bad] [--json]
+
+Records what someone using the prompt saw, on the version live in ENV (default: the furthest
+environment it is live in; never released: the committed content). status shows open reports
+("1 report on v1 in production (1 bad)") and history lists them; a new version answers them.`,
   gate: `prompt-release gate <path> [--env ENV] [--version vN] [--json]
 
 Evaluates the release policy of ENV (default: the next environment for this content)
@@ -83,8 +122,9 @@ Unified diff. --from defaults to the furthest environment the prompt was release
 --to to the working copy. "approved" is the content of the latest approval.`,
   history: `prompt-release history <path> [--json]
 
-The commits that changed the prompt, its reviews, review requests and releases, oldest first.`,
-  verify: `prompt-release verify [--trusted BRANCH] [--json]
+The commits that changed the prompt, its reviews, review requests, check results, feedback
+and releases, oldest first.`,
+  verify: `prompt-release verify [--strict] [--trusted BRANCH] [--json]
 
 Checks every tag under refs/tags/prompt-release/: an annotated tag of a commit on the trusted
 branch, an unedited evidence block, the exact content at that commit, and approval records
@@ -92,6 +132,10 @@ that are on the trusted branch. Then checks that the version live in each enviro
 today's policy (from the trusted branch's tip) with today's records: an open change request
 on live content fails. A shallow clone is refused (exit 3). Exit 1 lists every problem.
 Run it in CI with full history, so a plain "git tag" cannot bypass the gate.
+
+A live version whose latest approval is older than its environment's reviewEvery is a
+warning: verify prints it and exits 0; --strict makes it a failure (exit 1). Re-approving the
+same content renews it without a new release.
 
 --lock FILE checks a directory written by export against its prompt-release.lock.json:
 every file has the hash its entry names, no file is missing or extra, and each entry is a

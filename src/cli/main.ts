@@ -8,7 +8,8 @@ import * as delivery from './deliveryCommands';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { COMMAND_HELP, USAGE } from './help';
 import { consoleOutput, type Output } from './output';
-import { statusCommand } from './statusCommand';
+import * as records from './recordCommands';
+import { attentionCommand, statusCommand } from './statusCommand';
 
 const COMMON: ParseArgsConfig['options'] = {
   json: { type: 'boolean' },
@@ -19,14 +20,16 @@ const COMMON: ParseArgsConfig['options'] = {
 
 const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   init: { force: { type: 'boolean' } },
-  status: { summary: { type: 'boolean' }, state: { type: 'string' }, owner: { type: 'string' }, env: { type: 'string' }, mine: { type: 'boolean' } },
-  review: { approve: { type: 'boolean' }, 'request-changes': { type: 'boolean' }, message: { type: 'string', short: 'm' } },
+  status: { summary: { type: 'boolean' }, state: { type: 'string' }, owner: { type: 'string' }, env: { type: 'string' }, mine: { type: 'boolean' }, attention: { type: 'boolean' } },
+  review: { approve: { type: 'boolean' }, 'request-changes': { type: 'boolean' }, message: { type: 'string', short: 'm' }, confirm: { type: 'string', multiple: true } },
+  check: { name: { type: 'string' }, pass: { type: 'boolean' }, fail: { type: 'boolean' }, run: { type: 'string' }, message: { type: 'string', short: 'm' }, details: { type: 'string' } },
+  feedback: { env: { type: 'string' }, message: { type: 'string', short: 'm' }, rating: { type: 'string' } },
   'request-review': { reviewer: { type: 'string', multiple: true, short: 'r' }, message: { type: 'string', short: 'm' } },
   gate: { env: { type: 'string' }, version: { type: 'string' } },
   release: { env: { type: 'string' }, version: { type: 'string' }, all: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, push: { type: 'boolean' } },
   diff: { from: { type: 'string' }, to: { type: 'string' } },
   history: {},
-  verify: { lock: { type: 'string' } },
+  verify: { lock: { type: 'string' }, strict: { type: 'boolean' } },
   show: { env: { type: 'string' } },
   export: { env: { type: 'string' }, out: { type: 'string' } },
   changelog: { env: { type: 'string' }, since: { type: 'string' } },
@@ -140,11 +143,25 @@ async function run(command: string, repo: PromptRepository, values: Record<strin
     case 'init':
       return commands.initCommand(repo, !!values.force, out);
     case 'status':
+      if (values.attention) {
+        if (values.summary || values.state || values.owner || values.env || values.mine) throw usageError('status --attention takes paths only: it lists what needs attention, most urgent first');
+        return attentionCommand(repo, positionals, out, cwd);
+      }
       return statusCommand(repo, { paths: positionals, summary: values.summary, state: values.state, owner: values.owner, env: values.env, mine: values.mine }, out, cwd);
     case 'review': {
       if (!!values.approve === !!values['request-changes']) throw usageError('review needs exactly one of --approve or --request-changes');
-      return commands.reviewCommand(repo, rel(onePath(command, positionals)), values.approve ? 'approve' : 'request-changes', values.message, out);
+      return commands.reviewCommand(repo, rel(onePath(command, positionals)), values.approve ? 'approve' : 'request-changes', values.message, values.confirm ?? [], out);
     }
+    case 'check': {
+      const modes = ['pass', 'fail', 'run'].filter((m) => values[m] !== undefined);
+      if (modes.length !== 1) throw usageError(`check needs exactly one of --pass, --fail or --run "COMMAND"${modes.length ? ` (got ${modes.map((m) => '--' + m).join(' and ')})` : ''}`, `Usage: ${COMMAND_HELP.check.split('\n')[0]}`);
+      if (!values.name) throw usageError('check needs --name: the check as the policy\'s "checks" lists it (e.g. --name eval)', `Usage: ${COMMAND_HELP.check.split('\n')[0]}`);
+      if (values.run !== undefined && !values.run.trim()) throw usageError('--run needs a command, e.g. --run "npm run eval"');
+      const file = rel(onePath(command, positionals));
+      return records.checkCommand(repo, file, { name: values.name, result: values.pass ? 'pass' : values.fail ? 'fail' : undefined, run: values.run, summary: values.message, detailsFile: values.details }, out, cwd);
+    }
+    case 'feedback':
+      return records.feedbackCommand(repo, rel(onePath(command, positionals)), { environment: values.env, body: values.message, rating: values.rating }, out);
     case 'request-review':
       if (!values.reviewer?.length) throw usageError('request-review needs at least one --reviewer (@handle or email)');
       return commands.requestReviewCommand(repo, rel(onePath(command, positionals)), values.reviewer, values.message, out);
@@ -163,7 +180,8 @@ async function run(command: string, repo: PromptRepository, values: Record<strin
       return commands.historyCommand(repo, rel(onePath(command, positionals)), out);
     case 'verify':
       if (positionals.length) throw usageError('verify takes no paths: it checks every release tag');
-      return values.lock ? delivery.verifyLockCommand(repo, path.resolve(cwd, values.lock), out) : commands.verifyCommand(repo, out);
+      if (values.lock && values.strict) throw usageError('--strict goes with verify of the release tags, not with --lock');
+      return values.lock ? delivery.verifyLockCommand(repo, path.resolve(cwd, values.lock), out) : commands.verifyCommand(repo, !!values.strict, out);
     case 'show':
       return delivery.showCommand(repo, rel(onePath(command, positionals)), values.env, out);
     case 'install-hook':

@@ -1,3 +1,7 @@
+import { attentionLabel, attentionList, attentionOf } from '../core/attention';
+import { formatMissing } from '../core/dependencies';
+import { feedbackOf, feedbackSummary } from '../core/feedback';
+import type { GateResult } from '../core/policy';
 import { groupProblems } from '../core/problemGroups';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
@@ -99,19 +103,59 @@ export function statusJson(model: RepoModel, p: PromptStatus) {
     workingCopy: p.workingCopy,
     version: p.version ?? null,
     unusable: p.unusable ?? null,
+    includes: p.includes.map((d) => ({ path: d.path, contentHash: d.contentHash, via: d.via, line: d.line, kind: d.kind })),
+    missingIncludes: p.missingIncludes.map((m) => ({ ...m, message: formatMissing(m) })),
+    usedBy: p.usedBy,
+    checks: checkResults(model, p),
     environments: model.config.environments.map((env, i) => {
       const gate = p.gates[i];
       const current = p.current[env.name];
+      const live = p.live[env.name];
       return {
         name: env.name,
         approvals: gate.approvalsCounted,
         required: gate.approvalsRequired,
         allowed: gate.allowed,
         unmet: gate.unmet.map((u) => u.message),
+        checks: env.checks.map((name) => ({ name, result: gate.checks.get(name)?.record.result ?? null })),
         current: current ? { version: current.evidence.version, since: current.evidence.releasedAt, tag: current.tag, contentHash: current.evidence.contentHash } : null,
+        live: live ? { ok: live.allowed, problems: live.unmet.map((u) => u.message), warnings: live.warnings.map((w) => w.message) } : null,
       };
     }),
+    feedback: {
+      ...(feedbackSummary(model, p) ?? { open: 0, bad: 0, label: null }),
+      reports: feedbackOf(model, p).map((f) => ({ ...f.stored.record, record: f.stored.path, open: f.open, answeredBy: f.answeredBy ?? null })),
+    },
+    attention: attentionOf(model, p),
   };
+}
+
+/** The standing result of every check on the current content (and its includes), required or not. */
+function checkResults(model: RepoModel, p: PromptStatus) {
+  const standing = p.gates[0]?.checks ?? new Map();
+  const names = [...new Set([...model.config.environments.flatMap((e) => e.checks), ...standing.keys()])];
+  return names.map((name) => {
+    const c = standing.get(name);
+    return {
+      name,
+      requiredIn: model.config.environments.filter((e) => e.checks.includes(name)).map((e) => e.name),
+      result: c?.record.result ?? null,
+      by: c?.record.by ?? null,
+      at: c?.record.time ?? null,
+      summary: c?.record.summary ?? null,
+      record: c?.path ?? null,
+    };
+  });
+}
+
+/** "eval passed · lint not run" for the checks an environment requires. */
+function checksLine(gate: GateResult, names: string[]): string {
+  return names
+    .map((name) => {
+      const result = gate.checks.get(name)?.record.result;
+      return `${name} ${result === 'pass' ? 'passed' : result === 'fail' ? 'failed' : 'not run'}`;
+    })
+    .join(', ');
 }
 
 function printPrompt(model: RepoModel, p: PromptStatus, out: Output): void {
@@ -119,12 +163,19 @@ function printPrompt(model: RepoModel, p: PromptStatus, out: Output): void {
   out.line(`${p.path}  [${stateLabel(p.state)}]${working}  ${whereLive(model, p)}`);
   out.line(`  owners      ${p.owners.length ? p.owners.join(', ') : '(none — add one to CODEOWNERS)'}`);
   out.line(`  content     ${p.contentHash ? shortHash(p.contentHash) : '—'}${p.unusable ? `  ⚠ ${p.unusable}` : ''}`);
+  if (p.includes.length) out.line(`  includes    ${p.includes.map((d) => d.path).join(', ')}`);
+  for (const m of p.missingIncludes) out.line(`  ⚠ ${formatMissing(m)}`);
+  if (p.usedBy.length) out.line(`  used by     ${plural(p.usedBy.length, 'prompt')}: ${p.usedBy.join(', ')}`);
   model.config.environments.forEach((env, i) => {
     const gate = p.gates[i];
     const current = p.current[env.name];
     const version = current ? `v${current.evidence.version} since ${formatTime(current.evidence.releasedAt)}` : 'not released';
-    out.line(`  ${env.name.padEnd(11)} ${version} · approvals ${gate.approvalsCounted}/${gate.approvalsRequired}`);
+    const checks = env.checks.length ? ` · checks ${checksLine(gate, env.checks)}` : '';
+    out.line(`  ${env.name.padEnd(11)} ${version} · approvals ${gate.approvalsCounted}/${gate.approvalsRequired}${checks}`);
+    for (const w of p.live[env.name]?.warnings ?? []) out.line(`  ⚠ ${w.message}`);
   });
+  const feedback = feedbackSummary(model, p);
+  if (feedback) out.line(`  feedback    ${feedback.label}: prompt-release history ${p.path} shows them`);
   out.line();
 }
 
@@ -173,4 +224,26 @@ function workingConfigNotice(repo: PromptRepository, model: RepoModel): string |
   const inForce = model.policy.configText;
   if (working === undefined || working === inForce) return undefined;
   return `note: .promptrelease.yaml in your working tree differs from the version in force on ${model.trusted.ref}; the gate uses the version in force until the change is committed there${model.policy.pending.some((p) => p.file === '.promptrelease.yaml') ? ' and approved by an owner' : ''}`;
+}
+
+/** `status --attention`: what someone must act on, most urgent first (disputed, overdue, review due). */
+export async function attentionCommand(repo: PromptRepository, paths: string[], out: Output, cwd: string): Promise<number> {
+  const model = await repo.model();
+  const filters = paths.map((p) => repo.relativePath(p, cwd));
+  for (const f of filters) requireSomething(repo, model, f);
+  const items = attentionList(model).filter((a) => filters.length === 0 || filters.some((f) => a.prompt === f || a.prompt.startsWith(f.replace(/\/?$/, '/'))));
+  out.data({ head: model.head, trusted: model.trusted, attention: items });
+  if (items.length === 0) {
+    out.line('Nothing needs attention: no change request on a live version, no overdue review request, no live version due for review.');
+    return EXIT.ok;
+  }
+  const width = Math.min(60, Math.max(...items.map((a) => a.prompt.length)));
+  const kindWidth = Math.max(...items.map((a) => attentionLabel(a.kind).length));
+  for (const a of items) {
+    out.line(`${attentionLabel(a.kind).padEnd(kindWidth)}  ${a.prompt.padEnd(width)}  ${a.message}${a.people.length ? ` (for ${[...new Set(a.people)].join(', ')})` : ''}`);
+  }
+  const counts = (['disputed', 'overdue', 'review-due'] as const).map((k) => [k, items.filter((a) => a.kind === k).length] as const).filter(([, n]) => n);
+  out.line();
+  out.line(`${plural(items.length, 'item')} need${items.length === 1 ? 's' : ''} attention: ${counts.map(([k, n]) => `${n} ${attentionLabel(k)}`).join(' · ')}.`);
+  return EXIT.ok;
 }
