@@ -170,6 +170,14 @@ export function includeDifferences(recorded: IncludedContent[] | undefined, curr
   return changes;
 }
 
+/**
+ * Whether a release is of this exact content with these exact includes: the same prompt text
+ * with a changed partial is not what was released.
+ */
+export function releasedAsIs(evidence: { contentHash: string; includes?: IncludedContent[] }, contentHash: string | undefined, includes: IncludedContent[]): boolean {
+  return evidence.contentHash === contentHash && includeDifferences(evidence.includes, includes).length === 0;
+}
+
 export function formatMissing(m: MissingDependency): string {
   const what = m.kind === 'partial' ? `partial "${m.target}"` : m.kind === 'file' ? `file "${m.target}"` : `"${m.target}"`;
   return `${m.via}:${m.line} includes ${what}, which cannot be used: ${m.reason}`;

@@ -2,7 +2,7 @@ import { Authorship } from './authorship';
 import type { Codeowners } from './codeowners';
 import { ownersOf } from './codeowners';
 import type { Config } from './config';
-import { formatMissing, includeDifferences, includedContent, resolveIncludes, type Dependency, type FileAt, type MissingDependency } from './dependencies';
+import { formatMissing, includeDifferences, includedContent, releasedAsIs, resolveIncludes, type Dependency, type FileAt, type IncludedContent, type MissingDependency } from './dependencies';
 import type { Problem } from './errors';
 import type { BlobFacts } from './hash';
 import { indexHistory, renameIndex, type LogCommit, type PathEvent, type PathHistory } from './history';
@@ -115,7 +115,7 @@ export interface RepoModel {
   historyOf(path: string): PathEvent[];
   problems: Problem[];
   /** The gate's view of released content: which release of it, if any, meets today's policy in an environment. */
-  trustedRelease(environment: string, path: string, contentHash: string): Release | undefined;
+  trustedRelease(environment: string, path: string, contentHash: string, includes?: IncludedContent[]): Release | undefined;
   /** Decides one content against one environment: the same evaluator for the gate and verify. */
   decide(subject: Subject, environment: string, purpose: EvaluationContext['purpose'], extra?: Partial<EvaluationContext>): GateResult;
   /** The subject a content is: at HEAD, or (for verify and rollback) at the commit it was released from. */
@@ -294,10 +294,12 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     return evaluate(subject, ctx, POLICY_RULES, tally);
   }
 
-  /** A release the gate relies on: whole, on the trusted branch, and its content meets today's policy there. */
-  function trustedRelease(environment: string, path: string, hash: string): Release | undefined {
+  /** A release the gate relies on: whole, on the trusted branch, and its content (with these includes, when given) meets today's policy there. */
+  function trustedRelease(environment: string, path: string, hash: string, includes?: IncludedContent[]): Release | undefined {
     if (!environments.some((e) => e.name === environment)) return undefined;
-    return (releasesOf.get(path) ?? []).find((r) => r.evidence.environment === environment && r.evidence.contentHash === hash && meetsPolicy(r));
+    return (releasesOf.get(path) ?? []).find(
+      (r) => r.evidence.environment === environment && (includes ? releasedAsIs(r.evidence, hash, includes) : r.evidence.contentHash === hash) && meetsPolicy(r),
+    );
   }
 
   function meetsPolicy(release: Release): boolean {

@@ -5,7 +5,7 @@ import { formatIdentity, type Identity } from './identity';
 import type { PromptStatus, RepoModel } from './model';
 import { approvalsForEvidence, type GateResult } from './policy';
 import type { CheckRecord, CommentRecord, FeedbackRecord, ReviewRecord, ReviewRequestRecord, Verdict } from './records';
-import { includedContent, type Dependency } from './dependencies';
+import { includedContent, releasedAsIs, type Dependency } from './dependencies';
 import { closest } from './words';
 import { randomBytes } from 'crypto';
 import { formatTagMessage, releaseTagName, sealEvidence, type Release, type ReleaseEvidence } from './releases';
@@ -229,9 +229,12 @@ export function reviewCommitMessage(record: ReviewRecord | ReviewRequestRecord):
 /** The environment a release goes to when none is named: the one after where this content already is. */
 export function defaultEnvironment(model: RepoModel, prompt: PromptStatus, contentHash = prompt.contentHash): string {
   const envs = model.config.environments;
+  // At HEAD, what it includes now counts too; an older version (a rollback) is its own content.
+  const includes = contentHash === prompt.contentHash ? includedContent(prompt.includes) : undefined;
   let next = 0;
   envs.forEach((env, i) => {
-    if (prompt.current[env.name]?.evidence.contentHash === contentHash) next = i + 1;
+    const live = prompt.current[env.name];
+    if (live && (includes ? releasedAsIs(live.evidence, contentHash, includes) : live.evidence.contentHash === contentHash)) next = i + 1;
   });
   if (next >= envs.length) {
     throw new PromptReleaseError('invalid-usage', `${prompt.path} v${prompt.version} is already released to every environment`, {

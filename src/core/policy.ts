@@ -2,7 +2,7 @@ import type { Authors } from './authorship';
 import type { EnvironmentPolicy } from './config';
 import type { RecordLedger } from './ledger';
 import type { People } from './people';
-import { includeDifferences, includedContent, type Dependency, type MissingDependency } from './dependencies';
+import { includeDifferences, includedContent, type Dependency, type IncludedContent, type MissingDependency } from './dependencies';
 import type { CheckRecord, ReviewRecord, StoredRecord } from './records';
 import type { Release } from './releases';
 import { POLICY_RULES } from './rules';
@@ -90,8 +90,8 @@ export interface EvaluationContext {
   previousEnv?: string;
   people: People;
   ledger: RecordLedger;
-  /** The release of this content to an environment that the gate may rely on, if any. */
-  trustedRelease(environment: string, path: string, contentHash: string): Release | undefined;
+  /** The release of this content (with these includes, when given) to an environment that the gate may rely on, if any. */
+  trustedRelease(environment: string, path: string, contentHash: string, includes?: IncludedContent[]): Release | undefined;
   /** The version now in this environment (release purpose). */
   currentRelease?: Release;
   /** Release purpose: the commit to be tagged, and whether it is on the trusted branch. */

@@ -1,4 +1,5 @@
 import { findEnvironment } from './config';
+import { includedContent, releasedAsIs } from './dependencies';
 import type { Identity } from './identity';
 import type { RepoModel } from './model';
 import { headSubject, planRelease, type ReleasePlan } from './operations';
@@ -23,7 +24,8 @@ export function planTrain(model: RepoModel, environment: string, by: Identity, n
   const plan: TrainPlan = { environment, go: [], blocked: [], current: 0, untouched: 0 };
   for (const prompt of model.prompts) {
     if (!prompt.governed || !prompt.blob || !prompt.contentHash) continue;
-    if (prompt.current[environment]?.evidence.contentHash === prompt.contentHash) {
+    const live = prompt.current[environment];
+    if (live && releasedAsIs(live.evidence, prompt.contentHash, includedContent(prompt.includes))) {
       plan.current++;
       continue;
     }

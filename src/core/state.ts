@@ -1,3 +1,4 @@
+import { includedContent, releasedAsIs } from './dependencies';
 import type { PromptStatus } from './model';
 
 export type PromptState =
@@ -18,10 +19,12 @@ export function stateOf(p: Omit<PromptStatus, 'state'>, environments: string[]):
   if (p.gates.some((g) => g.changeRequests.length > 0)) return { kind: 'changes-requested' };
   let released = -1;
   let everReleased = -1;
+  const includes = includedContent(p.includes ?? []);
   environments.forEach((env, i) => {
     const current = p.current[env];
     if (current) everReleased = i;
-    if (current?.evidence.contentHash === p.contentHash) released = i;
+    // A changed include is a modification too: what is live there renders differently.
+    if (current && releasedAsIs(current.evidence, p.contentHash, includes)) released = i;
   });
   let approved = -1;
   p.gates.forEach((g, i) => {

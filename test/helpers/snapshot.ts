@@ -17,7 +17,7 @@ import {
   type ReviewRequestRecord,
   type Verdict,
 } from '../../src/core/records';
-import { formatTagMessage, releaseTagName, sealEvidence, type RawTag } from '../../src/core/releases';
+import { formatTagMessage, releaseTagName, sealEvidence, type RawTag, type ReleaseEvidence } from '../../src/core/releases';
 import { isPolicyFile, trustedPolicy } from '../../src/core/trustedPolicy';
 
 export function blobId(text: string): string {
@@ -216,9 +216,15 @@ export class SnapshotBuilder {
    * A release the way the CLI plans it (planRelease on a fresh model, HEAD's content): the
    * tag is created only when the gate allows it. Returns the plan either way.
    */
-  releasePlanned(prompt: string, environment: string, by: Identity): ReleasePlan {
+  releasePlanned(prompt: string, environment: string, by: Identity, options: { forge?: (evidence: Omit<ReleaseEvidence, 'digest'>) => Omit<ReleaseEvidence, 'digest'> } = {}): ReleasePlan {
     const model = this.build();
-    const plan = planRelease(model, headSubject(model, model.byPath.get(prompt)!, environment), environment, by, new Date(this.clock));
+    let plan = planRelease(model, headSubject(model, model.byPath.get(prompt)!, environment), environment, by, new Date(this.clock));
+    if (plan.allowed && options.forge) {
+      // A hand-made tag: the evidence altered and sealed again, as someone with tag rights could.
+      const { digest: _digest, ...unsealed } = plan.evidence;
+      const evidence = sealEvidence(options.forge(unsealed));
+      plan = { ...plan, evidence, message: formatTagMessage(evidence) };
+    }
     if (plan.allowed) {
       this.tick();
       this.tags.push({ name: plan.tag, objectType: 'tag', targetType: 'commit', commit: plan.evidence.commit, message: plan.message });

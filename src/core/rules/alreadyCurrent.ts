@@ -1,14 +1,18 @@
+import { includedContent, releasedAsIs } from '../dependencies';
 import { formatIdentity } from '../identity';
 import { formatTime } from '../words';
 import type { PolicyRule } from '../policy';
 
-/** Releasing what is already live in an environment would only add noise to the evidence. */
+/**
+ * Releasing what is already live in an environment would only add noise to the evidence. The
+ * same prompt text with a changed include is not what is live: it may be released again.
+ */
 export const alreadyCurrent: PolicyRule = {
   name: 'not already current',
   purposes: ['release'],
   check(subject, context) {
     const current = context.currentRelease?.evidence;
-    if (!current || current.contentHash !== subject.contentHash) return [];
+    if (!current || !releasedAsIs(current, subject.contentHash, includedContent(subject.includes))) return [];
     return [
       {
         code: 'already-released',
