@@ -59,7 +59,7 @@ export function attentionOf(model: RepoModel, prompt: PromptStatus): AttentionIt
       items.push({
         kind: 'overdue',
         prompt: prompt.path,
-        message: `review requested by ${formatIdentity(request.record.by)} from ${request.record.reviewers.join(', ')} ${days} day${days === 1 ? '' : 's'} ago (${formatTime(request.record.time)}) is unanswered (escalateAfter: ${limit.text})`,
+        message: `review requested by ${formatIdentity(request.record.by)} from ${request.record.reviewers.join(', ')} ${days} day${days === 1 ? '' : 's'} ago (${formatTime(new Date(asked).toISOString())}) is unanswered (escalateAfter: ${limit.text})`,
         since: asked,
         people: [...request.record.reviewers, ...prompt.owners],
       });
