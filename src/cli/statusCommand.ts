@@ -240,7 +240,7 @@ export async function attentionCommand(repo: PromptRepository, paths: string[], 
   const width = Math.min(60, Math.max(...items.map((a) => a.prompt.length)));
   const kindWidth = Math.max(...items.map((a) => attentionLabel(a.kind).length));
   for (const a of items) {
-    out.line(`${attentionLabel(a.kind).padEnd(kindWidth)}  ${a.prompt.padEnd(width)}  ${a.message}${a.people.length ? ` (for ${[...new Set(a.people)].join(', ')})` : ''}`);
+    out.line(`${attentionLabel(a.kind).padEnd(kindWidth)}  ${a.prompt.padEnd(width)}  ${a.message}${a.people.length ? ` — for ${[...new Set(a.people)].join(', ')}` : ''}`);
   }
   const counts = (['disputed', 'overdue', 'review-due'] as const).map((k) => [k, items.filter((a) => a.kind === k).length] as const).filter(([, n]) => n);
   out.line();

@@ -81,6 +81,18 @@ export class TempRepo {
     return this.git('rev-parse', 'HEAD').trim();
   }
 
+  /**
+   * Writes files and commits them as `who` at a given time (author and committer date), as
+   * a commit made then would be: for ages (review expiry, overdue requests) without waiting.
+   */
+  commitAt(who: Person, at: Date, message: string, files: Record<string, string | Buffer> = {}): string {
+    for (const [file, content] of Object.entries(files)) this.write(file, content);
+    const env = cleanEnv({ ...identityEnv(who), GIT_AUTHOR_DATE: at.toISOString(), GIT_COMMITTER_DATE: at.toISOString() });
+    execFileSync('git', ['add', '-A'], { cwd: this.dir, env });
+    execFileSync('git', ['commit', '-q', '--allow-empty', '-m', message], { cwd: this.dir, env });
+    return this.git('rev-parse', 'HEAD').trim();
+  }
+
   /** Runs the real CLI as a separate process, as `who` (through GIT_AUTHOR_*). */
   cli(who: Person | undefined, ...args: string[]): Promise<CliResult> {
     return runCli(this.dir, args, who ? identityEnv(who) : {});
