@@ -39,14 +39,16 @@ export function extractReferences(text: string): Reference[] {
   const template = blankOut(text, /\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g);
   for (const m of template.matchAll(PARTIAL)) found.push({ kind: 'partial', target: m[1], line: lineOf(m.index!) });
   for (const m of text.matchAll(PROMPTY_FILE)) found.push({ kind: 'file', target: m[1], line: lineOf(m.index!) });
-  // Links in fenced code are examples, not links.
-  const prose = blankOut(text, /^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm);
+  // Links in fenced code and in inline code spans are examples, not links; a code span as
+  // a link's text ([`a.md`](a.md)) leaves the link itself in place.
+  const prose = blankOut(blankOut(text, /^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm), /``[^\n]+?``|`[^`\n]+`/g);
   for (const m of prose.matchAll(MARKDOWN_LINK)) {
     const target = localTarget(m[1]);
     if (target) found.push({ kind: 'link', target, line: lineOf(m.index!) });
   }
   for (const m of prose.matchAll(FILE_MENTION)) {
-    const target = localTarget(m[1]);
+    // "#file:a.md." ends a sentence; "#file:a.md:10-20" names lines of the file.
+    const target = localTarget(m[1].replace(/[.,;:!?]+$/, '').replace(/:\d+(?:-\d+)?$/, ''));
     if (target) found.push({ kind: 'link', target, line: lineOf(m.index! + m[0].indexOf('#file:')) });
   }
   return found.sort((a, b) => a.line - b.line);

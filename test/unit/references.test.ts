@@ -39,6 +39,21 @@ describe('references a prompt makes, by syntax', () => {
     assert.deepStrictEqual(refs(text), ['link:a.prompt.md@1', 'link:e.prompt.md@9']);
   });
 
+  it('ignores links and #file: mentions shown in inline code, but keeps a link whose text is code', () => {
+    // As in awesome-copilot's agents: an example of link syntax, and a skill's table of its references.
+    const text = [
+      '- Reference other files: `[instruction file](path/to/instructions.md)`',
+      '- Mention one with ``#file:x.prompt.md`` in chat',
+      'Load [`references/setup.md`](references/setup.md) first; see `a` [b](b.prompt.md) `c`.',
+    ].join('\n');
+    assert.deepStrictEqual(refs(text), ['link:references/setup.md@3', 'link:b.prompt.md@3']);
+  });
+
+  it('reads a #file: mention without sentence punctuation or a line range after it', () => {
+    const text = ['Follow #file:style.instructions.md.', 'Use #file:index.prompt.md:94-99 to see where, and #file:./a.agent.md, then #file:b.md:7'].join('\n');
+    assert.deepStrictEqual(refs(text), ['link:style.instructions.md@1', 'link:index.prompt.md@2', 'link:./a.agent.md@2', 'link:b.md@2']);
+  });
+
   it('returns nothing for text without any reference syntax', () => {
     assert.deepStrictEqual(extractReferences('Just say hello {{name}}.\n'), []);
     assert.deepStrictEqual(blobFacts(Buffer.from('plain\n')).references, undefined, 'blob facts carry references only when there are some');
