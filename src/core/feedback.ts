@@ -1,3 +1,4 @@
+import { includedContent, releasedAsIs } from './dependencies';
 import type { PromptStatus, RepoModel } from './model';
 import type { FeedbackRecord, StoredRecord } from './records';
 
@@ -10,16 +11,25 @@ export interface FeedbackItem {
 }
 
 /**
- * Feedback is about one version. A change to the prompt answers it: once the committed
- * content differs, it is answered by that change; once a newer version is live where it was
- * reported, by that version.
+ * Feedback is about one version: the prompt and what it included. A change to either answers
+ * it: once the committed content differs, it is answered by that change; once a newer version
+ * is live where it was reported, by that version. (Feedback recorded without includes is
+ * about the prompt's text alone.)
  */
 export function feedbackOf(model: RepoModel, prompt: PromptStatus): FeedbackItem[] {
   return prompt.feedback.map((stored) => {
     const f = stored.record;
+    const same = (contentHash: string | undefined, includes: { path: string; contentHash: string }[] | undefined) =>
+      f.includes ? releasedAsIs({ contentHash: f.contentHash, includes: f.includes }, contentHash, includes ?? []) : contentHash === f.contentHash;
     const live = f.environment ? prompt.current[f.environment] : undefined;
-    if (live && live.evidence.contentHash !== f.contentHash) return { stored, open: false, answeredBy: `v${live.evidence.version}, now live in ${f.environment}` };
-    if (prompt.contentHash && prompt.contentHash !== f.contentHash) return { stored, open: false, answeredBy: 'a change committed since (not released yet)' };
+    if (live && !same(live.evidence.contentHash, live.evidence.includes)) {
+      const includesOnly = live.evidence.contentHash === f.contentHash;
+      return { stored, open: false, answeredBy: `v${live.evidence.version}${includesOnly ? ' with other includes' : ''}, now live in ${f.environment}` };
+    }
+    if (prompt.contentHash && !same(prompt.contentHash, includedContent(prompt.includes))) {
+      const includesOnly = prompt.contentHash === f.contentHash;
+      return { stored, open: false, answeredBy: `a change${includesOnly ? ' to what it includes' : ''} committed since (not released yet)` };
+    }
     return { stored, open: true };
   });
 }

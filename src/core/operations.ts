@@ -5,7 +5,7 @@ import { formatIdentity, type Identity } from './identity';
 import type { PromptStatus, RepoModel } from './model';
 import { approvalsForEvidence, type GateResult } from './policy';
 import type { CheckRecord, CommentRecord, FeedbackRecord, ReviewRecord, ReviewRequestRecord, Verdict } from './records';
-import { includedContent, releasedAsIs, type Dependency } from './dependencies';
+import { includedContent, releasedAsIs, type Dependency, type IncludedContent } from './dependencies';
 import { closest } from './words';
 import { randomBytes } from 'crypto';
 import { formatTagMessage, releaseTagName, sealEvidence, type Release, type ReleaseEvidence } from './releases';
@@ -158,7 +158,8 @@ export function checkCommitMessage(record: CheckRecord): string {
  */
 export function planFeedback(model: RepoModel, prompt: PromptStatus, input: { environment?: string; body: string; rating?: 'good' | 'bad' }, by: Identity, now: Date): FeedbackRecord {
   if (!input.body.trim()) throw new PromptReleaseError('invalid-usage', 'feedback needs some text', { hint: 'Add -m "what you saw".' });
-  let target: { blob: string; contentHash: string; environment?: string; version?: number };
+  let target: { blob: string; contentHash: string; environment?: string; version?: number; includes: IncludedContent[] };
+  const released = (r: Release) => (r.evidence.includes ?? []).map((i) => ({ path: i.path, contentHash: i.contentHash }));
   if (input.environment) {
     findEnvironment(model.config, input.environment);
     const live = prompt.current[input.environment];
@@ -167,13 +168,15 @@ export function planFeedback(model: RepoModel, prompt: PromptStatus, input: { en
         hint: `Released to: ${Object.keys(prompt.current).filter((e) => prompt.current[e]).join(', ') || 'nowhere yet'}. Leave out --env for the committed content.`,
       });
     }
-    target = { blob: live.evidence.blob, contentHash: live.evidence.contentHash, environment: input.environment, version: live.evidence.version };
+    target = { blob: live.evidence.blob, contentHash: live.evidence.contentHash, environment: input.environment, version: live.evidence.version, includes: released(live) };
   } else {
     const furthest = furthestRelease(model, prompt);
-    if (furthest) target = { blob: furthest.release.evidence.blob, contentHash: furthest.release.evidence.contentHash, environment: furthest.environment, version: furthest.release.evidence.version };
-    else {
+    if (furthest) {
+      const ev = furthest.release.evidence;
+      target = { blob: ev.blob, contentHash: ev.contentHash, environment: furthest.environment, version: ev.version, includes: released(furthest.release) };
+    } else {
       requireCommitted(prompt);
-      target = { blob: prompt.blob, contentHash: prompt.contentHash };
+      target = { blob: prompt.blob, contentHash: prompt.contentHash, includes: includedContent(prompt.includes) };
     }
   }
   return {
@@ -186,6 +189,7 @@ export function planFeedback(model: RepoModel, prompt: PromptStatus, input: { en
     ...(target.environment ? { environment: target.environment, version: target.version } : {}),
     ...(input.rating ? { rating: input.rating } : {}),
     body: input.body.trim(),
+    ...(target.includes.length ? { includes: target.includes } : {}),
     by,
     time: now.toISOString(),
   };

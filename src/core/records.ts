@@ -54,6 +54,8 @@ export interface FeedbackRecord extends RecordBase {
   version?: number;
   rating?: 'good' | 'bad';
   body: string;
+  /** What that version included: a change to an include answers the feedback too. */
+  includes?: IncludedContent[];
 }
 
 export interface ReviewRequestRecord extends RecordBase {
@@ -153,6 +155,7 @@ export function parseRecord(text: string): PromptRecord | { error: string } {
     case 'feedback':
       if (typeof data.id !== 'string' || typeof data.body !== 'string' || !data.body.trim()) return { error: 'feedback needs an "id" and a "body"' };
       if (data.rating !== undefined && data.rating !== 'good' && data.rating !== 'bad') return { error: '"rating" must be good or bad' };
+      if (includesError(data.includes)) return { error: includesError(data.includes)! };
       return data as FeedbackRecord;
     case 'review-request':
       if (!Array.isArray(data.reviewers)) return { error: '"reviewers" must be a list' };

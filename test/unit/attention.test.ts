@@ -186,6 +186,31 @@ describe('feedback', () => {
     assert.deepStrictEqual(feedbackOf(model, model.byPath.get(A)!).map((f) => f.answeredBy), ['v2, now live in production']);
   });
 
+  it('is answered by a change to what the version includes: a partial edited, then released', () => {
+    const H = 'prompts/_tone.prompt';
+    const D = 'prompts/reply.prompt';
+    const b = new SnapshotBuilder(FEEDBACK_CONFIG, 'prompts/** @alice\n');
+    b.commit(carol, { [H]: 'Be brief.\n', [D]: '{{> tone}}\nAnswer.\n' });
+    b.review(alice, D, 'approve');
+    assert.ok(b.releasePlanned(D, 'staging', carol).allowed);
+    assert.ok(b.releasePlanned(D, 'production', carol).allowed);
+    let model = b.build();
+    const record = planFeedback(model, model.byPath.get(D)!, { body: 'Too curt', environment: 'production' }, erin, new Date(b.time));
+    assert.deepStrictEqual(record.includes, [{ path: H, contentHash: model.byPath.get(H)!.contentHash }], 'the feedback names what the live version included');
+    b.record(record);
+    const answered = () => {
+      const m = b.build();
+      return feedbackOf(m, m.byPath.get(D)!).map((f) => f.answeredBy ?? 'open');
+    };
+    assert.deepStrictEqual(answered(), ['open']);
+    b.commit(carol, { [H]: 'Be brief, but kind.\n' });
+    assert.deepStrictEqual(answered(), ['a change to what it includes committed since (not released yet)']);
+    b.review(alice, D, 'approve');
+    assert.ok(b.releasePlanned(D, 'staging', carol).allowed);
+    assert.ok(b.releasePlanned(D, 'production', carol).allowed);
+    assert.deepStrictEqual(answered(), ['v1 with other includes, now live in production']);
+  });
+
   it('says "versions in use" when reports are on different versions, and "the committed version" for unreleased content', () => {
     const b = live();
     b.feedback(erin, A, 'staging looks odd', { environment: 'staging', version: 1 });
