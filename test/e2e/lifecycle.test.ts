@@ -116,6 +116,30 @@ describe('lifecycle: includes, checks, criteria, expiry, escalation and feedback
     assert.match(verify.stdout, /All 1 release tags verified/);
   });
 
+  it('a partial edited after a release: the dependent is modified, goes through staging again with the new partial, then to production', async () => {
+    repo = partialRepo();
+    await ok(repo, ALICE, 'review', SUPPORT, '--approve');
+    await ok(repo, DAVE, 'release', SUPPORT, '--env', 'staging');
+    await ok(repo, DAVE, 'release', SUPPORT, '--env', 'production');
+
+    repo.commit(ERIN, 'Tone: firmer', { [TONE]: 'Be warm, brief and never promise refunds.\n' });
+    assert.strictEqual((await statusOf(repo, SUPPORT)).stateLabel, 'modified since release (v1 in production)');
+    assert.match((await repo.cli(DAVE, 'gate', SUPPORT, '--env', 'staging')).stdout, /prompts\/_tone\.prompt has changed since/);
+
+    await ok(repo, ALICE, 'review', SUPPORT, '--approve');
+    const skipping = await repo.cli(DAVE, 'release', SUPPORT, '--env', 'production');
+    assert.strictEqual(skipping.code, 1, 'production only takes what staging had, includes and all');
+    assert.match(skipping.stdout, /must be released to staging first with what it includes now \(the release of v1 there had other includes: prompts\/_tone\.prompt has changed since\)/);
+
+    const staging = await json(repo, DAVE, 'release', SUPPORT);
+    assert.strictEqual(staging.tag, 'prompt-release/staging/prompts/support.prompt/v1-2');
+    const production = await json(repo, DAVE, 'release', SUPPORT);
+    assert.strictEqual(production.tag, 'prompt-release/production/prompts/support.prompt/v1-2');
+    assert.strictEqual(production.evidence.includes[0].contentHash, blobHash(repo, `HEAD:${TONE}`).contentHash);
+    assert.strictEqual((await statusOf(repo, SUPPORT)).stateLabel, 'released to production as v1');
+    assert.match((await ok(repo, undefined, 'verify')).stdout, /All 4 release tags verified/);
+  });
+
   it('a required check failing then passing (check --run): the gate blocks, then allows, and the evidence cites the passing run', async () => {
     repo = greetingRepo('environments:\n  staging: { approvals: 1, checks: [eval] }\n');
     await ok(repo, ALICE, 'review', GREETING, '--approve');
