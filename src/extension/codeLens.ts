@@ -3,7 +3,9 @@ import type { PromptStatus } from '../core/model';
 import { COMMANDS } from './commandIds';
 import { DiffSummaryDecorations } from './diffSummary';
 import { SCHEME } from './gitContent';
-import { approvalsSummary, ownersText, policyText, stateText, tooltip } from './present';
+import { feedbackSummary } from '../core/feedback';
+import { includesLens, usedByLens } from './lifecycle';
+import { approvalsSummary, ownersText, policyText, reviewDueText, stateText, tooltip } from './present';
 import type { PromptAt, PromptWorkspace } from './workspace';
 
 /** How many lines of a change's meaning fit above a diff before the rest goes in a tooltip. */
@@ -40,12 +42,21 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
     const found = this.workspace.promptAt(document.uri);
     if (!found) return [];
     const { prompt } = found;
-    const state = lens(`$(shield) ${stateText(prompt)} · ${approvalsSummary(prompt)}`, COMMANDS.showActions, tooltip(prompt));
+    const state = lens(`$(shield) ${stateText(prompt)} · ${approvalsSummary(prompt)}${reviewDueText(prompt)}`, COMMANDS.showActions, tooltip(prompt));
     const owners = lens(`$(person) ${ownersText(prompt)}`, COMMANDS.requestReview, 'Owners from CODEOWNERS; click to request their review');
+    // How the prompt is tied to others and what its users reported: only when there is something.
+    const used = usedByLens(prompt);
+    const includes = includesLens(prompt);
+    const reports = feedbackSummary(found.state.model, prompt);
+    const links = [
+      ...(used ? [lens(used.title, COMMANDS.showUsedBy, used.tooltip)] : []),
+      ...(includes ? [lens(includes.title, COMMANDS.showIncludes, includes.tooltip)] : []),
+      ...(reports ? [lens(`$(feedback) ${reports.label}`, COMMANDS.showFeedback, 'Feedback from people using this prompt; click to read every report')] : []),
+    ];
     const layout = vscode.workspace.getConfiguration('promptRelease', document.uri).get<string>('codeLens.layout', 'compact');
     if (layout !== 'full') {
       const next = nextAction(found);
-      return [state, ...(next ? [lens(next.title, next.command, next.why)] : []), owners, lens('$(ellipsis)', COMMANDS.showActions, 'Every action: diffs, review, release')];
+      return [state, ...(next ? [lens(next.title, next.command, next.why)] : []), ...links, owners, lens('$(ellipsis)', COMMANDS.showActions, 'Every action: diffs, review, release')];
     }
     // Diffs are offered only when there is something to compare with.
     const released = Object.values(prompt.current).some(Boolean);
@@ -53,6 +64,7 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
     return [
       state,
       owners,
+      ...links,
       ...(released ? [lens('Diff with Production', COMMANDS.diffWithProduction, 'Compare the working copy with the version in the furthest environment')] : []),
       ...(approved ? [lens('Diff with Approved', COMMANDS.diffWithApproved, 'Compare the working copy with the last approved content')] : []),
       lens('Request Review', COMMANDS.requestReview),
@@ -84,6 +96,12 @@ function nextAction(found: PromptAt): { title: string; command: string; why: str
   const people = state.model.people;
   const wroteIt = !!me && prompt.authors.some((a) => people.samePerson(a.email, me));
   const approvedIt = !!me && prompt.currentReviews.some((r) => r.record.verdict === 'approve' && people.samePerson(r.record.by.email, me));
+  // Approvals made before an included file changed no longer count: the gate says which and why.
+  const stale = prompt.gates.flatMap((g) => g.unmet).find((u) => u.code === 'dependency-changed');
+  if (stale && me && !wroteIt && !approvedIt) return { title: 'Approve Again (includes changed)', command: COMMANDS.approve, why: stale.message };
+  const due = Object.values(prompt.live).flatMap((g) => g?.warnings ?? []).find((w) => w.code === 'review-due');
+  if (due && me && !wroteIt && releasedEverywhere(prompt)) return { title: 'Approve Again (review due)', command: COMMANDS.approve, why: due.message };
+  if (stale && wroteIt) return { title: 'Request Review (includes changed)', command: COMMANDS.requestReview, why: stale.message };
   if (me && !wroteIt && !approvedIt && !releasedEverywhere(prompt)) return { title: 'Approve', command: COMMANDS.approve, why: 'Approve this exact content' };
   const releasable = prompt.gates.find((g) => g.allowed && prompt.current[g.environment]?.evidence.contentHash !== prompt.contentHash);
   if (releasable) return { title: `Release to ${releasable.environment}…`, command: COMMANDS.release, why: `The ${releasable.environment} gate is open for this content` };

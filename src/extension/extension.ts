@@ -18,6 +18,8 @@ import { releaseFlow, vscodeReleaseUi, type ReleaseOptions, type ReleaseUi } fro
 import { PromptDashboard } from './dashboard';
 import { releaseAllReady } from './releaseTrain';
 import { DiffSummaryDecorations } from './diffSummary';
+import { Asker } from './ask';
+import { giveFeedback, showFeedback, showIncludes, showUsedBy, type FeedbackInput } from './lifecycle';
 
 export interface PromptReleaseApi {
   workspace: PromptWorkspace;
@@ -28,6 +30,8 @@ export interface PromptReleaseApi {
   decorations: PromptDecorationProvider;
   history: PromptHistoryProvider;
   dashboard: PromptDashboard;
+  /** The questions flows ask (checklists, pickers, text): real QuickPicks and InputBoxes, announced when shown. */
+  asker: Asker;
   /** What the gutter's quick diff compares a prompt with. */
   quickDiffOriginal(uri: vscode.Uri): vscode.Uri | undefined;
   /** The dialogs of the release flow; tests replace them to answer without a person. */
@@ -52,10 +56,15 @@ export function activate(context: vscode.ExtensionContext): PromptReleaseApi {
   const decorations = new PromptDecorationProvider(workspace);
   const history = new PromptHistoryProvider(workspace);
   const dashboard = new PromptDashboard(context.extensionUri, workspace);
+  const asker = new Asker();
 
   const commands: CommandSpec[] = [
     { id: COMMANDS.refresh, action: 'refresh prompts', run: () => workspace.refreshAll() },
-    { id: COMMANDS.approve, action: 'approve the prompt', prompt: true, run: (found) => approve(workspace, found) },
+    { id: COMMANDS.approve, action: 'approve the prompt', prompt: true, run: (found, confirms?: unknown) => approve(workspace, found, asker, Array.isArray(confirms) ? confirms.map(String) : undefined) },
+    { id: COMMANDS.giveFeedback, action: 'record the feedback', prompt: true, run: (found, input?: FeedbackInput) => giveFeedback(workspace, found, asker, typeof input === 'object' && input ? input : {}) },
+    { id: COMMANDS.showFeedback, action: 'show the feedback', prompt: true, run: (found) => showFeedback(found, asker) },
+    { id: COMMANDS.showUsedBy, action: 'show the prompts that include this file', prompt: true, run: (found) => showUsedBy(found, asker) },
+    { id: COMMANDS.showIncludes, action: 'show what the prompt includes', prompt: true, run: (found) => showIncludes(found, asker) },
     { id: COMMANDS.requestChanges, action: 'request changes', prompt: true, run: (found, reason?: string) => requestChanges(workspace, found, typeof reason === 'string' ? reason : undefined) },
     { id: COMMANDS.requestReview, action: 'request a review', prompt: true, run: (found, reviewers?: string[]) => requestReview(workspace, found, Array.isArray(reviewers) ? reviewers : undefined) },
     { id: COMMANDS.diffWithProduction, action: 'open the diff with production', prompt: true, run: diffWithProduction },
@@ -80,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): PromptReleaseApi {
   context.subscriptions.push(
     log,
     workspace,
+    asker,
     comments,
     statusBar,
     vscode.window.registerTreeDataProvider('promptRelease.waiting', waitingTree),
@@ -111,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): PromptReleaseApi {
     }, 0);
   });
 
-  const api: PromptReleaseApi = { workspace, comments, statusBar, waitingTree, promptsTree, decorations, history, dashboard, releaseUi: vscodeReleaseUi, confirmSetUp: confirmWithModal, quickDiffOriginal: (uri) => productionResource(workspace, uri), ready, activatedAt };
+  const api: PromptReleaseApi = { workspace, comments, statusBar, waitingTree, promptsTree, decorations, history, dashboard, asker, releaseUi: vscodeReleaseUi, confirmSetUp: confirmWithModal, quickDiffOriginal: (uri) => productionResource(workspace, uri), ready, activatedAt };
   return api;
 }
 

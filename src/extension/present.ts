@@ -49,6 +49,9 @@ export function tooltip(prompt: PromptStatus): string {
     lines.push(`${gate.environment}: ${current ? `v${current.evidence.version}` : 'not released'}, approvals ${gate.approvalsCounted}/${gate.approvalsRequired}`);
   }
   if (prompt.unusable) lines.push(`Cannot be reviewed: ${prompt.unusable}`);
+  const stale = prompt.gates.flatMap((g) => g.unmet).find((u) => u.code === 'dependency-changed');
+  if (stale) lines.push(`Approvals stale: ${stale.message}`);
+  for (const gate of Object.values(prompt.live)) for (const w of gate?.warnings ?? []) lines.push(`Live version: ${w.message}`);
   return lines.join('\n');
 }
 
@@ -64,4 +67,10 @@ export function policyText(model: RepoModel, file: string, blob: string | undefi
     title: `Release rules: this version is not in force on ${model.trusted.ref}`,
     tooltip: `The gate applies the version of ${file} in force on the trusted branch ${model.trusted.ref}; merge this one there (and have an owner approve it if the file has owners).`,
   };
+}
+
+/** Environments whose live version of this prompt is due for review: " · review due in production". */
+export function reviewDueText(prompt: PromptStatus): string {
+  const envs = Object.entries(prompt.live).filter(([, gate]) => gate?.warnings.some((w) => w.code === 'review-due')).map(([env]) => env);
+  return envs.length ? ` · $(bell) review due in ${envs.join(', ')}` : '';
 }

@@ -83,7 +83,7 @@ export async function releaseFlow(workspace: PromptWorkspace, found: PromptAt, o
   const approvals = ev.approvals.length
     ? ev.approvals.map((a) => `• ${formatIdentity(a.by)}, ${a.at.slice(0, 16).replace('T', ' ')}${a.owners.length ? ` (owner ${a.owners.join(', ')})` : ''}`).join('\n')
     : '• none required by the policy';
-  const detail = `This creates the tag ${plan.tag}.\n\nApproved by:\n${approvals}\n\n${change}`;
+  const detail = `This creates the tag ${plan.tag}.\n\nApproved by:\n${approvals}\n\n${change}${dependentsText(found.state.model, prompt)}`;
   if (!(await ui.confirm(`Release ${prompt.path} as v${ev.version} to ${environment}?`, detail, 'Release'))) return { outcome: 'cancelled' };
 
   const done = await workspace.operation(found.state.folder, () => engine.release(repo, prompt.path, environment, options.version, found.state.model));
@@ -113,4 +113,15 @@ async function chooseEnvironment(found: PromptAt, options: ReleaseOptions, ui: R
     return { name: g.environment, detail: `${now} · ${g.approvalsCounted}/${g.approvalsRequired} approvals · ${g.allowed ? 'gate open' : `blocked: ${g.unmet[0]?.message}`}` };
   });
   return ui.pickEnvironment(items, preferred);
+}
+
+/** For a file other prompts include: which prompts this content reaches and what that means for them. */
+export function dependentsText(model: PromptAt['state']['model'], prompt: PromptAt['prompt']): string {
+  if (!prompt.usedBy.length) return '';
+  const lines = [...prompt.usedBy].sort().map((p) => {
+    const user = model.byPath.get(p);
+    const stale = user?.gates.some((g) => g.unmet.some((u) => u.code === 'dependency-changed'));
+    return `• ${p}${stale ? ' (its approvals are stale: it needs a new review)' : ''}`;
+  });
+  return `\n\nIncluded by ${prompt.usedBy.length === 1 ? '1 prompt' : `${prompt.usedBy.length} prompts`}:\n${lines.join('\n')}\nThey ship this content with their own next release, which needs approvals made with it included.`;
 }

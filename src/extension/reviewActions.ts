@@ -1,12 +1,71 @@
 import * as vscode from 'vscode';
 import { shortHash } from '../core/hash';
+import type { Config } from '../core/config';
+import { allCriteria } from '../core/operations';
 import * as engine from '../git/engine';
+import type { Asker } from './ask';
 import { COMMANDS } from './commandIds';
 import type { PromptAt, PromptWorkspace } from './workspace';
 
-export async function approve(workspace: PromptWorkspace, found: PromptAt): Promise<void> {
-  const result = await workspace.operation(found.state.folder, () => engine.review(found.state.repo, found.prompt.path, 'approve', undefined, found.state.model));
-  void vscode.window.showInformationMessage(`Approved ${found.prompt.path} (${shortHash(result.record.contentHash)}). The sign-off is commit ${result.commit.slice(0, 8)}; push it so others see it.`);
+/** What an approval with these confirmations counts for, per environment of the policy. */
+export function approvalReach(config: Config, confirms: string[]): { counts: string[]; notCounted: { environment: string; missing: string[] }[] } {
+  const confirmed = new Set(confirms);
+  const counts: string[] = [];
+  const notCounted: { environment: string; missing: string[] }[] = [];
+  for (const env of config.environments) {
+    const missing = env.criteria.filter((c) => !confirmed.has(c));
+    if (missing.length) notCounted.push({ environment: env.name, missing });
+    else counts.push(env.name);
+  }
+  return { counts, notCounted };
+}
+
+export interface ApproveResult {
+  outcome: 'approved' | 'cancelled';
+  confirms: string[];
+  /** Environments whose criteria the approval does not confirm: it does not count there. */
+  notCounted: { environment: string; missing: string[] }[];
+  commit?: string;
+}
+
+/**
+ * Approves the committed content. When the policy names review criteria, the reviewer ticks
+ * the ones they checked first (a checklist); closing it records nothing, and an approval
+ * confirming none is recorded only after the reviewer is told where it will not count.
+ */
+export async function approve(workspace: PromptWorkspace, found: PromptAt, ask: Asker, given?: string[]): Promise<ApproveResult> {
+  const { model } = found.state;
+  const criteria = model.policyFiles.has(found.prompt.path) ? [] : allCriteria(model.config);
+  let confirms = given ?? [];
+  if (!given && criteria.length) {
+    const items = criteria.map((criterion) => {
+      const envs = model.config.environments.filter((e) => e.criteria.includes(criterion)).map((e) => e.name);
+      return { label: criterion, description: `required for ${envs.join(', ')}` };
+    });
+    const picked = await ask.pickMany(items, {
+      title: `Approve ${found.prompt.path}: what did you check?`,
+      placeholder: 'Tick each criterion you confirmed (Space), then Enter to approve; an approval counts only where all its criteria are confirmed',
+    });
+    if (!picked) return { outcome: 'cancelled', confirms: [], notCounted: [] };
+    confirms = picked.map((p) => p.label);
+    const reach = approvalReach(model.config, confirms);
+    if (confirms.length === 0 && reach.notCounted.length) {
+      const where = reach.notCounted.map((n) => n.environment).join(', ');
+      const go = 'Approve Anyway';
+      const choice = await vscode.window.showWarningMessage(
+        `Approve ${found.prompt.path} without confirming any criterion?`,
+        { modal: true, detail: `The approval will be recorded but will not count for ${where}: ${reach.notCounted.map((n) => `${n.environment} requires ${n.missing.map((m) => `"${m}"`).join(', ')}`).join('; ')}.${reach.counts.length ? ` It counts for ${reach.counts.join(', ')}.` : ''}` },
+        go,
+      );
+      if (choice !== go) return { outcome: 'cancelled', confirms: [], notCounted: reach.notCounted };
+    }
+  }
+  const chosen = confirms;
+  const result = await workspace.operation(found.state.folder, () => engine.review(found.state.repo, found.prompt.path, 'approve', undefined, model, chosen));
+  const { notCounted } = criteria.length ? approvalReach(model.config, chosen) : { notCounted: [] };
+  const limits = notCounted.length ? ` It does not count for ${notCounted.map((n) => `${n.environment} (not confirmed: ${n.missing.map((m) => `"${m}"`).join(', ')})`).join(', ')}; approve again ticking those to make it count.` : '';
+  void vscode.window.showInformationMessage(`Approved ${found.prompt.path} (${shortHash(result.record.contentHash)}).${limits} The sign-off is commit ${result.commit.slice(0, 8)}; push it so others see it.`);
+  return { outcome: 'approved', confirms: chosen, notCounted, commit: result.commit };
 }
 
 export async function requestChanges(workspace: PromptWorkspace, found: PromptAt, reason?: string): Promise<void> {
@@ -58,6 +117,10 @@ export async function showActions(found: PromptAt): Promise<void> {
     { label: '$(history) Diff with Version…', command: COMMANDS.diffWithVersion },
     { label: '$(history) Show History', command: COMMANDS.showHistory },
     { label: '$(rocket) Release…', command: COMMANDS.release },
+    { label: '$(feedback) Give Feedback…', command: COMMANDS.giveFeedback },
+    ...(found.prompt.feedback.length ? [{ label: '$(comment-discussion) Show Feedback', command: COMMANDS.showFeedback }] : []),
+    ...(found.prompt.usedBy.length ? [{ label: '$(references) Show Prompts Using It', command: COMMANDS.showUsedBy }] : []),
+    ...(found.prompt.includes.length ? [{ label: '$(file-symlink-file) Show Included Files', command: COMMANDS.showIncludes }] : []),
   ];
   const picked = await vscode.window.showQuickPick(actions, { title: found.prompt.path });
   if (picked) await vscode.commands.executeCommand(picked.command, vscode.Uri.file(`${found.state.repo.root}/${found.prompt.path}`));
