@@ -33,6 +33,7 @@
     draft: 'Draft',
     released: 'Released',
   };
+  const ATTENTION_ICONS = { disputed: 'bell-dot', overdue: 'bell', 'review-due': 'history' };
   const ACTIONS = [
     ['open', 'go-to-file', 'Open'],
     ['diff', 'diff', 'Diff with production'],
@@ -139,8 +140,12 @@
       button.addEventListener('click', () => post(action, p));
       return button;
     });
-    const tr = el('tr', { 'data-path': p.path, tabindex: '0', 'aria-rowindex': String(index + 2), 'aria-label': `${p.path}, ${p.stateLabel}` }, [
-      el('td', { class: 'path' }, [p.path]),
+    const tr = el('tr', { 'data-path': p.path, tabindex: '0', 'aria-rowindex': String(index + 2), 'aria-label': `${p.path}, ${p.stateLabel}${p.feedback ? `, ${p.feedback.label}` : ''}${p.reviewDue && p.reviewDue.length ? `, review due in ${p.reviewDue.join(', ')}` : ''}` }, [
+      el('td', { class: 'path' }, [
+        p.path,
+        ...(p.feedback ? [' ', el('span', { class: `feedback${p.feedback.bad ? ' feedback-bad' : ''}`, title: p.feedback.label, 'aria-label': p.feedback.label }, [icon('feedback'), ` ${p.feedback.open}`])] : []),
+        ...(p.reviewDue && p.reviewDue.length ? [' ', el('span', { class: 'attention-review-due', title: `Review due in ${p.reviewDue.join(', ')}`, 'aria-label': `Review due in ${p.reviewDue.join(', ')}` }, [icon('bell')])] : []),
+      ]),
       el('td', p.owners.length ? {} : { class: 'unowned' }, [p.owners.length ? p.owners.join(', ') : 'no owner']),
       el('td', {}, [el('span', { class: `state state-${p.state}` }, [icon(STATE_ICONS[p.state]), p.stateLabel])]),
       ...data.environments.map((/** @type {string} */ e) => {
@@ -199,6 +204,7 @@
           el('span', {}, [`${stage.live} live`]),
           el('span', { class: 'state-approved' }, [`${stage.ready} ready`]),
           el('span', { class: stage.blocked ? 'state-changes-requested' : 'muted' }, [`${stage.blocked} blocked`]),
+          ...(data.reviewDue && data.reviewDue[stage.environment] ? [el('span', { class: 'attention-review-due' }, [icon('bell'), ` ${data.reviewDue[stage.environment]} review due`])] : []),
         ]),
       ),
     );
@@ -227,6 +233,23 @@
             return entry;
           })
         : [el('li', { class: 'muted' }, ['Nothing is blocked.'])]),
+    );
+    const attention = data.attention || [];
+    $('attention').replaceChildren(
+      ...(attention.length
+        ? attention.map((/** @type {any} */ a) => {
+            const since = a.since ? ` since ${a.since.slice(0, 10)}` : '';
+            const entry = item(a, [
+              ' ',
+              el('span', { class: `attention attention-${a.kind}` }, [icon(ATTENTION_ICONS[a.kind] || 'bell'), ` ${a.label}${a.environment ? ` in ${a.environment}` : ''}`]),
+              el('span', { class: 'muted' }, [`${since}: `]),
+              el('span', { class: 'reason' }, [a.message]),
+            ]);
+            entry.setAttribute('data-kind', a.kind);
+            entry.setAttribute('aria-label', `${a.label}: ${a.path}${a.environment ? ` in ${a.environment}` : ''}${since}. ${a.message}`);
+            return entry;
+          })
+        : [el('li', { class: 'muted' }, ['Nothing needs attention: no disputed live version, no overdue review request, no live version due for review.'])]),
     );
   }
 

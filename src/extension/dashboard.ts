@@ -111,6 +111,11 @@ export class PromptDashboard implements vscode.Disposable, vscode.WebviewPanelSe
     <div id="states" class="chips" aria-label="Prompts by state"></div>
     <ol id="pipeline" class="pipeline" aria-label="Environments in promotion order"></ol>
   </section>
+  <section aria-labelledby="attention-heading">
+    <h2 id="attention-heading">Attention</h2>
+    <ul id="attention" aria-describedby="attention-hint"></ul>
+    <p id="attention-hint" class="muted hint">Disputed live versions, overdue review requests and live versions due for review, most urgent first, oldest first.</p>
+  </section>
   <div class="columns">
     <section aria-labelledby="ready-heading"><h2 id="ready-heading">Ready to release <button type="button" id="release-all" class="primary" aria-label="Release all ready prompts">Release all ready…</button></h2><ul id="ready"></ul></section>
     <section aria-labelledby="blocked-heading"><h2 id="blocked-heading">Blocked</h2><ul id="blocked"></ul></section>

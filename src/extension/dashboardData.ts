@@ -1,3 +1,5 @@
+import { attentionLabel, attentionList, type AttentionKind } from '../core/attention';
+import { feedbackSummary } from '../core/feedback';
 import type { RepoModel } from '../core/model';
 import { stateLabel } from '../core/state';
 
@@ -15,6 +17,10 @@ export interface DashboardData {
     versions: Record<string, { version: number; since: string } | null>;
     approvals: Record<string, string>;
     released: boolean;
+    /** Open feedback on the version in use ("2 reports on v4 in production"), if any. */
+    feedback: { open: number; bad: number; label: string } | null;
+    /** Environments whose live version is due for review. */
+    reviewDue: string[];
   }[];
   recentReleases: { root: string; path: string; environment: string; version: number; by: string; at: string }[];
   pendingReviews: { root: string; path: string; what: string; at: string }[];
@@ -26,10 +32,14 @@ export interface DashboardData {
   ready: { root: string; path: string; environment: string }[];
   /** Content waiting for an environment's gate, with every reason. */
   blocked: { root: string; path: string; environment: string; reasons: string[] }[];
+  /** What someone must act on: disputed live versions, overdue review requests, live versions due for review; most urgent kind first, oldest first within it. */
+  attention: { root: string; path: string; kind: AttentionKind; label: string; environment?: string; message: string; since: string; people: string[] }[];
+  /** Per environment, how many live versions are due for review. */
+  reviewDue: Record<string, number>;
 }
 
 export function dashboardData(folders: { name: string; root: string; model: RepoModel }[]): DashboardData {
-  const data: DashboardData = { environments: [], owners: [], prompts: [], recentReleases: [], pendingReviews: [], pipeline: [], states: {}, ready: [], blocked: [] };
+  const data: DashboardData = { environments: [], owners: [], prompts: [], recentReleases: [], pendingReviews: [], pipeline: [], states: {}, ready: [], blocked: [], attention: [], reviewDue: {} };
   const pipeline = new Map<string, { environment: string; live: number; ready: number; blocked: number }>();
   const envs = new Set<string>();
   const owners = new Set<string>();
@@ -54,6 +64,8 @@ export function dashboardData(folders: { name: string; root: string; model: Repo
           data.blocked.push({ root, path: p.path, environment: next.environment, reasons: next.unmet.map((u) => u.message) });
         }
       }
+      const reviewDue = Object.entries(p.live).filter(([, gate]) => gate?.warnings.some((w) => w.code === 'review-due')).map(([env]) => env);
+      for (const env of reviewDue) data.reviewDue[env] = (data.reviewDue[env] ?? 0) + 1;
       data.prompts.push({
         root,
         folder: name,
@@ -67,6 +79,8 @@ export function dashboardData(folders: { name: string; root: string; model: Repo
         })),
         approvals: Object.fromEntries(p.gates.map((g) => [g.environment, `${g.approvalsCounted}/${g.approvalsRequired}`])),
         released: Object.values(p.current).some(Boolean),
+        feedback: feedbackSummary(model, p) ?? null,
+        reviewDue,
       });
       for (const req of p.currentRequests) {
         data.pendingReviews.push({ root, path: p.path, what: `${req.record.by.name || req.record.by.email} asked ${req.record.reviewers.join(', ')} to review`, at: req.record.time });
@@ -76,6 +90,9 @@ export function dashboardData(folders: { name: string; root: string; model: Repo
         data.pendingReviews.push({ root, path: p.path, what: `${cr.record.by.name || cr.record.by.email} requested changes: ${cr.record.comment ?? ''}`, at: cr.record.time });
       }
     }
+    for (const a of attentionList(model)) {
+      data.attention.push({ root, path: a.prompt, kind: a.kind, label: attentionLabel(a.kind), environment: a.environment, message: a.message, since: Number.isFinite(a.since) ? new Date(a.since).toISOString() : '', people: a.people });
+    }
     for (const r of model.releases) {
       data.recentReleases.push({ root, path: r.evidence.prompt, environment: r.evidence.environment, version: r.evidence.version, by: r.evidence.releasedBy.name || r.evidence.releasedBy.email, at: r.evidence.releasedAt });
     }
@@ -84,6 +101,8 @@ export function dashboardData(folders: { name: string; root: string; model: Repo
   data.pipeline = [...pipeline.values()];
   data.owners = [...owners].sort();
   data.recentReleases = data.recentReleases.sort((a, b) => b.at.localeCompare(a.at)).slice(0, 20);
+  const urgency: AttentionKind[] = ['disputed', 'overdue', 'review-due'];
+  data.attention.sort((a, b) => urgency.indexOf(a.kind) - urgency.indexOf(b.kind) || a.since.localeCompare(b.since));
   data.pendingReviews.sort((a, b) => b.at.localeCompare(a.at));
   return data;
 }

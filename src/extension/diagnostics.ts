@@ -36,7 +36,9 @@ export function registerDiagnostics(workspace: PromptWorkspace): vscode.Disposab
       const model = state.model;
       for (const group of groupProblems(model?.problems ?? [])) {
         const severity = group.first.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
-        if (group.problems.length > 1 && group.first.cause) {
+        // Causes fixed in each prompt (an include to repair, a live version to review again) stay on each file.
+        const fixedInOnePlace = /CODEOWNERS|\.promptrelease\.yaml/.test(group.first.cause ?? '');
+        if (group.problems.length > 1 && group.first.cause && fixedInOnePlace) {
           // Many prompts, one cause: one entry where it is fixed (CODEOWNERS), each prompt linked.
           const where = model?.codeowners ? { file: model.codeowners.file, line: 1 } : { file: '.promptrelease.yaml', line: 1 };
           const diagnostic = add(root, where, group.text, severity);

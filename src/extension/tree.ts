@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../core/config';
 import { plural } from '../core/words';
 import { COMMANDS } from './commandIds';
+import { attentionLabel, attentionList, type AttentionItem, type AttentionKind } from '../core/attention';
 import { waitingFor } from '../core/inbox';
 import type { PromptStatus } from '../core/model';
 import { stateLabel, type PromptState } from '../core/state';
@@ -13,7 +14,7 @@ import type { FolderState, PromptWorkspace } from './workspace';
 type Node =
   | { kind: 'folder'; state: FolderState }
   | { kind: 'group'; state: FolderState; group: PromptState['kind']; prompts: PromptStatus[] }
-  | { kind: 'prompt'; state: FolderState; prompt: PromptStatus; reason?: string }
+  | { kind: 'prompt'; state: FolderState; prompt: PromptStatus; reason?: string; attention?: AttentionItem[] }
   | { kind: 'setUp'; state: FolderState; detected: number };
 
 const GROUP_ORDER: PromptState['kind'][] = ['changes-requested', 'in-review', 'approved', 'modified', 'draft', 'released'];
@@ -62,12 +63,21 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
     if (!model) return [];
     if (this.mode === 'waiting') {
       if (!state.identity) return [];
-      return waitingFor(model, state.identity).map((w) => ({
-        kind: 'prompt',
-        state,
-        prompt: w.prompt,
-        reason: w.reason === 'owner' ? 'you own it' : 'you were asked',
-      }));
+      // Escalated first, most urgent kind then longest waiting, as the repository's attention list orders them.
+      const rank = new Map<string, number>();
+      attentionList(model).forEach((a, i) => rank.has(a.prompt) || rank.set(a.prompt, i));
+      const items = waitingFor(model, state.identity);
+      const order = (w: (typeof items)[number]) => (w.attention.length ? (rank.get(w.prompt.path) ?? items.length) : Number.MAX_SAFE_INTEGER);
+      return items
+        .map((w, i) => ({ w, i }))
+        .sort((a, b) => order(a.w) - order(b.w) || a.i - b.i)
+        .map(({ w }) => ({
+          kind: 'prompt' as const,
+          state,
+          prompt: w.prompt,
+          reason: w.reason === 'owner' ? 'you own it' : 'you were asked',
+          attention: w.attention,
+        }));
     }
     const groups: Node[] = GROUP_ORDER.map((group) => ({ kind: 'group' as const, state, group, prompts: model.prompts.filter((p) => p.state.kind === group) })).filter((g) => g.prompts.length > 0);
     // First run: what was detected is the list below; the rules that govern it are one click away.
@@ -103,16 +113,28 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
         const uri = vscode.Uri.file(path.join(node.state.repo!.root, prompt.path));
         const item = new vscode.TreeItem(path.basename(prompt.path), vscode.TreeItemCollapsibleState.None);
         const dir = path.dirname(prompt.path);
-        item.description = [dir === '.' ? '' : dir, node.reason ?? stateLabel(prompt.state), approvalsSummary(prompt)].filter(Boolean).join(' · ');
-        item.tooltip = tooltip(prompt);
-        item.iconPath = stateIcon(prompt.state);
+        const urgent = node.attention?.length ? sortAttention(node.attention)[0] : undefined;
+        item.description = [dir === '.' ? '' : dir, urgent ? `${attentionLabel(urgent.kind)}: ${urgent.message}` : (node.reason ?? stateLabel(prompt.state)), approvalsSummary(prompt)].filter(Boolean).join(' · ');
+        item.tooltip = urgent ? `${sortAttention(node.attention!).map((a) => `${attentionLabel(a.kind).toUpperCase()}: ${a.message}`).join('\n')}\n\n${tooltip(prompt)}` : tooltip(prompt);
+        item.iconPath = urgent ? attentionIcon(urgent.kind) : stateIcon(prompt.state);
         item.resourceUri = uri;
         item.id = `${node.state.folder.uri}#${this.mode}#${prompt.path}`;
         const released = Object.values(prompt.current).some(Boolean);
-        item.contextValue = ['prompt', `state-${prompt.state.kind}`, released ? 'released' : '', prompt.owners.length ? '' : 'unowned'].filter(Boolean).join(' ');
+        item.contextValue = ['prompt', `state-${prompt.state.kind}`, released ? 'released' : '', prompt.owners.length ? '' : 'unowned', urgent ? `attention-${urgent.kind}` : ''].filter(Boolean).join(' ');
         item.command = { command: 'vscode.open', title: 'Open Prompt', arguments: [uri] };
         return item;
       }
     }
   }
+}
+
+const URGENCY: AttentionKind[] = ['disputed', 'overdue', 'review-due'];
+
+function sortAttention(items: AttentionItem[]): AttentionItem[] {
+  return [...items].sort((a, b) => URGENCY.indexOf(a.kind) - URGENCY.indexOf(b.kind) || a.since - b.since);
+}
+
+/** Escalated items look different from every state: a bell, in the error or warning colour. */
+export function attentionIcon(kind: AttentionKind): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(kind === 'disputed' ? 'bell-dot' : 'bell', new vscode.ThemeColor(kind === 'disputed' ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'));
 }
