@@ -62,6 +62,14 @@ export const RUNS: IntegrationRun[] = [
     suites: ['release'],
   },
   {
+    // Review criteria, includes, feedback and escalation: each test commits the rules it needs.
+    name: 'lifecycle',
+    workspace: () => createStatesRepo(),
+    disableWorkspaceTrust: true,
+    env: ISOLATED_GIT,
+    suites: ['lifecycle'],
+  },
+  {
     name: 'multi-root',
     workspace: () => createMultiRootWorkspace(),
     disableWorkspaceTrust: true,
