@@ -17,7 +17,9 @@ export async function runAction(): Promise<number> {
   const branch = input('trusted-branch', 'main');
   const trusted = branch.includes('/') ? branch : `origin/${branch}`;
   const summary = process.env.GITHUB_STEP_SUMMARY;
-  const verified = await main(['verify', '--trusted', trusted, '-C', workspace]);
+  // A review that is due is a warning unless the workflow asks for it to fail the build.
+  const strict = /^(true|yes|1)$/i.test(input('strict'));
+  const verified = await main(['verify', '--trusted', trusted, '-C', workspace, ...(strict ? ['--strict'] : [])]);
   const lines = [`## Prompt releases`, '', verified === 0 ? `✅ Every release tag verified against \`${trusted}\`.` : `❌ \`prompt-release verify\` failed against \`${trusted}\` (exit ${verified}); the log above names every problem.`];
   let code = verified;
   const exportEnv = input('export-env');

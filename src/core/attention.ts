@@ -42,7 +42,7 @@ export function attentionOf(model: RepoModel, prompt: PromptStatus): AttentionIt
     }
     for (const w of gate.warnings.filter((w) => w.code === 'review-due')) {
       const latest = gate.approvals.map((a) => recordTime(a.review)).reduce((a, b) => Math.max(a, b), 0);
-      items.push({ kind: 'review-due', prompt: prompt.path, environment: env.name, message: `v${release.evidence.version} in ${env.name}: ${w.message}`, since: latest, people: prompt.owners });
+      items.push({ kind: 'review-due', prompt: prompt.path, environment: env.name, message: `v${release.evidence.version} in ${env.name}: ${w.message.replace(/^review due in [^:]+: /, '')}`, since: latest, people: prompt.owners });
     }
   }
   const limit = model.config.escalateAfter;

@@ -1,8 +1,7 @@
 import * as assert from 'assert';
-import { createHash } from 'crypto';
-import { newRecordPath, serializeRecord, type PromptRecord } from '../../src/core/records';
 import { formatTagMessage, releaseTagName, sealEvidence } from '../../src/core/releases';
 import { ALICE, BOB, CAROL, DAVE, TempRepo, type Person } from '../helpers/gitFixture';
+import { blobHash, handRecord } from '../helpers/handRecords';
 
 /**
  * The prompt's life after the first release, through the real CLI on real repositories:
@@ -54,23 +53,6 @@ async function json(repo: TempRepo, who: Person | undefined, ...args: string[]) 
 
 async function statusOf(repo: TempRepo, path: string) {
   return (await json(repo, DAVE, 'status')).prompts.find((p: any) => p.path === path);
-}
-
-function blobHash(repo: TempRepo, rev: string): { blob: string; contentHash: string } {
-  const blob = repo.git('rev-parse', rev).trim();
-  const bytes = Buffer.from(repo.git('cat-file', 'blob', blob), 'utf8');
-  return { blob, contentHash: 'sha256:' + createHash('sha256').update(bytes).digest('hex') };
-}
-
-/**
- * A record written by hand, as the tool writes one (same format, same place), committed by
- * `committer` with author and committer dates `committedAt`.
- */
-function handRecord(repo: TempRepo, committer: Person, committedAt: Date, record: Record<string, unknown> & { type: string; prompt: string; time: string }): string {
-  const full = { format: 1, ...blobHash(repo, `HEAD:${record.prompt}`), ...record } as unknown as PromptRecord;
-  const path = newRecordPath(full, new Date(record.time));
-  repo.commitAt(committer, committedAt, `prompt-release: ${record.type} ${record.prompt}`, { [path]: serializeRecord(full) });
-  return path;
 }
 
 function tagCount(repo: TempRepo): number {
@@ -291,7 +273,7 @@ describe('lifecycle: includes, checks, criteria, expiry, escalation and feedback
     assert.match(report.live[0].warnings[0], /review due in staging/);
 
     const attention = await ok(repo, DAVE, 'status', '--attention');
-    assert.match(attention.stdout, /^review due  prompts\/greeting\.prompt\.md  v1 in staging: review due in staging: the latest approval \(Alice Owner <alice@example\.com>[^\n]* — for @alice, @prompt-team$/m);
+    assert.match(attention.stdout, /^review due  prompts\/greeting\.prompt\.md  v1 in staging: the latest approval \(Alice Owner <alice@example\.com>[^\n]* — for @alice, @prompt-team$/m);
     assert.match((await ok(repo, DAVE, 'status', GREETING)).stdout, /  ⚠ review due in staging/);
 
     const tags = tagCount(repo);

@@ -3,7 +3,8 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { ALICE, DAVE, standardRepo } from '../helpers/gitFixture';
+import { ALICE, DAVE, TempRepo, standardRepo } from '../helpers/gitFixture';
+import { handRecord } from '../helpers/handRecords';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -75,6 +76,43 @@ describe('the GitHub Action', function () {
       const bad = run(path.join(work, 'checkout-after-hand-made-tag'));
       assert.strictEqual(bad.code, 1);
       assert.match(bad.summary, /❌ `prompt-release verify` failed against `origin\/main` \(exit 1\)/);
+    } finally {
+      repo.dispose();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('warns about a review that is due, and fails on it with strict: true', async () => {
+    const repo = new TempRepo();
+    const work = mkdtempSync(path.join(tmpdir(), 'prc-action-strict-'));
+    const prompt = 'prompts/greeting.prompt.md';
+    const config = (every: string) => `environments:\n  staging: { approvals: 1, reviewEvery: ${every} }\npeople:\n  "@alice": [alice@example.com]\n`;
+    try {
+      repo.commit(DAVE, 'Add a prompt', { '.promptrelease.yaml': config('60d'), '.github/CODEOWNERS': 'prompts/** @alice\n', [prompt]: 'Greet {{name}}.\n' });
+      const approvedAt = new Date(Date.now() - 45 * 86_400_000);
+      handRecord(repo, ALICE, approvedAt, { type: 'review', prompt, verdict: 'approve', by: { name: ALICE.name, email: ALICE.email }, time: approvedAt.toISOString() });
+      assert.strictEqual((await repo.cli(DAVE, 'release', prompt, '--env', 'staging')).code, 0);
+      // Tightened after the release: the approval it rests on is now older than allowed.
+      repo.commit(DAVE, 'Review monthly', { '.promptrelease.yaml': config('30d') });
+      const remote = path.join(work, 'remote.git');
+      repo.git('init', '-q', '--bare', '-b', 'main', remote);
+      repo.git('push', '-q', '--tags', remote, 'main');
+      const run = (name: string, strict: string) => {
+        const checkout = path.join(work, name);
+        repo.git('clone', '-q', remote, checkout);
+        const env = { ...process.env, GITHUB_WORKSPACE: checkout, GITHUB_STEP_SUMMARY: '', 'INPUT_TRUSTED-BRANCH': 'main', INPUT_STRICT: strict };
+        try {
+          return { code: 0, output: execFileSync(process.execPath, [path.join(ROOT, 'dist', 'action.js')], { cwd: checkout, env, encoding: 'utf8', stdio: 'pipe' }) };
+        } catch (err: any) {
+          return { code: err.status as number, output: `${err.stdout}${err.stderr}` };
+        }
+      };
+      const lenient = run('lenient', '');
+      assert.strictEqual(lenient.code, 0, lenient.output);
+      assert.match(lenient.output, /review due in staging/);
+      const strict = run('strict', 'true');
+      assert.strictEqual(strict.code, 1, strict.output);
+      assert.match(strict.output, /review due in staging/);
     } finally {
       repo.dispose();
       rmSync(work, { recursive: true, force: true });
