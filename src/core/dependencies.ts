@@ -45,7 +45,7 @@ export interface Resolution {
   unknown: string[];
 }
 
-const MAX_DEPTH = 16;
+export const MAX_INCLUDE_DEPTH = 16;
 
 /** Which reference syntaxes a file's format has: Dotprompt partials, Prompty files, Markdown links. */
 export function referenceKindsOf(path: string): Reference['kind'][] {
@@ -141,7 +141,7 @@ export function resolveIncludes(root: string, rootFacts: BlobFacts | undefined, 
         continue;
       }
       includes.push({ path: found.path, blob: file.blob, contentHash: file.facts.contentHash, via: path, line: ref.line, kind: ref.kind });
-      if (depth < MAX_DEPTH) visit(found.path, file.facts, depth + 1);
+      if (depth < MAX_INCLUDE_DEPTH) visit(found.path, file.facts, depth + 1);
     }
   };
   visit(root, rootFacts, 0);

@@ -6,7 +6,7 @@ import { PromptReleaseError } from '../core/errors';
 import { blobFacts, type BlobFacts } from '../core/hash';
 import { ZERO_OID, type LogCommit } from '../core/history';
 import { parseIdent, type Identity } from '../core/identity';
-import { resolveIncludes, type FileAt } from '../core/dependencies';
+import { MAX_INCLUDE_DEPTH, resolveIncludes, type FileAt } from '../core/dependencies';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
 import { promptHistoryOf, type PromptHistory } from '../core/promptHistory';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts';
@@ -340,7 +340,7 @@ export class PromptRepository {
       return entry ? { blob: entry.blob, mode: entry.mode, facts: facts.get(entry.blob) } : null;
     };
     const needed = new Set<string>();
-    for (let round = 0; round < 8; round++) {
+    for (let round = 0; round <= MAX_INCLUDE_DEPTH; round++) {
       const unknown = new Set<string>();
       for (const root of roots) {
         const resolved = resolveIncludes(root.path, facts.get(root.blob), lookup, isPrompt);
@@ -362,7 +362,7 @@ export class PromptRepository {
   private async releasedDependencies(releases: { commit: string; prompt: string; blob: string }[], facts: Map<string, BlobFacts>, isPrompt: (path: string) => boolean) {
     const files = new Map<string, FileAt | null>();
     const roots = releases.filter((r) => facts.get(r.blob)?.references);
-    for (let round = 0; round < 8 && roots.length; round++) {
+    for (let round = 0; round <= MAX_INCLUDE_DEPTH && roots.length; round++) {
       const unknownNames = new Set<string>();
       const unknownBlobs = new Set<string>();
       for (const root of roots) {
