@@ -20,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { contentHash } from '../../src/core/hash';
-import { newRecordPath, serializeRecord, type CommentRecord } from '../../src/core/records';
+import { newRecordPath, serializeRecord, type CommentRecord, type ReviewRequestRecord } from '../../src/core/records';
 import { ALICE } from '../helpers/gitFixture';
 import { repoRoot } from './installRealVscode';
 import { PROMPTS, createStatesRepo } from './promptFixtures';
@@ -544,6 +544,110 @@ const JOURNEYS: Journey[] = [
       });
       await step('screenshot comment-on-older-version.png', async () => {
         await shoot(page, session, path.join(shots, 'comment-on-older-version.png'));
+      });
+    },
+  },
+  {
+    title: 'Criteria, a shared instructions file, feedback and an overdue review',
+    async run({ page, shots, ws, session }, step) {
+      const TONE = 'prompts/tone.instructions.md';
+      const WELCOME = 'prompts/welcome.prompt.md';
+      const CRITERIA = ['brand voice', 'no personal data'];
+      const carol = ['-c', 'user.name=Carol Author', '-c', 'user.email=carol@example.com'];
+      await step('Carol adds a prompt that links shared tone instructions; the policy names review criteria and escalateAfter; her review request to Alice is 5 days old', async () => {
+        fs.writeFileSync(path.join(ws, TONE), 'Be warm and brief. Never promise refunds.\n');
+        fs.writeFileSync(path.join(ws, WELCOME), '---\ndescription: welcome\n---\nFollow [the tone](tone.instructions.md).\nWelcome {{name}} to the help desk.\n');
+        const config = fs.readFileSync(path.join(ws, '.promptrelease.yaml'), 'utf8').replace(
+          '  staging: { approvals: 1 }',
+          `  staging: { approvals: 1, criteria: [${CRITERIA.map((c) => `"${c}"`).join(', ')}] }`,
+        );
+        assert(config.includes('criteria'), 'the fixture policy has a staging line to extend');
+        fs.writeFileSync(path.join(ws, '.promptrelease.yaml'), config + 'escalateAfter: 3d\n');
+        git(ws, 'add', TONE, WELCOME, '.promptrelease.yaml');
+        git(ws, ...carol, 'commit', '-q', '-m', 'Welcome prompt with shared tone; review criteria');
+        // Her request, recorded as the CLI records it, five days ago.
+        const asked = new Date(Date.now() - 5 * 86_400_000);
+        const record: ReviewRequestRecord = {
+          format: 1,
+          type: 'review-request',
+          prompt: WELCOME,
+          contentHash: contentHash(fs.readFileSync(path.join(ws, WELCOME))),
+          blob: git(ws, 'rev-parse', `HEAD:${WELCOME}`).trim(),
+          reviewers: ['@alice'],
+          by: { name: 'Carol Author', email: 'carol@example.com' },
+          time: asked.toISOString(),
+        };
+        const recordPath = newRecordPath(record, asked);
+        fs.mkdirSync(path.dirname(path.join(ws, recordPath)), { recursive: true });
+        fs.writeFileSync(path.join(ws, recordPath), serializeRecord(record));
+        git(ws, 'add', recordPath);
+        const dated = { ...gitEnv(), GIT_AUTHOR_DATE: asked.toISOString(), GIT_COMMITTER_DATE: asked.toISOString() };
+        execFileSync('git', [...carol, 'commit', '-q', '-m', `prompt-release: request review of ${WELCOME}`], { cwd: ws, env: dated });
+      });
+      await step('"Waiting for My Review" puts the overdue request first, saying so', async () => {
+        const first = pane(page, 'Waiting for My Review').locator('.monaco-list-row').first();
+        await eventually(async () => {
+          const text = ((await first.innerText({ timeout: 2000 })) ?? '').replace(/\s+/g, ' ');
+          assert(/welcome\.prompt\.md/.test(text) && /overdue: review requested by Carol Author/.test(text), `first row: ${text}`);
+        });
+      });
+      await step(`${TONE} shows "Used by 1 prompt"; clicking it lists ${WELCOME}, and picking it opens it`, async () => {
+        await openFile(page, TONE);
+        await lens(page, /Used by 1 prompt$/).click();
+        await pickRow(page, WELCOME).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await pickRow(page, WELCOME).click();
+        await page.locator('.part.editor .tabs-container .tab.active', { hasText: 'welcome.prompt.md' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await lens(page, /Includes 1 file$/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+      });
+      await step('"Approve" shows the review criteria as a checklist, each with the environment that requires it', async () => {
+        await lens(page, 'Approve').click();
+        for (const criterion of CRITERIA) {
+          const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: criterion }).first();
+          await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+          assert(/staging/.test(await row.innerText()), `the row for "${criterion}" names staging: ${await row.innerText()}`);
+        }
+      });
+      await step('screenshot criteria-checklist.png', async () => {
+        await shoot(page, session, path.join(shots, 'criteria-checklist.png'));
+      });
+      await step('ticking both and pressing Enter records the approval with both confirmations; it counts for staging', async () => {
+        const head = git(ws, 'rev-parse', 'HEAD').trim();
+        for (const criterion of CRITERIA) await page.locator('.quick-input-widget .monaco-list-row', { hasText: criterion }).first().click();
+        await page.keyboard.press('Enter');
+        const recordFile = await until('the approval commit', () => {
+          if (git(ws, 'rev-parse', 'HEAD').trim() === head) return false;
+          return git(ws, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').find((f) => f.includes('-review-'));
+        });
+        const record = JSON.parse(git(ws, 'show', `HEAD:${recordFile}`));
+        assert(record.verdict === 'approve' && record.by.email === ALICE.email, `record: ${JSON.stringify(record)}`);
+        assert(JSON.stringify([...record.confirms].sort()) === JSON.stringify([...CRITERIA].sort()), `confirms: ${JSON.stringify(record.confirms)}`);
+        assert(record.includes?.[0]?.path === TONE, `includes: ${JSON.stringify(record.includes)}`);
+        await lens(page, /^\s*approved for staging/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        // Answered by the reviewer she asked: no longer escalated.
+        await eventually(async () => {
+          const text = (await pane(page, 'Waiting for My Review').innerText()).replace(/\s+/g, ' ');
+          assert(!/overdue/.test(text), `still overdue: ${text}`);
+        });
+      });
+      await step(`"Give Feedback…" on ${PROMPTS.released}: the version in production, rated bad; the CodeLens counts the report`, async () => {
+        await openFile(page, PROMPTS.released);
+        await lens(page, /released to production as v1/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await palette(page, 'Prompt Release: Give Feedback…');
+        await pickRow(page, 'production').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await pickRow(page, 'production').click();
+        const bad = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Bad' }).first();
+        await bad.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await bad.click();
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await page.locator('.quick-input-widget', { hasText: 'What did you see?' }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        await input.fill('It told a customer to email support instead of answering.');
+        await input.press('Enter');
+        await lens(page, /1 report on v1 in production \(1 bad\)/).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        const history = cli(ws, 'history', PROMPTS.released);
+        assert(/feedback/i.test(history.output) && history.output.includes('It told a customer to email support instead of answering.'), `history: ${history.output}`);
+      });
+      await step('screenshot feedback.png', async () => {
+        await shoot(page, session, path.join(shots, 'feedback.png'));
       });
     },
   },
