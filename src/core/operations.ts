@@ -107,14 +107,8 @@ export function planReview(prompt: PromptStatus, verdict: Verdict, by: Identity,
   };
 }
 
-export interface CheckInput {
-  name: string;
-  result: 'pass' | 'fail';
-  summary?: string;
-  details?: string;
-  command?: string;
-  exitCode?: number;
-}
+/** What a person or a run says about a check; the record adds whose and on what content. */
+export type CheckInput = Pick<CheckRecord, 'name' | 'result' | 'summary' | 'details' | 'command' | 'exitCode'>;
 
 /** Most of a long report stays out of the record; what is kept is its end, where results are. */
 export const MAX_CHECK_DETAILS = 16_000;
