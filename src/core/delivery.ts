@@ -19,21 +19,52 @@ export interface LockEntry {
   releasedBy: string;
 }
 
+/**
+ * A file exported prompts include (a partial, a Prompty file, a linked prompt file), at exactly
+ * the content their release evidence pins. Every prompt in `includedBy` pins this content.
+ */
+export interface IncludeLockEntry {
+  path: string;
+  contentHash: string;
+  blob: string;
+  includedBy: string[];
+}
+
 export interface LockFile {
   format: typeof LOCK_FORMAT;
   environment: string;
   /** The trusted branch the export was verified against. */
   trusted: { ref: string; commit: string };
   prompts: LockEntry[];
+  /** What the exported prompts include; absent in lock files written before includes were exported. */
+  includes?: IncludeLockEntry[];
   /** Prompts asked for (or present) that were never released to this environment. */
   unreleased: string[];
 }
 
 export interface ExportPlan {
   entries: (LockEntry & { blob: string })[];
+  /** What the entries include, each at the one content every prompt including it pins. */
+  includes: IncludeLockEntry[];
   unreleased: string[];
   /** Live versions that fail verification: an export refuses them, by name. */
   refused: { path: string; tag: string; problems: string[] }[];
+  /** Files that would have to be written with two contents: an export refuses them all. */
+  conflicts: IncludeConflict[];
+}
+
+/** One version of a file a conflict is about, and who wants it. */
+export interface PinnedVersion {
+  contentHash: string;
+  /** Prompts whose live release includes the file at this content, with their tags. */
+  pinnedBy: { prompt: string; tag: string }[];
+  /** The file's own live release in the environment, when it is a prompt released there with this content. */
+  releasedAs?: { version: number; tag: string };
+}
+
+export interface IncludeConflict {
+  path: string;
+  versions: PinnedVersion[];
 }
 
 /**
@@ -43,7 +74,7 @@ export interface ExportPlan {
  */
 export function planExport(model: RepoModel, report: VerifyReport, environment: string, paths?: string[]): ExportPlan {
   const wanted = paths?.length ? new Set(paths) : undefined;
-  const plan: ExportPlan = { entries: [], unreleased: [], refused: [] };
+  const plan: ExportPlan = { entries: [], includes: [], unreleased: [], refused: [], conflicts: [] };
   const liveByPrompt = new Map(report.live.filter((l) => l.environment === environment).map((l) => [l.prompt, l]));
   const candidates = new Set([...model.prompts.filter((p) => p.governed).map((p) => p.path), ...liveByPrompt.keys()]);
   for (const path of [...candidates].sort()) {
@@ -60,10 +91,68 @@ export function planExport(model: RepoModel, report: VerifyReport, environment: 
       plan.refused.push({ path, tag: live.tag, problems });
       continue;
     }
+    const unsafe = (release.evidence.includes ?? []).filter((i) => !safeRelativePath(i.path)).map((i) => i.path);
+    if (unsafe.length || !safeRelativePath(path)) {
+      plan.refused.push({ path, tag: live.tag, problems: [`its evidence names a path an export cannot write: ${[...(safeRelativePath(path) ? [] : [path]), ...unsafe].join(', ')}`] });
+      continue;
+    }
     plan.entries.push({ ...lockEntry(release), blob: release.evidence.blob });
   }
   for (const path of wanted ?? []) if (!candidates.has(path)) plan.unreleased.push(path);
+  planIncludes(model, liveByPrompt, plan);
   return plan;
+}
+
+/**
+ * Each include of the exported prompts, at the content their evidence pins. A file pinned at two
+ * contents, or pinned at one while it is itself a prompt live in the environment with another,
+ * cannot be written truthfully: that is a conflict, and the export refuses.
+ */
+function planIncludes(model: RepoModel, liveByPrompt: Map<string, { tag: string; version: number }>, plan: ExportPlan): void {
+  const byPath = new Map<string, Map<string, { blob: string; pinnedBy: { prompt: string; tag: string }[] }>>();
+  for (const entry of plan.entries) {
+    const release = model.releases.find((r) => r.tag === entry.tag);
+    for (const inc of release?.evidence.includes ?? []) {
+      const versions = byPath.get(inc.path) ?? new Map();
+      byPath.set(inc.path, versions);
+      const version = versions.get(inc.contentHash) ?? { blob: inc.blob, pinnedBy: [] };
+      versions.set(inc.contentHash, version);
+      if (!version.pinnedBy.some((p: { prompt: string }) => p.prompt === entry.path)) version.pinnedBy.push({ prompt: entry.path, tag: entry.tag });
+    }
+  }
+  for (const [path, versions] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // The file's own release in this environment, exported or not: one path, one content.
+    const own = liveByPrompt.get(path);
+    const ownRelease = own && model.releases.find((r) => r.tag === own.tag);
+    if (versions.size > 1 || (ownRelease && !versions.has(ownRelease.evidence.contentHash))) {
+      const listed: PinnedVersion[] = [...versions].map(([contentHash, v]) => ({ contentHash, pinnedBy: v.pinnedBy, ...(ownRelease?.evidence.contentHash === contentHash ? { releasedAs: { version: ownRelease.evidence.version, tag: ownRelease.tag } } : {}) }));
+      if (ownRelease && !versions.has(ownRelease.evidence.contentHash)) listed.push({ contentHash: ownRelease.evidence.contentHash, pinnedBy: [], releasedAs: { version: ownRelease.evidence.version, tag: ownRelease.tag } });
+      plan.conflicts.push({ path, versions: listed });
+      continue;
+    }
+    const [[contentHash, v]] = [...versions];
+    plan.includes.push({ path, contentHash, blob: v.blob, includedBy: v.pinnedBy.map((p) => p.prompt).sort() });
+  }
+}
+
+/** What an export refuses over conflicting includes: the file, each version, who pins it, and the way out. */
+export function describeConflict(conflict: IncludeConflict, environment: string): string {
+  const versions = conflict.versions.map((v) => {
+    const who = [
+      ...(v.pinnedBy.length ? [`included by ${v.pinnedBy.map((p) => `${p.prompt} (${p.tag})`).join(', ')}`] : []),
+      ...(v.releasedAs ? [`released itself as v${v.releasedAs.version} (${v.releasedAs.tag})`] : []),
+    ];
+    return `${short(v.contentHash)} ${who.join(' and ')}`;
+  });
+  const dependents = [...new Set(conflict.versions.flatMap((v) => v.pinnedBy.map((p) => p.prompt)))].sort();
+  return `${conflict.path} is pinned at ${conflict.versions.length} different contents in ${environment}: ${versions.join('; ')}. Review and release ${dependents.join(', ')} to ${environment} again with the ${conflict.path} they should share, so that they agree`;
+}
+
+/** A forward-slash path inside the export folder: not absolute, no "." or ".." segment, not the lock file. */
+export function safeRelativePath(path: string): boolean {
+  if (!path || path.startsWith('/') || path.includes('\\') || /^[A-Za-z]:/.test(path) || path.includes('\0')) return false;
+  if (path === LOCK_FILE) return false;
+  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
 export function lockEntry(release: Release): LockEntry {
@@ -86,8 +175,14 @@ export function lockFile(model: RepoModel, environment: string, plan: ExportPlan
     environment,
     trusted: { ref: model.trusted.ref, commit: model.trusted.commit },
     prompts: plan.entries.map(({ blob: _blob, ...entry }) => entry),
+    includes: plan.includes,
     unreleased: plan.unreleased,
   };
+}
+
+/** Every file a lock file says its export wrote: prompts and what they include. */
+export function lockedPaths(lock: LockFile): string[] {
+  return [...new Set([...lock.prompts.map((e) => e.path), ...(lock.includes ?? []).map((e) => e.path)])];
 }
 
 /** Reads a lock file's text, or says what is wrong with it. */
@@ -104,6 +199,10 @@ export function parseLockFile(text: string): LockFile | { error: string } {
   for (const [i, e] of lock.prompts.entries()) {
     if (typeof e?.path !== 'string' || typeof e.contentHash !== 'string' || typeof e.tag !== 'string' || typeof e.version !== 'number') return { error: `entry ${i + 1} lacks path, version, tag or contentHash` };
   }
+  if (lock.includes !== undefined && !Array.isArray(lock.includes)) return { error: 'its includes are not a list' };
+  for (const [i, e] of (lock.includes ?? []).entries()) {
+    if (typeof e?.path !== 'string' || typeof e.contentHash !== 'string' || !Array.isArray(e.includedBy) || !e.includedBy.every((p) => typeof p === 'string')) return { error: `include ${i + 1} lacks path, contentHash or includedBy` };
+  }
   return lock;
 }
 
@@ -111,17 +210,27 @@ export interface DriftReport {
   ok: boolean;
   /** What makes the deployed directory differ from an approved, current release set. */
   problems: string[];
+  /** Prompt entries checked. */
   checked: number;
+  /** Include entries checked. */
+  includes: number;
 }
 
 /**
  * Drift: every file of a deployed directory has the hash its lock entry names, no file is
- * missing or extra, and each entry is a verified release that is still the live one.
+ * missing or extra, and each entry is a verified release that is still the live one. Each
+ * include is the content that every prompt including it pins, in its tag and in the release
+ * live now, and every include a prompt's tag lists is in the lock.
  * `files` maps each file under the directory (but the lock itself) to its content hash.
  */
 export function checkDrift(lock: LockFile, files: Map<string, string>, model: RepoModel, report: VerifyReport): DriftReport {
   const problems: string[] = [];
-  const locked = new Set(lock.prompts.map((e) => e.path));
+  const includes = lock.includes ?? [];
+  const locked = new Set([...lock.prompts.map((e) => e.path), ...includes.map((e) => e.path)]);
+  const includeByPath = new Map(includes.map((e) => [e.path, e]));
+  const entryByPath = new Map(lock.prompts.map((e) => [e.path, e]));
+  const liveOf = (prompt: string) => report.live.find((l) => l.prompt === prompt && l.environment === lock.environment);
+  const evidenceOf = (tag: string) => report.tags.find((t) => t.tag === tag)?.evidence ?? model.releases.find((r) => r.tag === tag)?.evidence;
   for (const entry of lock.prompts) {
     const hash = files.get(entry.path);
     if (hash === undefined) problems.push(`${entry.path} is in the lock file but missing from the directory`);
@@ -136,13 +245,47 @@ export function checkDrift(lock: LockFile, files: Map<string, string>, model: Re
     if (ev && (ev.prompt !== entry.path || ev.environment !== lock.environment || ev.contentHash !== entry.contentHash || ev.version !== entry.version)) {
       problems.push(`${entry.path}: the lock entry does not match its tag ${entry.tag} (the tag releases ${ev.prompt} v${ev.version} to ${ev.environment})`);
     }
-    const live = report.live.find((l) => l.prompt === entry.path && l.environment === lock.environment);
+    for (const inc of ev?.includes ?? []) {
+      if (!includeByPath.get(inc.path)?.includedBy.includes(entry.path)) problems.push(`${entry.path} includes ${inc.path} (${entry.tag}), which the lock file does not list for it: export again`);
+    }
+    const live = liveOf(entry.path);
     if (live && live.tag !== entry.tag) problems.push(`${entry.path}: v${entry.version} is no longer current in ${lock.environment}; v${live.version} is (${live.tag})`);
     else if (live && !live.ok) problems.push(`${entry.path}: v${entry.version} does not meet today's ${lock.environment} policy: ${live.problems.join('; ')}`);
     else if (!live) problems.push(`${entry.path}: nothing is live in ${lock.environment} for it any more`);
   }
+  for (const inc of includes) {
+    const hash = files.get(inc.path);
+    const entry = entryByPath.get(inc.path);
+    if (hash === undefined) {
+      if (!entry) problems.push(`${inc.path} is in the lock file but missing from the directory`);
+    } else if (hash !== inc.contentHash) problems.push(`${inc.path} was changed after export: its content is ${short(hash)}, the lock says ${short(inc.contentHash)} (included by ${inc.includedBy.join(', ')})`);
+    if (entry && entry.contentHash !== inc.contentHash) problems.push(`${inc.path} is locked as v${entry.version} ${short(entry.contentHash)} and as the include ${short(inc.contentHash)}: one file cannot be both`);
+    if (inc.includedBy.length === 0) problems.push(`${inc.path} is locked as an include of no prompt`);
+    for (const prompt of inc.includedBy) {
+      const by = entryByPath.get(prompt);
+      if (!by) {
+        problems.push(`${inc.path} is locked as included by ${prompt}, which is not in the lock file`);
+        continue;
+      }
+      const pinned = evidenceOf(by.tag)?.includes?.find((i) => i.path === inc.path);
+      if (evidenceOf(by.tag) && pinned?.contentHash !== inc.contentHash) {
+        problems.push(`${inc.path}: the lock says ${prompt} includes it as ${short(inc.contentHash)}, but its tag ${by.tag} ${pinned ? `pins ${short(pinned.contentHash)}` : 'does not include it'}`);
+      }
+      const live = liveOf(prompt);
+      const liveEvidence = live && live.tag !== by.tag ? evidenceOf(live.tag) : undefined;
+      const now = liveEvidence?.includes?.find((i) => i.path === inc.path);
+      if (liveEvidence && now?.contentHash !== inc.contentHash) {
+        problems.push(`${inc.path}: ${prompt} live in ${lock.environment} now (${live!.tag}) ${now ? `includes it as ${short(now.contentHash)}` : 'no longer includes it'}, not ${short(inc.contentHash)}`);
+      }
+    }
+    const own = liveOf(inc.path);
+    const ownEvidence = own && evidenceOf(own.tag);
+    if (ownEvidence && ownEvidence.contentHash !== inc.contentHash) {
+      problems.push(`${inc.path}: it is live in ${lock.environment} itself as v${ownEvidence.version} ${short(ownEvidence.contentHash)} (${own!.tag}), not the included ${short(inc.contentHash)}`);
+    }
+  }
   for (const path of [...files.keys()].sort()) if (!locked.has(path)) problems.push(`${path} is in the directory but not in the lock file`);
-  return { ok: problems.length === 0, problems, checked: lock.prompts.length };
+  return { ok: problems.length === 0, problems, checked: lock.prompts.length, includes: includes.length };
 }
 
 function short(hash: string): string {
