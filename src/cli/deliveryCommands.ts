@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import * as path from 'path';
 import { findEnvironment } from '../core/config';
 import { changelogEntries, changelogMarkdown } from '../core/changelog';
-import { checkDrift, liveRelease, LOCK_FILE, lockFile, parseLockFile, planExport } from '../core/delivery';
+import { checkDrift, describeConflict, liveRelease, LOCK_FILE, lockFile, lockedPaths, parseLockFile, planExport, safeRelativePath } from '../core/delivery';
 import { PromptReleaseError } from '../core/errors';
 import { contentHash, shortHash } from '../core/hash';
 import { notAPrompt } from '../core/operations';
@@ -55,24 +55,40 @@ export async function exportCommand(repo: PromptRepository, environment: string 
       hint: 'Run prompt-release verify for every finding; export the others by naming their paths.',
     });
   }
+  if (plan.conflicts.length) {
+    throw new PromptReleaseError('gate-blocked', `nothing was exported: ${plan.conflicts.map((c) => describeConflict(c, environment)).join('. ')}.`, {
+      hint: 'An exported folder holds one content per file; each prompt there runs with the includes it was approved and released with.',
+    });
+  }
   const target = path.resolve(outDir);
-  const previous = previousExport(target);
-  const contents = await repo.readObjects(plan.entries.map((e) => e.blob));
-  plan.entries.forEach((e, i) => {
-    if (!contents[i] || contentHash(contents[i]!) !== e.contentHash) throw new PromptReleaseError('not-found', `the content of ${e.tag} is not in this clone, or not what its evidence says`, { hint: 'Fetch it: git fetch --tags' });
+  const previous = new Set(previousExport(target));
+  // Prompts first, then what they include; a file that is both is written once (planning made them agree).
+  const writes = new Map<string, { blob: string; contentHash: string; what: string }>();
+  for (const e of plan.entries) writes.set(e.path, { blob: e.blob, contentHash: e.contentHash, what: e.tag });
+  for (const i of plan.includes) if (!writes.has(i.path)) writes.set(i.path, { blob: i.blob, contentHash: i.contentHash, what: `${i.path} as included by ${i.includedBy.join(', ')}` });
+  const files = [...writes];
+  const contents = await repo.readObjects(files.map(([, w]) => w.blob));
+  files.forEach(([, w], i) => {
+    if (!contents[i] || contentHash(contents[i]!) !== w.contentHash) throw new PromptReleaseError('not-found', `the content of ${w.what} is not in this clone, or not what its evidence says`, { hint: 'Fetch it: git fetch --tags' });
   });
+  const foreign = files.map(([p]) => p).filter((p) => !previous.has(p) && existsSync(path.join(target, ...p.split('/'))));
+  if (foreign.length) {
+    throw new PromptReleaseError('invalid-usage', `${target} already holds ${foreign.join(', ')}, which no earlier export wrote; nothing was written`, { hint: 'Move those files away, or export into an empty or new folder.' });
+  }
   // Only files a previous export wrote are replaced or removed; anything else stays (verify --lock reports it).
   for (const old of previous) rmSync(path.join(target, ...old.split('/')), { force: true });
-  plan.entries.forEach((e, i) => {
-    const file = path.join(target, ...e.path.split('/'));
+  files.forEach(([p], i) => {
+    const file = path.join(target, ...p.split('/'));
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, contents[i]!);
   });
   const lock = lockFile(model, environment, plan);
   writeFileSync(path.join(target, LOCK_FILE), JSON.stringify(lock, null, 2) + '\n');
   out.data({ out: target, lock: path.join(target, LOCK_FILE), ...lock });
-  out.line(`Exported ${plan.entries.length} prompt${plan.entries.length === 1 ? '' : 's'} live in ${environment} to ${target}, with ${LOCK_FILE}.`);
+  const included = plan.includes.length ? `, the ${plan.includes.length} file${plan.includes.length === 1 ? '' : 's'} they include` : '';
+  out.line(`Exported ${plan.entries.length} prompt${plan.entries.length === 1 ? '' : 's'} live in ${environment}${included} to ${target}, with ${LOCK_FILE}.`);
   for (const e of plan.entries) out.line(`  ${e.path}  v${e.version}  ${shortHash(e.contentHash)}  (${e.tag})`);
+  for (const i of plan.includes) out.line(`  ${i.path}  ${shortHash(i.contentHash)}  (included by ${i.includedBy.join(', ')})`);
   if (plan.unreleased.length) out.line(`Never released to ${environment}, so not exported: ${plan.unreleased.join(', ')}`);
   return EXIT.ok;
 }
@@ -86,7 +102,8 @@ function previousExport(dir: string): string[] {
   }
   const lock = parseLockFile(readFileSync(lockPath, 'utf8'));
   if ('error' in lock) throw new PromptReleaseError('invalid-lock', `${lockPath} cannot be read: ${lock.error}; nothing was written`, { location: { file: lockPath } });
-  return lock.prompts.map((e) => e.path);
+  // A path that leaves the folder was not written by an export: it is never removed.
+  return lockedPaths(lock).filter(safeRelativePath);
 }
 
 /** `verify --lock FILE`: the deployed directory against its lock file, and the lock against the repository. */
@@ -100,9 +117,10 @@ export async function verifyLockCommand(repo: PromptRepository, lockPath: string
   const files = filesUnder(path.dirname(absolute));
   files.delete(LOCK_FILE);
   const drift = checkDrift(lock, files, model, report);
-  out.data({ ok: drift.ok, lock: absolute, environment: lock.environment, checked: drift.checked, problems: drift.problems });
+  out.data({ ok: drift.ok, lock: absolute, environment: lock.environment, checked: drift.checked, includes: drift.includes, problems: drift.problems });
   for (const p of drift.problems) out.line(`✗ ${p}`);
-  out.line(drift.ok ? `${drift.checked === 1 ? 'The exported prompt is' : `All ${drift.checked} exported prompts are`} the approved, current ${lock.environment} version${drift.checked === 1 ? '' : 's'}.` : `${drift.problems.length} problem${drift.problems.length === 1 ? '' : 's'} in ${path.dirname(absolute)} against ${LOCK_FILE}.`);
+  const included = drift.includes ? `; the ${drift.includes === 1 ? 'file' : `${drift.includes} files`} ${drift.checked === 1 ? 'it includes' : 'they include'} ${drift.includes === 1 ? 'is' : 'are'} what ${drift.checked === 1 ? 'it was' : 'they were'} released with` : '';
+  out.line(drift.ok ? `${drift.checked === 1 ? 'The exported prompt is' : `All ${drift.checked} exported prompts are`} the approved, current ${lock.environment} version${drift.checked === 1 ? '' : 's'}${included}.` : `${drift.problems.length} problem${drift.problems.length === 1 ? '' : 's'} in ${path.dirname(absolute)} against ${LOCK_FILE}.`);
   return drift.ok ? EXIT.ok : EXIT.refused;
 }
 

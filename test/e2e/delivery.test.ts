@@ -5,7 +5,8 @@ import * as path from 'path';
 import * as engine from '../../src/git/engine';
 import { PromptRepository } from '../../src/git/repository';
 import { createPromptLoader, PromptIntegrityError } from '../../src/runtime/loader';
-import { ALICE, BOB, CAROL, DAVE, standardRepo, type TempRepo } from '../helpers/gitFixture';
+import { contentHash, shortHash } from '../../src/core/hash';
+import { ALICE, BOB, CAROL, DAVE, standardRepo, TempRepo, type Person } from '../helpers/gitFixture';
 
 const PROMPT = 'prompts/greeting.prompt.md';
 
@@ -114,6 +115,147 @@ describe('shipping released prompts', function () {
     assert.match(refused.stderr, /nothing was exported: 1 version live in production fails verification: prompts\/greeting\.prompt\.md \(prompt-release\/production\/prompts\/greeting\.prompt\.md\/v1\): .*Not for production/);
     assert.ok(!existsSync(dir), 'nothing was written');
 
+  });
+});
+
+describe('shipping prompts with what they include', function () {
+  this.timeout(120_000);
+  const ERIN: Person = { name: 'Erin Editor', email: 'erin@example.com' };
+  const TONE = 'prompts/_tone.prompt';
+  const SUPPORT = 'prompts/support.prompt';
+  const SALES = 'prompts/sales.prompt';
+  const TONE_V1 = 'Be warm and brief.\n';
+  const TONE_V2 = 'Be warm, brief and never promise refunds.\n';
+  const short = (text: string) => shortHash(contentHash(Buffer.from(text)));
+  let repo: TempRepo;
+  let outRoot: string;
+
+  beforeEach(async () => {
+    repo = new TempRepo();
+    repo.commit(CAROL, 'Prompts sharing a partial', {
+      '.promptrelease.yaml': 'environments:\n  staging: { approvals: 1 }\n',
+      [TONE]: TONE_V1,
+      [SUPPORT]: '---\nmodel: googleai/gemini-2.0-flash\n---\n{{> tone}}\nHelp the customer with {{question}}.\n',
+      [SALES]: '---\nmodel: googleai/gemini-2.0-flash\n---\n{{> tone}}\nSuggest a plan for {{company}}.\n',
+    });
+    outRoot = mkdtempSync(path.join(tmpdir(), 'prc-export-includes-'));
+    for (const p of [SUPPORT, SALES]) await ok(ALICE, 'review', p, '--approve');
+    for (const p of [SUPPORT, SALES]) await ok(DAVE, 'release', p, '--env', 'staging');
+  });
+  afterEach(() => {
+    repo.dispose();
+    rmSync(outRoot, { recursive: true, force: true });
+  });
+
+  async function ok(who: Person, ...args: string[]) {
+    const result = await repo.cli(who, ...args);
+    assert.strictEqual(result.code, 0, `${args.join(' ')} exited ${result.code}:\n${result.stdout}${result.stderr}`);
+    return result;
+  }
+  const exportTo = (dir: string) => repo.cli(DAVE, 'export', '--env', 'staging', '--out', dir);
+  const verifyLock = (dir: string) => repo.cli(DAVE, 'verify', '--lock', path.join(dir, 'prompt-release.lock.json'));
+  const lockOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'prompt-release.lock.json'), 'utf8'));
+
+  it('exports the partial its dependents were released with, refuses when they disagree, and ships the re-released set', async () => {
+    const dir = path.join(outRoot, 'staging');
+    const first = await exportTo(dir);
+    assert.strictEqual(first.code, 0, first.stderr);
+    assert.match(first.stdout, /Exported 2 prompts live in staging, the 1 file they include to /);
+    assert.match(first.stdout, new RegExp(`  prompts/_tone\\.prompt  ${short(TONE_V1)}  \\(included by prompts/sales\\.prompt, prompts/support\\.prompt\\)`));
+    assert.strictEqual(readFileSync(path.join(dir, TONE), 'utf8'), TONE_V1, 'the partial is exported though it was never released itself');
+    const tone1 = repo.git('rev-parse', `HEAD:${TONE}`).trim();
+    assert.deepStrictEqual(lockOf(dir).includes, [{ path: TONE, contentHash: contentHash(Buffer.from(TONE_V1)), blob: tone1, includedBy: [SALES, SUPPORT] }]);
+    assert.deepStrictEqual(lockOf(dir).unreleased, [TONE]);
+    const verified = await verifyLock(dir);
+    assert.strictEqual(verified.code, 0, verified.stdout);
+    assert.match(verified.stdout, /All 2 exported prompts are the approved, current staging versions; the file they include is what they were released with\./);
+    assert.strictEqual(createPromptLoader(dir).load(TONE), TONE_V1);
+
+    // Erin firms up the tone, and it is released to staging on its own with the new text.
+    repo.commit(ERIN, 'Tone: firmer', { [TONE]: TONE_V2 });
+    await ok(ALICE, 'review', TONE, '--approve');
+    await ok(DAVE, 'release', TONE, '--env', 'staging');
+    const refused = await exportTo(path.join(outRoot, 'refused'));
+    assert.strictEqual(refused.code, 1, refused.stdout);
+    assert.match(refused.stderr, /nothing was exported: prompts\/_tone\.prompt is pinned at 2 different contents in staging: /);
+    assert.ok(refused.stderr.includes(`${short(TONE_V1)} included by ${SALES} (prompt-release/staging/prompts/sales.prompt/v1), ${SUPPORT} (prompt-release/staging/prompts/support.prompt/v1)`), refused.stderr);
+    assert.ok(refused.stderr.includes(`${short(TONE_V2)} released itself as v1 (prompt-release/staging/prompts/_tone.prompt/v1)`), refused.stderr);
+    assert.match(refused.stderr, /Review and release prompts\/sales\.prompt, prompts\/support\.prompt to staging again with the prompts\/_tone\.prompt they should share, so that they agree/);
+    assert.ok(!existsSync(path.join(outRoot, 'refused')), 'nothing was written');
+    const stale = await verifyLock(dir);
+    assert.strictEqual(stale.code, 1);
+    assert.ok(stale.stdout.includes(`✗ ${TONE}: it is live in staging itself as v1 ${short(TONE_V2)} (prompt-release/staging/prompts/_tone.prompt/v1), not the included ${short(TONE_V1)}`), stale.stdout);
+
+    // Support goes out again with the new tone; sales still pins the old one.
+    await ok(ALICE, 'review', SUPPORT, '--approve');
+    await ok(DAVE, 'release', SUPPORT, '--env', 'staging');
+    const split = await exportTo(dir);
+    assert.strictEqual(split.code, 1);
+    assert.ok(split.stderr.includes(`${short(TONE_V1)} included by ${SALES} (prompt-release/staging/prompts/sales.prompt/v1)`), split.stderr);
+    assert.ok(split.stderr.includes(`${short(TONE_V2)} included by ${SUPPORT} (prompt-release/staging/prompts/support.prompt/v1-2) and released itself as v1`), split.stderr);
+    assert.strictEqual(readFileSync(path.join(dir, TONE), 'utf8'), TONE_V1, 'the earlier export is left as it was');
+
+    // Sales too: now every dependent and the partial's own release agree.
+    await ok(ALICE, 'review', SALES, '--approve');
+    await ok(DAVE, 'release', SALES, '--env', 'staging');
+    const agreed = await exportTo(dir);
+    assert.strictEqual(agreed.code, 0, agreed.stderr);
+    assert.strictEqual(readFileSync(path.join(dir, TONE), 'utf8'), TONE_V2);
+    const lock = lockOf(dir);
+    assert.deepStrictEqual(lock.prompts.map((e: { path: string; tag: string }) => [e.path, e.tag]), [
+      [TONE, 'prompt-release/staging/prompts/_tone.prompt/v1'],
+      [SALES, 'prompt-release/staging/prompts/sales.prompt/v1-2'],
+      [SUPPORT, 'prompt-release/staging/prompts/support.prompt/v1-2'],
+    ]);
+    assert.deepStrictEqual(lock.includes, [{ path: TONE, contentHash: contentHash(Buffer.from(TONE_V2)), blob: repo.git('rev-parse', `HEAD:${TONE}`).trim(), includedBy: [SALES, SUPPORT] }]);
+    assert.strictEqual((await verifyLock(dir)).code, 0);
+    const loader = createPromptLoader(dir);
+    assert.deepStrictEqual(loader.includes.map((i) => i.path), [TONE]);
+    assert.match(loader.load(SUPPORT), /\{\{> tone\}\}/);
+    assert.strictEqual(loader.load(TONE), TONE_V2);
+  });
+
+  it('catches a tampered or missing partial, in verify --lock and in the loader', async () => {
+    const dir = path.join(outRoot, 'deployed');
+    assert.strictEqual((await exportTo(dir)).code, 0);
+    writeFileSync(path.join(dir, TONE), 'Be rude.\n');
+    const tampered = await verifyLock(dir);
+    assert.strictEqual(tampered.code, 1);
+    assert.ok(tampered.stdout.includes(`✗ ${TONE} was changed after export: its content is ${short('Be rude.\n')}, the lock says ${short(TONE_V1)} (included by ${SALES}, ${SUPPORT})`), tampered.stdout);
+    const loader = createPromptLoader(dir);
+    const namesTone = (err: unknown) => err instanceof PromptIntegrityError && err.message.startsWith(`${TONE} in ${dir} is not the released content`);
+    assert.throws(() => loader.load(TONE), namesTone);
+    assert.throws(() => loader.load(SUPPORT), namesTone, 'loading a prompt checks what it includes');
+
+    rmSync(path.join(dir, TONE));
+    const missing = await verifyLock(dir);
+    assert.strictEqual(missing.code, 1);
+    assert.match(missing.stdout, /✗ prompts\/_tone\.prompt is in the lock file but missing from the directory/);
+    assert.throws(() => loader.load(SALES), (err: unknown) => err instanceof PromptIntegrityError && /cannot read .*_tone\.prompt/.test(err.message));
+
+    // The lock itself edited to bless the tampered partial: it no longer matches what the tags pin.
+    writeFileSync(path.join(dir, TONE), 'Be rude.\n');
+    const lock = lockOf(dir);
+    lock.includes[0].contentHash = contentHash(Buffer.from('Be rude.\n'));
+    writeFileSync(path.join(dir, 'prompt-release.lock.json'), JSON.stringify(lock, null, 2));
+    const forged = await verifyLock(dir);
+    assert.strictEqual(forged.code, 1);
+    assert.ok(forged.stdout.includes(`✗ ${TONE}: the lock says ${SUPPORT} includes it as ${short('Be rude.\n')}, but its tag prompt-release/staging/prompts/support.prompt/v1 pins ${short(TONE_V1)}`), forged.stdout);
+  });
+
+  it('never writes a partial over a file an earlier export did not write', async () => {
+    const dir = path.join(outRoot, 'shared');
+    assert.strictEqual((await repo.cli(DAVE, 'export', '--env', 'staging', '--out', dir, SUPPORT)).code, 0);
+    // Hand-edit the lock as a pre-includes export would have written it, with someone's own copy of the partial beside it.
+    const lock = lockOf(dir);
+    delete lock.includes;
+    writeFileSync(path.join(dir, 'prompt-release.lock.json'), JSON.stringify(lock, null, 2));
+    writeFileSync(path.join(dir, TONE), 'mine\n');
+    const refused = await exportTo(dir);
+    assert.strictEqual(refused.code, 2);
+    assert.match(refused.stderr, /already holds prompts\/_tone\.prompt, which no earlier export wrote; nothing was written/);
+    assert.strictEqual(readFileSync(path.join(dir, TONE), 'utf8'), 'mine\n');
+    assert.ok(!existsSync(path.join(dir, SALES)));
   });
 });
 
