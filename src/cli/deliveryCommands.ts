@@ -85,7 +85,7 @@ export async function exportCommand(repo: PromptRepository, environment: string 
   const lock = lockFile(model, environment, plan);
   writeFileSync(path.join(target, LOCK_FILE), JSON.stringify(lock, null, 2) + '\n');
   out.data({ out: target, lock: path.join(target, LOCK_FILE), ...lock });
-  const included = plan.includes.length ? `, the ${plan.includes.length} file${plan.includes.length === 1 ? '' : 's'} they include` : '';
+  const included = plan.includes.length ? ` and the ${plan.includes.length === 1 ? 'file' : `${plan.includes.length} files`} ${plan.entries.length === 1 ? 'it includes' : 'they include'}` : '';
   out.line(`Exported ${plan.entries.length} prompt${plan.entries.length === 1 ? '' : 's'} live in ${environment}${included} to ${target}, with ${LOCK_FILE}.`);
   for (const e of plan.entries) out.line(`  ${e.path}  v${e.version}  ${shortHash(e.contentHash)}  (${e.tag})`);
   for (const i of plan.includes) out.line(`  ${i.path}  ${shortHash(i.contentHash)}  (included by ${i.includedBy.join(', ')})`);

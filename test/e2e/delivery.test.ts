@@ -160,7 +160,7 @@ describe('shipping prompts with what they include', function () {
     const dir = path.join(outRoot, 'staging');
     const first = await exportTo(dir);
     assert.strictEqual(first.code, 0, first.stderr);
-    assert.match(first.stdout, /Exported 2 prompts live in staging, the 1 file they include to /);
+    assert.match(first.stdout, /Exported 2 prompts live in staging and the file they include to /);
     assert.match(first.stdout, new RegExp(`  prompts/_tone\\.prompt  ${short(TONE_V1)}  \\(included by prompts/sales\\.prompt, prompts/support\\.prompt\\)`));
     assert.strictEqual(readFileSync(path.join(dir, TONE), 'utf8'), TONE_V1, 'the partial is exported though it was never released itself');
     const tone1 = repo.git('rev-parse', `HEAD:${TONE}`).trim();
