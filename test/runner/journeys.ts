@@ -591,6 +591,14 @@ const JOURNEYS: Journey[] = [
           assert(/welcome\.prompt\.md/.test(text) && /overdue: review requested by Carol Author/.test(text), `first row: ${text}`);
         });
       });
+      await step('the dashboard\'s Attention list names the overdue request', async () => {
+        await palette(page, 'Prompt Release: Open Release Dashboard');
+        const frame = await dashboardFrame(page);
+        const entry = frame.locator('#attention li[data-kind="overdue"]', { hasText: WELCOME }).first();
+        await entry.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        const label = (await entry.getAttribute('aria-label')) ?? '';
+        assert(/overdue/.test(label) && /escalateAfter: 3d/.test(label), `attention entry: ${label}`);
+      });
       await step(`${TONE} shows "Used by 1 prompt"; clicking it lists ${WELCOME}, and picking it opens it`, async () => {
         await openFile(page, TONE);
         await lens(page, /Used by 1 prompt$/).click();
@@ -609,6 +617,18 @@ const JOURNEYS: Journey[] = [
       });
       await step('screenshot criteria-checklist.png', async () => {
         await shoot(page, session, path.join(shots, 'criteria-checklist.png'));
+      });
+      await step('Enter with nothing ticked asks first, saying the approval would not count for staging; Escape records nothing', async () => {
+        const head = git(ws, 'rev-parse', 'HEAD').trim();
+        await page.keyboard.press('Enter');
+        await dialog(page).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+        const text = (await dialog(page).innerText()).replace(/\s+/g, ' ');
+        assert(/without confirming any criterion/.test(text) && /will not count for staging/.test(text), `dialog: ${text}`);
+        await page.keyboard.press('Escape');
+        await dialog(page).waitFor({ state: 'hidden', timeout: STEP_TIMEOUT });
+        assert(git(ws, 'rev-parse', 'HEAD').trim() === head, 'nothing was recorded');
+        await lens(page, 'Approve').click();
+        await page.locator('.quick-input-widget .monaco-list-row', { hasText: CRITERIA[0] }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
       });
       await step('ticking both and pressing Enter records the approval with both confirmations; it counts for staging', async () => {
         const head = git(ws, 'rev-parse', 'HEAD').trim();
