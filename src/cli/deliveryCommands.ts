@@ -89,7 +89,11 @@ export async function exportCommand(repo: PromptRepository, environment: string 
   out.line(`Exported ${plan.entries.length} prompt${plan.entries.length === 1 ? '' : 's'} live in ${environment}${included} to ${target}, with ${LOCK_FILE}.`);
   for (const e of plan.entries) out.line(`  ${e.path}  v${e.version}  ${shortHash(e.contentHash)}  (${e.tag})`);
   for (const i of plan.includes) out.line(`  ${i.path}  ${shortHash(i.contentHash)}  (included by ${i.includedBy.join(', ')})`);
-  if (plan.unreleased.length) out.line(`Never released to ${environment}, so not exported: ${plan.unreleased.join(', ')}`);
+  const asIncludes = new Set(plan.includes.map((i) => i.path));
+  const notExported = plan.unreleased.filter((p) => !asIncludes.has(p));
+  const onlyIncluded = plan.unreleased.filter((p) => asIncludes.has(p));
+  if (notExported.length) out.line(`Never released to ${environment}, so not exported: ${notExported.join(', ')}`);
+  if (onlyIncluded.length) out.line(`Never released to ${environment} itself, so exported only as what the prompts above include: ${onlyIncluded.join(', ')}`);
   return EXIT.ok;
 }
 

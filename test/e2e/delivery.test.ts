@@ -162,6 +162,8 @@ describe('shipping prompts with what they include', function () {
     assert.strictEqual(first.code, 0, first.stderr);
     assert.match(first.stdout, /Exported 2 prompts live in staging and the file they include to /);
     assert.match(first.stdout, new RegExp(`  prompts/_tone\\.prompt  ${short(TONE_V1)}  \\(included by prompts/sales\\.prompt, prompts/support\\.prompt\\)`));
+    assert.match(first.stdout, /\nNever released to staging itself, so exported only as what the prompts above include: prompts\/_tone\.prompt\n$/);
+    assert.doesNotMatch(first.stdout, /so not exported/);
     assert.strictEqual(readFileSync(path.join(dir, TONE), 'utf8'), TONE_V1, 'the partial is exported though it was never released itself');
     const tone1 = repo.git('rev-parse', `HEAD:${TONE}`).trim();
     assert.deepStrictEqual(lockOf(dir).includes, [{ path: TONE, contentHash: contentHash(Buffer.from(TONE_V1)), blob: tone1, includedBy: [SALES, SUPPORT] }]);
