@@ -159,6 +159,8 @@ export function includedContent(includes: Dependency[]): IncludedContent[] {
  * same files have the same contents.
  */
 export function includeDifferences(recorded: IncludedContent[] | undefined, current: IncludedContent[]): string[] {
+  // The common case, asked once per record on every refresh: nothing included, then or now.
+  if (!recorded?.length && current.length === 0) return [];
   const before = new Map((recorded ?? []).map((i) => [i.path, i.contentHash]));
   const now = new Map(current.map((i) => [i.path, i.contentHash]));
   const changes: string[] = [];

@@ -30,8 +30,13 @@ export interface BlobFacts {
   references?: Reference[];
 }
 
+/** Text every reference syntax contains (see references.ts). */
+const REFERENCE_MARKERS = ['{{', '${file:', '](', '#file:'];
+
 export function blobFacts(bytes: Uint8Array): BlobFacts {
   const binary = looksBinary(bytes);
-  const references = binary ? [] : extractReferences(Buffer.from(bytes).toString('utf8'));
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Decoding every blob to look for references costs more than the search: most have none.
+  const references = binary || !REFERENCE_MARKERS.some((m) => buffer.includes(m)) ? [] : extractReferences(buffer.toString('utf8'));
   return { contentHash: contentHash(bytes), size: bytes.length, binary, ...(references.length ? { references } : {}) };
 }

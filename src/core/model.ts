@@ -146,7 +146,10 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   for (const f of headFiles.values()) if (f.facts) factsByBlob.set(f.blob, f.facts);
   /** What a content includes at HEAD, or at a release's commit (the git layer read those files). */
   const resolutions = new Map<string, { includes: Dependency[]; missingIncludes: MissingDependency[] }>();
+  const NOTHING_INCLUDED = { includes: [] as Dependency[], missingIncludes: [] as MissingDependency[] };
   const includesOf = (path: string, blob: string | undefined, facts: BlobFacts | undefined, commit?: string) => {
+    // Most prompts reference nothing: no lookup, no key.
+    if (facts && !facts.references) return NOTHING_INCLUDED;
     const key = `${commit ?? ''}\0${path}\0${blob}`;
     let known = resolutions.get(key);
     if (known) return known;
@@ -178,7 +181,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   // Content reviewed and released is a checkpoint: authors before it had their work approved.
   const trustedBlobs = new Map<string, boolean>();
   const authorship = new Authorship(snapshot.promptLog, people, (blob) => isTrustedBlob(blob));
-  const meets = new Map<string, boolean>();
+  const liveGates = new Map<string, GateResult>();
   /** The tally depends only on the content, its names and its owners: the same for every environment. */
   const tallies = new Map<string, ReviewTally>();
   const inProgress = new Set<string>();
@@ -303,16 +306,22 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   }
 
   function meetsPolicy(release: Release): boolean {
+    return liveDecision(release)?.allowed ?? false;
+  }
+
+  /** Today's decision on a released content where it was released: what verify, promotion and "review due" rely on. */
+  function liveDecision(release: Release): GateResult | undefined {
     const key = release.tag;
-    const known = meets.get(key);
+    const known = liveGates.get(key);
     if (known !== undefined) return known;
-    if (inProgress.has(key)) return false;
+    // A release whose decision depends on itself (through promotion order) is not relied on.
+    if (inProgress.has(key)) return undefined;
     inProgress.add(key);
     const ev = release.evidence;
-    const ok = decide(subjectOf(ev.prompt, ev.blob, ev.contentHash, ev.commit), ev.environment, 'live').allowed;
+    const gate = decide(subjectOf(ev.prompt, ev.blob, ev.contentHash, ev.commit), ev.environment, 'live');
     inProgress.delete(key);
-    meets.set(key, ok);
-    return ok;
+    liveGates.set(key, gate);
+    return gate;
   }
 
   function isTrustedBlob(blob: string): boolean {
@@ -385,7 +394,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     if (!policyFile) {
       for (const env of environments) {
         const release = current[env.name];
-        if (release) status.live[env.name] = decide(subjectOf(file.path, release.evidence.blob, release.evidence.contentHash, release.evidence.commit), env.name, 'live');
+        if (release) status.live[env.name] = liveDecision(release);
       }
     }
     status.state = stateOf(status, environments.map((e) => e.name));

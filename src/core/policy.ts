@@ -158,25 +158,43 @@ export function tallyReviews(subject: Subject, context: EvaluationContext): Revi
   return { approvals, changeRequests, ignored, stale: [...latestStale.values()], checks };
 }
 
+const APPROVAL_CODES = new Set<Requirement['code']>(['approvals', 'owner-approval', 'no-owner', 'changes-requested', 'dependency-changed', 'criteria']);
+
+/** The rules that apply to a purpose, and those of them that may set approvals aside; worked out once per rule list. */
+const rulesByPurpose = new WeakMap<readonly PolicyRule[], Map<Purpose, { active: PolicyRule[]; excluding: PolicyRule[] }>>();
+function rulesFor(rules: readonly PolicyRule[], purpose: Purpose): { active: PolicyRule[]; excluding: PolicyRule[] } {
+  let byPurpose = rulesByPurpose.get(rules);
+  if (!byPurpose) rulesByPurpose.set(rules, (byPurpose = new Map()));
+  let found = byPurpose.get(purpose);
+  if (!found) {
+    const active = rules.filter((r) => r.purposes.includes(purpose));
+    byPurpose.set(purpose, (found = { active, excluding: active.filter((r) => r.excludes) }));
+  }
+  return found;
+}
+
 /** The one evaluator: the gate, the editor and verify all decide here. */
 export function evaluate(subject: Subject, context: EvaluationContext, rules: readonly PolicyRule[] = POLICY_RULES, baseTally = tallyReviews(subject, context)): GateResult {
-  const active = rules.filter((r) => r.purposes.includes(context.purpose));
+  const { active, excluding } = rulesFor(rules, context.purpose);
   // Approvals an environment's own rules do not accept (criteria not confirmed) are set aside first.
-  const ignored = [...baseTally.ignored];
-  const approvals = baseTally.approvals.filter((approval) => {
-    for (const rule of active) {
-      const reason = rule.excludes?.(approval, subject, context);
-      if (reason) {
-        ignored.push({ review: approval.review, reason, rule: rule.name });
-        return false;
+  let tally = baseTally;
+  if (excluding.length && baseTally.approvals.length) {
+    const ignored = [...baseTally.ignored];
+    const approvals = baseTally.approvals.filter((approval) => {
+      for (const rule of excluding) {
+        const reason = rule.excludes!(approval, subject, context);
+        if (reason) {
+          ignored.push({ review: approval.review, reason, rule: rule.name });
+          return false;
+        }
       }
-    }
-    return true;
-  });
-  const tally: ReviewTally = { ...baseTally, approvals, ignored };
-  const found = active.flatMap((r) => r.check(subject, context, tally));
-  const unmet = found.filter((u) => u.severity !== 'warning');
-  const approvalCodes = new Set<Requirement['code']>(['approvals', 'owner-approval', 'no-owner', 'changes-requested', 'dependency-changed', 'criteria']);
+      return true;
+    });
+    if (approvals.length !== baseTally.approvals.length) tally = { ...baseTally, approvals, ignored };
+  }
+  const unmet: Requirement[] = [];
+  const warnings: Requirement[] = [];
+  for (const rule of active) for (const found of rule.check(subject, context, tally)) (found.severity === 'warning' ? warnings : unmet).push(found);
   return {
     environment: context.env.name,
     allowed: unmet.length === 0,
@@ -186,9 +204,9 @@ export function evaluate(subject: Subject, context: EvaluationContext, rules: re
     changeRequests: tally.changeRequests,
     ignored: tally.ignored,
     unmet,
-    warnings: found.filter((u) => u.severity === 'warning'),
+    warnings,
     checks: tally.checks,
-    approvalsMet: !unmet.some((u) => approvalCodes.has(u.code)) && !subject.unusable,
+    approvalsMet: !unmet.some((u) => APPROVAL_CODES.has(u.code)) && !subject.unusable,
   };
 }
 
