@@ -110,6 +110,8 @@ export interface ReviewTally {
   stale: { review: StoredRecord<ReviewRecord>; changes: string[] }[];
   /** The latest result of each check on this content and its includes, by name. */
   checks: Map<string, StoredRecord<CheckRecord>>;
+  /** Passes recorded by someone who wrote part of the content: shown, never counted. */
+  selfRecordedChecks: Map<string, StoredRecord<CheckRecord>>;
 }
 
 /**
@@ -132,11 +134,15 @@ export function tallyReviews(subject: Subject, context: EvaluationContext): Revi
   const reviews: StoredRecord<ReviewRecord>[] = [];
   const outdated: { review: StoredRecord<ReviewRecord>; changes: string[] }[] = [];
   const checks = new Map<string, StoredRecord<CheckRecord>>();
+  const selfRecordedChecks = new Map<string, StoredRecord<CheckRecord>>();
   for (const r of records) {
     if (r.record.type !== 'review' && r.record.type !== 'check') continue;
     const changes = includeDifferences(r.record.includes, included);
     if (r.record.type === 'check') {
-      if (changes.length === 0) checks.set(r.record.name, r as StoredRecord<CheckRecord>);
+      if (changes.length) continue;
+      // A pass is evidence only from someone other than its authors (CI, a reviewer), as an approval is; anyone's failure counts.
+      const byAuthor = r.record.result === 'pass' && subject.authors.has(people.personOf(r.record.by.email));
+      (byAuthor ? selfRecordedChecks : checks).set(r.record.name, r as StoredRecord<CheckRecord>);
     } else if (changes.length === 0) reviews.push(r as StoredRecord<ReviewRecord>);
     else outdated.push({ review: r as StoredRecord<ReviewRecord>, changes });
   }
@@ -155,7 +161,7 @@ export function tallyReviews(subject: Subject, context: EvaluationContext): Revi
   // Each person's latest stale approval is the one worth naming.
   const latestStale = new Map<string, (typeof stale)[number]>();
   for (const s of stale) latestStale.set(people.personOf(s.review.record.by.email), s);
-  return { approvals, changeRequests, ignored, stale: [...latestStale.values()], checks };
+  return { approvals, changeRequests, ignored, stale: [...latestStale.values()], checks, selfRecordedChecks };
 }
 
 const APPROVAL_CODES = new Set<Requirement['code']>(['approvals', 'owner-approval', 'no-owner', 'changes-requested', 'dependency-changed', 'criteria']);

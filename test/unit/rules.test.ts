@@ -295,6 +295,19 @@ ${PEOPLE}`;
     assert.strictEqual(gate(b, 'staging').checks.get('eval')!.record.summary, '40 of 40');
   });
 
+  it('does not count a pass its author recorded, but does count their failure', () => {
+    const b = approved();
+    b.check(bob, P, 'lint', 'pass');
+    b.check(carol, P, 'eval', 'pass', { summary: 'trust me' });
+    const [message] = checkMessages(b);
+    assert.match(message, /^needs a passing "eval" check recorded by someone who did not write this content: the pass on record is by Carol <carol@example.com>, who wrote part of it; have CI or a reviewer run it/);
+    assert.strictEqual(gate(b, 'staging').allowed, false);
+    b.check(bob, P, 'eval', 'pass');
+    assert.strictEqual(gate(b, 'staging').allowed, true);
+    b.check(carol, P, 'eval', 'fail', { summary: 'found a regression' });
+    assert.match(checkMessages(b)[0], /^check "eval" failed on this content \(recorded by Carol/);
+  });
+
   it('takes the latest result in commit order: a pass followed by a fail blocks', () => {
     const b = approved();
     b.check(bob, P, 'lint', 'pass');
