@@ -93,7 +93,13 @@ function normalize(path: string): string | undefined {
  * not there is missing (it would fail to render); a Markdown link counts only when it leads
  * to another prompt or instruction file, since links may point anywhere.
  */
-export function resolveIncludes(root: string, rootFacts: BlobFacts | undefined, lookup: FileLookup, isPrompt: (path: string) => boolean): Resolution {
+/**
+ * Where partial files of a given file name (`_tone.prompt`) are, anywhere in the tree: Genkit
+ * registers every partial under its prompts folder by its bare name, whatever the subfolder.
+ */
+export type PartialFinder = (fileName: string) => string[];
+
+export function resolveIncludes(root: string, rootFacts: BlobFacts | undefined, lookup: FileLookup, isPrompt: (path: string) => boolean, partialsNamed?: PartialFinder): Resolution {
   const includes: Dependency[] = [];
   const missing: MissingDependency[] = [];
   const unknown: string[] = [];
@@ -118,6 +124,26 @@ export function resolveIncludes(root: string, rootFacts: BlobFacts | undefined, 
         }
       }
       if (pending) continue;
+      let reason: string | undefined;
+      if (!found && ref.kind === 'partial' && !ref.target.includes('/') && partialsNamed) {
+        // Not beside the file nor in a parent folder: Genkit also finds it in a subfolder of the prompts folder.
+        const top = path.includes('/') ? path.slice(0, path.indexOf('/') + 1) : '';
+        const elsewhere = partialsNamed(`_${ref.target}.prompt`).filter((p) => p.startsWith(top));
+        if (elsewhere.length === 1) {
+          const file = lookup(elsewhere[0]);
+          if (file === undefined) {
+            unknown.push(elsewhere[0]);
+            continue;
+          }
+          if (file) found = { path: elsewhere[0], file };
+        } else if (elsewhere.length > 1) {
+          reason = `ambiguous: ${elsewhere.join(' and ')} both define it; rename one`;
+        }
+      }
+      if (reason) {
+        missing.push({ via: path, line: ref.line, kind: ref.kind, target: ref.target, reason });
+        continue;
+      }
       if (!found || (ref.kind === 'link' && !isPrompt(found.path))) {
         if (ref.kind !== 'link') {
           const where = candidates.length ? `looked for ${candidates.join(', ')}` : 'it points outside the repository';

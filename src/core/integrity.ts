@@ -19,7 +19,7 @@ export interface TagFacts {
   /** Files the released prompts include, at the release commits (`<commit>:<path>`); null: absent. */
   filesAtCommit?: Map<string, FileAt | null>;
   /** What a released content includes at its commit, recomputed from the files there. */
-  includesAt?(commit: string, prompt: string, blob: string): IncludedContent[];
+  includesAt?(commit: string, prompt: string, blob: string, claimed: string[]): IncludedContent[];
 }
 
 export interface TagCheck {
@@ -90,7 +90,7 @@ function checkTag(tag: RawTag, facts: TagFacts, ledger: RecordLedger): TagCheck 
   }
 
   if (facts.includesAt && object?.type === 'blob') {
-    const actual = facts.includesAt(ev.commit, ev.prompt, ev.blob);
+    const actual = facts.includesAt(ev.commit, ev.prompt, ev.blob, (ev.includes ?? []).map((i) => i.path));
     const differences = includeDifferences(ev.includes ?? [], actual);
     if (differences.length) problems.push(`its evidence does not list what ${ev.prompt} includes at the commit (${differences.join('; ')})`);
     for (const claimed of ev.includes ?? []) {

@@ -146,15 +146,26 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   for (const f of headFiles.values()) if (f.facts) factsByBlob.set(f.blob, f.facts);
   /** What a content includes at HEAD, or at a release's commit (the git layer read those files). */
   const resolutions = new Map<string, { includes: Dependency[]; missingIncludes: MissingDependency[] }>();
+  const partialFiles = new Map<string, string[]>();
+  for (const p of headFiles.keys()) {
+    const name = p.slice(p.lastIndexOf('/') + 1);
+    if (name.startsWith('_') && name.endsWith('.prompt')) partialFiles.set(name, [...(partialFiles.get(name) ?? []), p]);
+  }
+  const headPartials = (name: string) => partialFiles.get(name) ?? [];
+  /** What each release's evidence says its prompt included, by `commit\0prompt`. */
+  const claimedAt = new Map<string, string[]>();
   const NOTHING_INCLUDED = { includes: [] as Dependency[], missingIncludes: [] as MissingDependency[] };
   const includesOf = (path: string, blob: string | undefined, facts: BlobFacts | undefined, commit?: string) => {
     // Most prompts reference nothing: no lookup, no key.
     if (facts && !facts.references) return NOTHING_INCLUDED;
-    const key = `${commit ?? ''}\0${path}\0${blob}`;
+    const key = `${commit ?? ''}\0${path}\0${blob}\0${commit === undefined ? '' : (claimedAt.get(`${commit}\0${path}`) ?? []).join(' ')}`;
     let known = resolutions.get(key);
     if (known) return known;
-    const lookup = commit === undefined || commit === snapshot.head.commit ? (p: string) => headFiles.get(p) ?? null : (p: string) => filesAtCommit?.get(`${commit}:${p}`);
-    const resolved = resolveIncludes(path, facts, lookup, isGovernedPath);
+    const atHead = commit === undefined || commit === snapshot.head.commit;
+    const lookup = atHead ? (p: string) => headFiles.get(p) ?? null : (p: string) => filesAtCommit?.get(`${commit}:${p}`);
+    // At a release commit only the files its evidence names are known; each is checked there.
+    const partialsNamed = atHead ? headPartials : (name: string) => (claimedAt.get(`${commit}\0${path}`) ?? []).filter((p) => p === name || p.endsWith(`/${name}`));
+    const resolved = resolveIncludes(path, facts, lookup, isGovernedPath, partialsNamed);
     const missingIncludes = [
       ...resolved.missing,
       // Fail closed: what could not be read cannot be approved.
@@ -168,7 +179,10 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     {
       ...snapshot.tagFacts,
       modeOf: (path, blob) => modes.get(`${path}\0${blob}`),
-      includesAt: (commit, prompt, blob) => includedContent(includesOf(prompt, blob, factsByBlob.get(blob) ?? snapshot.tagFacts.factsOf?.(blob), commit).includes),
+      includesAt: (commit, prompt, blob, claimed) => {
+        claimedAt.set(`${commit}\0${prompt}`, claimed);
+        return includedContent(includesOf(prompt, blob, factsByBlob.get(blob) ?? snapshot.tagFacts.factsOf?.(blob), commit).includes);
+      },
     },
     ledger,
   );

@@ -322,7 +322,7 @@ export class PromptRepository {
     tags.forEach((t, i) => promptAtCommit.set(t.name, promptObjects[i]));
     const [dependencyFiles, filesAtCommit] = await Promise.all([
       this.headDependencies(tree, promptEntries, facts, isPrompt),
-      this.releasedDependencies(tags.flatMap((t, i) => (evidences[i] ? [{ commit: t.commit, prompt: evidences[i]!.prompt, blob: evidences[i]!.blob }] : [])), facts, isPrompt),
+      this.releasedDependencies(tags.flatMap((t, i) => (evidences[i] ? [{ commit: t.commit, prompt: evidences[i]!.prompt, blob: evidences[i]!.blob, claimed: (evidences[i]!.includes ?? []).map((inc) => inc.path) }] : [])), facts, isPrompt),
     ]);
     return { isPrompt, promptEntries, policyEntries, headOnTrusted, promptLog: [...trustedLog, ...headOnlyLog], promptAtCommit, facts, dependencyFiles, filesAtCommit };
   }
@@ -335,6 +335,12 @@ export class PromptRepository {
     const roots = promptEntries.filter((e) => facts.get(e.blob)?.references);
     if (roots.length === 0) return [];
     const byPath = new Map(tree.map((e) => [e.path, e]));
+    const partials = new Map<string, string[]>();
+    for (const e of tree) {
+      const name = e.path.slice(e.path.lastIndexOf('/') + 1);
+      if (name.startsWith('_') && name.endsWith('.prompt')) partials.set(name, [...(partials.get(name) ?? []), e.path]);
+    }
+    const partialsNamed = (name: string) => partials.get(name) ?? [];
     const lookup = (p: string): FileAt | null => {
       const entry = byPath.get(p);
       return entry ? { blob: entry.blob, mode: entry.mode, facts: facts.get(entry.blob) } : null;
@@ -343,7 +349,7 @@ export class PromptRepository {
     for (let round = 0; round <= MAX_INCLUDE_DEPTH; round++) {
       const unknown = new Set<string>();
       for (const root of roots) {
-        const resolved = resolveIncludes(root.path, facts.get(root.blob), lookup, isPrompt);
+        const resolved = resolveIncludes(root.path, facts.get(root.blob), lookup, isPrompt, partialsNamed);
         for (const dep of resolved.includes) needed.add(dep.path);
         for (const p of resolved.unknown) unknown.add(p);
       }
@@ -359,7 +365,7 @@ export class PromptRepository {
    * What released prompts include at their release commits: the files each reference names
    * there (`<commit>:<path>`, cached by object id), read level by level.
    */
-  private async releasedDependencies(releases: { commit: string; prompt: string; blob: string }[], facts: Map<string, BlobFacts>, isPrompt: (path: string) => boolean) {
+  private async releasedDependencies(releases: { commit: string; prompt: string; blob: string; claimed: string[] }[], facts: Map<string, BlobFacts>, isPrompt: (path: string) => boolean) {
     const files = new Map<string, FileAt | null>();
     const roots = releases.filter((r) => facts.get(r.blob)?.references);
     for (let round = 0; round <= MAX_INCLUDE_DEPTH && roots.length; round++) {
@@ -371,7 +377,8 @@ export class PromptRepository {
           if (known === undefined) return undefined;
           return known && { ...known, facts: facts.get(known.blob) };
         };
-        for (const p of resolveIncludes(root.prompt, facts.get(root.blob), lookup, isPrompt).unknown) {
+        const claimedNamed = (name: string) => root.claimed.filter((p) => p === name || p.endsWith(`/${name}`));
+        for (const p of resolveIncludes(root.prompt, facts.get(root.blob), lookup, isPrompt, claimedNamed).unknown) {
           const name = `${root.commit}:${p}`;
           const known = files.get(name);
           if (known === undefined) unknownNames.add(name);

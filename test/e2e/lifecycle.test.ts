@@ -98,6 +98,24 @@ describe('lifecycle: includes, checks, criteria, expiry, escalation and feedback
     assert.match(verify.stdout, /All 1 release tags verified/);
   });
 
+  it('a Genkit partial kept in a subfolder of the prompts folder is found by its bare name, at HEAD and at the release commit', async () => {
+    const STORY = 'prompts/story.prompt';
+    const HEADER = 'prompts/partials/_header.prompt';
+    repo = repoWith('environments:\n  staging: { approvals: 1 }\n', {
+      [STORY]: '---\nmodel: googleai/gemini-2.0-flash\n---\n{{> header}}\nTell a story about {{subject}}.\n',
+      [HEADER]: 'You are a storyteller.\n',
+    });
+    assert.deepStrictEqual((await statusOf(repo, STORY)).includes.map((i: any) => i.path), [HEADER]);
+    await ok(repo, ALICE, 'review', STORY, '--approve');
+    const released = await json(repo, DAVE, 'release', STORY, '--env', 'staging');
+    assert.deepStrictEqual(released.evidence.includes.map((i: any) => i.path), [HEADER]);
+    assert.match((await ok(repo, undefined, 'verify')).stdout, /All 1 release tags verified/);
+    repo.commit(ERIN, 'Header: darker', { [HEADER]: 'You are a storyteller of ghost stories.\n' });
+    const stale = await repo.cli(DAVE, 'gate', STORY, '--env', 'staging');
+    assert.strictEqual(stale.code, 1, stale.stdout);
+    assert.match(stale.stdout, /prompts\/partials\/_header\.prompt has changed since/);
+  });
+
   it('a partial edited after a release: the dependent is modified, goes through staging again with the new partial, then to production', async () => {
     repo = partialRepo();
     await ok(repo, ALICE, 'review', SUPPORT, '--approve');
@@ -383,6 +401,22 @@ describe('lifecycle against a hostile contributor (CLI)', function () {
     const forged = JSON.parse(verify.stdout).tags.find((t: any) => t.tag === tag);
     assert.ok(forged.problems.some((p: string) => /its evidence does not list what prompts\/support\.prompt includes at the commit \(prompts\/_tone\.prompt was not included then\)/.test(p)), forged.problems.join('\n'));
     assert.strictEqual((await statusOf(repo, SUPPORT)).environments[0].current, null, 'an untrusted tag is no release');
+  });
+
+  it('the author of a prompt cannot pass its required check by recording a pass herself', async () => {
+    repo = greetingRepo('environments:\n  staging: { approvals: 1, checks: [eval] }\n');
+    await ok(repo, ALICE, 'review', GREETING, '--approve');
+    // Carol wrote the prompt; she records a pass without running anything.
+    await ok(repo, CAROL, 'check', GREETING, '--name', 'eval', '--pass', '-m', 'looks fine');
+    const gate = await repo.cli(DAVE, 'gate', GREETING, '--env', 'staging');
+    assert.strictEqual(gate.code, 1, gate.stdout);
+    assert.match(gate.stdout, /needs a passing "eval" check recorded by someone who did not write this content: the pass on record is by Carol Author <carol@example\.com>/);
+    const release = await repo.cli(DAVE, 'release', GREETING, '--env', 'staging');
+    assert.strictEqual(release.code, 1, release.stdout);
+    assert.strictEqual(tagCount(repo), 0, 'nothing was tagged');
+    // The same result recorded by CI counts.
+    await ok(repo, BOB, 'check', GREETING, '--name', 'eval', '--pass', '-m', 'CI: 4/4');
+    assert.strictEqual((await repo.cli(DAVE, 'gate', GREETING, '--env', 'staging')).code, 0);
   });
 
   it('a check record committed by someone other than the identity it names does not count', async () => {

@@ -101,8 +101,39 @@ describe('resolving includes', () => {
       if (typeof f !== 'string') return { blob: 'b'.repeat(40), mode: f.mode };
       return { blob: blobId(f), mode: '100644', facts: blobFacts(Buffer.from(f)) };
     };
-    return (root: string) => resolveIncludes(root, lookup(root)!.facts, lookup, isPrompt);
+    const partialsNamed = (name: string) => Object.keys(files).filter((p) => p === name || p.endsWith(`/${name}`));
+    return (root: string) => resolveIncludes(root, lookup(root)!.facts, lookup, isPrompt, partialsNamed);
   }
+
+  it('finds a partial in a subfolder of the prompts folder by its bare name, as Genkit registers it', () => {
+    const resolve = tree({
+      'prompts/story.prompt': '{{> header}}\nTell a story about {{subject}}.\n',
+      'prompts/partials/_header.prompt': 'You are a storyteller.\n',
+      'other/partials/_header.prompt': 'another project\'s header\n',
+    });
+    const r = resolve('prompts/story.prompt');
+    assert.deepStrictEqual(r.includes.map((d) => d.path), ['prompts/partials/_header.prompt']);
+    assert.deepStrictEqual(r.missing, []);
+  });
+
+  it('prefers the partial beside the file or in a parent folder over one in a subfolder', () => {
+    const r = tree({
+      'prompts/story.prompt': '{{> header}}\n',
+      'prompts/_header.prompt': 'the nearest\n',
+      'prompts/partials/_header.prompt': 'in a subfolder\n',
+    })('prompts/story.prompt');
+    assert.deepStrictEqual(r.includes.map((d) => d.path), ['prompts/_header.prompt']);
+  });
+
+  it('refuses a bare partial name two subfolders define, naming both', () => {
+    const r = tree({
+      'prompts/story.prompt': 'x\n{{> header}}\n',
+      'prompts/a/_header.prompt': 'one\n',
+      'prompts/b/_header.prompt': 'two\n',
+    })('prompts/story.prompt');
+    assert.strictEqual(r.includes.length, 0);
+    assert.strictEqual(formatMissing(r.missing[0]), 'prompts/story.prompt:2 includes partial "header", which cannot be used: ambiguous: prompts/a/_header.prompt and prompts/b/_header.prompt both define it; rename one');
+  });
 
   it('takes the nearest partial and follows includes transitively, naming where each came from', () => {
     const resolve = tree({
