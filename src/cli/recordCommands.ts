@@ -74,6 +74,8 @@ export async function checkCommand(repo: PromptRepository, file: string, options
     );
   } else if (record.result === 'fail') {
     out.line(`The gate for ${required.join(' and ')} needs "${record.name}" to pass on this content: fix the prompt, or run the check again.`);
+  } else if (prompt.authors.some((a) => model.people.samePerson(a.email, by.email))) {
+    out.line(`It does not count for ${required.join(' and ')}: you wrote part of this content, and a pass counts only when someone else records it. Have CI or a reviewer run the check.`);
   } else {
     out.line(`It satisfies the "${record.name}" check of ${required.join(' and ')} for this content.`);
   }

@@ -407,7 +407,8 @@ describe('lifecycle against a hostile contributor (CLI)', function () {
     repo = greetingRepo('environments:\n  staging: { approvals: 1, checks: [eval] }\n');
     await ok(repo, ALICE, 'review', GREETING, '--approve');
     // Carol wrote the prompt; she records a pass without running anything.
-    await ok(repo, CAROL, 'check', GREETING, '--name', 'eval', '--pass', '-m', 'looks fine');
+    const own = await ok(repo, CAROL, 'check', GREETING, '--name', 'eval', '--pass', '-m', 'looks fine');
+    assert.match(own.stdout, /It does not count for staging: you wrote part of this content, and a pass counts only when someone else records it/);
     const gate = await repo.cli(DAVE, 'gate', GREETING, '--env', 'staging');
     assert.strictEqual(gate.code, 1, gate.stdout);
     assert.match(gate.stdout, /needs a passing "eval" check recorded by someone who did not write this content: the pass on record is by Carol Author <carol@example\.com>/);
