@@ -310,20 +310,34 @@ export class PromptRepository {
     const releasedBlobs = evidences.filter((e) => e !== undefined).map((e) => e!.blob);
     const logKey = JSON.stringify([config.prompts, config.exclude, this.displayGlobs ?? []]);
     const atTrustedTip = head.commit === trusted.commit;
-    const [headOnTrusted, trustedLog, headOnlyLog, promptObjects, facts] = await Promise.all([
+    // The commits only HEAD has are read now; what is kept from them is decided below.
+    if (!atTrustedTip) this.historyRead([`${trusted.commit}..${head.commit}`]);
+    const factsRead = this.factsOf([...promptEntries.filter((e) => e.type === 'blob').map((e) => e.blob), ...policyEntries.map((e) => e.blob), ...releasedBlobs]);
+    const dependencyRead = factsRead.then((facts) => this.headDependencies(tree, promptEntries, facts, isPrompt));
+    // Who wrote an included file that is not a prompt (a Prompty sample) is part of who wrote
+    // the prompt: its history is kept too. git reads the same whole history either way; only
+    // what is kept from it waits for the includes.
+    const historyFilter = dependencyRead.then((deps) => {
+      const extra = new Set(deps.map((d) => d.path));
+      if (extra.size === 0) return { keep: isPrompt, key: logKey };
+      return { keep: (p: string) => isPrompt(p) || extra.has(p), key: JSON.stringify([logKey, [...extra].sort()]) };
+    });
+    const [headOnTrusted, trustedLog, headOnlyLog, promptObjects, facts, dependencyFiles] = await Promise.all([
       atTrustedTip || this.isAncestor(head.commit, trusted.commit),
-      this.trustedPromptHistory(trusted.commit, isPrompt, logKey, shallow),
-      // Empty when HEAD is behind the trusted tip; started now so it costs no extra wait.
-      atTrustedTip ? ([] as LogCommit[]) : this.promptFilesLog([`${trusted.commit}..${head.commit}`], isPrompt),
+      historyFilter.then((f) => this.trustedPromptHistory(trusted.commit, f.keep, f.key, shallow)),
+      // Empty when HEAD is behind the trusted tip.
+      atTrustedTip ? ([] as LogCommit[]) : historyFilter.then((f) => this.promptFilesLog([`${trusted.commit}..${head.commit}`], f.keep)),
       this.objectIds(tags.map((t, i) => (evidences[i] ? `${t.commit}:${evidences[i]!.prompt}` : '\n'))),
-      this.factsOf([...promptEntries.filter((e) => e.type === 'blob').map((e) => e.blob), ...policyEntries.map((e) => e.blob), ...releasedBlobs]),
+      factsRead,
+      dependencyRead,
     ]);
     const promptAtCommit = new Map<string, { oid: string; type: string } | undefined>();
     tags.forEach((t, i) => promptAtCommit.set(t.name, promptObjects[i]));
-    const [dependencyFiles, filesAtCommit] = await Promise.all([
-      this.headDependencies(tree, promptEntries, facts, isPrompt),
-      this.releasedDependencies(tags.flatMap((t, i) => (evidences[i] ? [{ commit: t.commit, prompt: evidences[i]!.prompt, blob: evidences[i]!.blob, claimed: (evidences[i]!.includes ?? []).map((inc) => inc.path) }] : [])), facts, isPrompt),
-    ]);
+    const filesAtCommit = await this.releasedDependencies(
+      tags.flatMap((t, i) => (evidences[i] ? [{ commit: t.commit, prompt: evidences[i]!.prompt, blob: evidences[i]!.blob, claimed: (evidences[i]!.includes ?? []).map((inc) => inc.path) }] : [])),
+      facts,
+      isPrompt,
+    );
     return { isPrompt, promptEntries, policyEntries, headOnTrusted, promptLog: [...trustedLog, ...headOnlyLog], promptAtCommit, facts, dependencyFiles, filesAtCommit };
   }
 

@@ -403,6 +403,26 @@ describe('lifecycle against a hostile contributor (CLI)', function () {
     assert.strictEqual((await statusOf(repo, SUPPORT)).environments[0].current, null, 'an untrusted tag is no release');
   });
 
+  it('whoever edited a file a Prompty prompt includes (not a prompt itself) cannot approve that prompt', async () => {
+    const PROMPTY = 'prompts/support.prompty';
+    const SAMPLE = 'prompts/support.sample.json';
+    repo = repoWith('environments:\n  staging: { approvals: 1 }\n', {
+      [PROMPTY]: '---\nname: Support\nsample: ${file:support.sample.json}\n---\nsystem:\nHelp with {{question}}.\n',
+      [SAMPLE]: '{ "question": "Where is my order?" }\n',
+    });
+    repo.commit(ERIN, 'A friendlier sample', { [SAMPLE]: '{ "question": "Hi! Where is my order?" }\n' });
+    assert.deepStrictEqual((await statusOf(repo, PROMPTY)).includes.map((i: any) => i.path), [SAMPLE]);
+    const refused = await repo.cli(ERIN, 'review', PROMPTY, '--approve');
+    assert.strictEqual(refused.code, 1, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /erin@example\.com cannot approve prompts\/support\.prompty: you wrote part of this content/);
+    // Written by hand, the approval is recorded but does not count.
+    const now = new Date();
+    handRecord(repo, ERIN, now, { type: 'review', prompt: PROMPTY, verdict: 'approve', by: { name: ERIN.name, email: ERIN.email }, time: now.toISOString(), includes: [{ path: SAMPLE, contentHash: blobHash(repo, `HEAD:${SAMPLE}`).contentHash }] });
+    const gate = await repo.cli(DAVE, 'gate', PROMPTY, '--env', 'staging');
+    assert.strictEqual(gate.code, 1, gate.stdout);
+    assert.match(gate.stdout, /not counted: erin@example\.com wrote part of this content and cannot approve it/);
+  });
+
   it('the author of a prompt cannot pass its required check by recording a pass herself', async () => {
     repo = greetingRepo('environments:\n  staging: { approvals: 1, checks: [eval] }\n');
     await ok(repo, ALICE, 'review', GREETING, '--approve');
