@@ -20,8 +20,8 @@ describe('references a prompt makes, by syntax', () => {
   });
 
   it('finds Prompty file references', () => {
-    const text = ['---', 'sample: ${file:sample.json}', 'other: ${env:OPENAI_KEY}', '---', 'system: ${file:../shared/rules.md}'].join('\n');
-    assert.deepStrictEqual(refs(text), ['file:sample.json@2', 'file:../shared/rules.md@5']);
+    const text = ['---', 'sample: ${file:sample.json}', 'other: ${env:OPENAI_KEY}', '---', 'system: ${file:../common/rules.md}'].join('\n');
+    assert.deepStrictEqual(refs(text), ['file:sample.json@2', 'file:../common/rules.md@5']);
   });
 
   it('finds local Markdown links and #file: mentions, without anchors or queries, decoded', () => {
