@@ -215,7 +215,11 @@ export class PromptWorkspace implements vscode.Disposable {
   }
 
   private async refreshIfMoved(folder: vscode.WorkspaceFolder): Promise<void> {
-    const state = this.states.get(folder.uri.toString());
+    const key = folder.uri.toString();
+    // An echo that arrives while the read after our write is still running is compared with
+    // what that read finds, not with the model from before the write.
+    await Promise.all([this.running.get(key), this.queued.get(key)]);
+    const state = this.states.get(key);
     const unmoved = state?.repo && state.model ? await state.repo.stillAt(state.model).catch(() => false) : false;
     if (!unmoved) await this.refresh(folder);
   }
