@@ -19,6 +19,8 @@ export interface EnvironmentPolicy {
   criteria: string[];
   /** A live version whose latest approval is older than this is due for review. */
   reviewEvery?: Duration;
+  /** `signatures: required`: records and release tags count only when signed by a key the trusted signers file lists for their person. */
+  signatures?: 'required';
 }
 
 /** A length of time as written in the configuration (90d) and in milliseconds. */
@@ -44,6 +46,8 @@ export interface Config {
   environments: EnvironmentPolicy[];
   /** CODEOWNERS handle -> emails or other handles. */
   people: Record<string, string[]>;
+  /** `signers: <path>`: git's allowed-signers file naming who may sign, itself a rules file. */
+  signers?: string;
   maxPromptBytes: number;
   /** The branch whose tip holds the policy and the evidence; empty: the repository's main branch. */
   trustedBranch?: string;

@@ -3,6 +3,7 @@ import type { IncludedContent } from './dependencies';
 import { shortHash } from './hash';
 import type { Identity } from './identity';
 import { RECORDS_DIR } from './prompts';
+import type { RecordSignature } from './signatures';
 
 export type Verdict = 'approve' | 'request-changes';
 
@@ -17,6 +18,8 @@ interface RecordBase {
   /** Who made the record; the commit adding it must be authored by this identity. */
   by: Identity;
   time: string;
+  /** SSHSIG armour over canonicalRecordBytes(record), namespace prompt-release (see signatures.ts). */
+  signature?: string;
 }
 
 export interface ReviewRecord extends RecordBase {
@@ -93,6 +96,8 @@ export interface StoredRecord<T extends PromptRecord = PromptRecord> {
   pending?: boolean;
   /** Author time of that commit, seconds since the epoch. */
   commitTime?: number;
+  /** What the record's own signature proves, checked against the trusted signers. */
+  signature?: RecordSignature;
 }
 
 /**

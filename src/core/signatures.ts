@@ -41,6 +41,12 @@ export interface AllowedSigners {
   errors: { line: number; col: number; message: string }[];
 }
 
+/** What a record's signature proves, as the ledger found it. */
+export type RecordSignature =
+  | { status: 'valid'; email: string; keyType: string; fingerprint: string }
+  | { status: 'unsigned' }
+  | { status: 'invalid'; reason: string; keyType?: string; fingerprint?: string };
+
 export type SignatureCheck =
   | { ok: true; key: SshPublicKey; signer: AllowedSigner }
   | { ok: false; reason: string; key?: SshPublicKey };

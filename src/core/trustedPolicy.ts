@@ -8,6 +8,7 @@ import { formatIdentity, type Identity } from './identity';
 import { RecordLedger } from './ledger';
 import { parseMailmap, People } from './people';
 import type { ReviewRecord, StoredRecord } from './records';
+import type { AllowedSigners } from './signatures';
 
 export const MAILMAP_FILE = '.mailmap';
 /** The files that make the rules: changing them is reviewed like a prompt when they have an owner. */
@@ -54,6 +55,8 @@ export interface TrustedPolicy {
   /** Authors of policy file contents (the same lineage rules as prompts). */
   authorship: Authorship;
   problems: Problem[];
+  /** The signers file in force (named by `signers:` of the configuration in force), parsed. */
+  signers?: AllowedSigners;
 }
 
 interface PolicyState {
