@@ -258,16 +258,20 @@ export function findSshKeygen(env: NodeJS.ProcessEnv = process.env): string | un
 
 const SIGN_TIMEOUT_MS = 60_000;
 
-/** Signs `message` in `namespace`; the `-----BEGIN SSH SIGNATURE-----` armour. Throws a PromptReleaseError saying what to do when it cannot. */
-export async function signBytes(setup: SigningSetup, message: Buffer, namespace: string): Promise<string> {
-  const keygen = findSshKeygen();
+/**
+ * Signs `message` in `namespace`; the `-----BEGIN SSH SIGNATURE-----` armour, checked against
+ * the setup's key before it is returned. Throws a PromptReleaseError saying what to do when it
+ * cannot. `environment` gives PATH (where ssh-keygen is looked for) and SSH_AUTH_SOCK.
+ */
+export async function signBytes(setup: SigningSetup, message: Buffer, namespace: string, environment: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const keygen = findSshKeygen(environment);
   if (!keygen) {
     throw new PromptReleaseError('invalid-config', 'ssh-keygen was not found on PATH, so nothing can be signed', {
       hint: 'Install OpenSSH 8.2 or later (it provides ssh-keygen -Y sign) and make sure ssh-keygen is on PATH.',
     });
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9@._-]*$/.test(namespace)) throw new Error(`invalid signature namespace "${namespace}"`);
-  const env: NodeJS.ProcessEnv = { ...process.env, SSH_ASKPASS_REQUIRE: 'never', LC_ALL: 'C' };
+  const env: NodeJS.ProcessEnv = { ...environment, SSH_ASKPASS_REQUIRE: 'never', LC_ALL: 'C' };
   delete env.SSH_ASKPASS;
   delete env.DISPLAY;
   delete env.WAYLAND_DISPLAY;
