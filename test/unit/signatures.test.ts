@@ -262,11 +262,12 @@ describe('allowed signers (ssh-keygen ALLOWED SIGNERS)', () => {
       'heidi@example.com ssh-foo AAAA',
       `ivan@example.com namespaces="" ${key.line}`,
       `judy@example.com valid-before=20240230 ${key.line}`,
+      `${key.line} forgot-the-email`,
     ];
     const parsed = signers(lines.join('\n'));
     assert.strictEqual(parsed.signers.length, 0);
     const byLine = new Map(parsed.errors.map((e) => [e.line, e]));
-    assert.deepStrictEqual([...byLine.keys()], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepStrictEqual([...byLine.keys()], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     assert.match(byLine.get(1)!.message, /cert-authority is not supported/);
     assert.strictEqual(byLine.get(1)!.col, 19);
     assert.match(byLine.get(2)!.message, /unknown option "no-touch-required"/);
@@ -279,6 +280,7 @@ describe('allowed signers (ssh-keygen ALLOWED SIGNERS)', () => {
     assert.match(byLine.get(8)!.message, /"ssh-foo" is not supported/);
     assert.match(byLine.get(9)!.message, /empty entry/);
     assert.match(byLine.get(10)!.message, /not a time/);
+    assert.match(byLine.get(11)!.message, /starts with a key; put the email/);
   });
 
   it('reads ssh-keygen times: local unless Z, seconds optional, impossible dates refused', () => {
