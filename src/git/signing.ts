@@ -66,7 +66,8 @@ export type SigningKeyForm =
 export function signingSetupFromEntries(entries: SigningConfigEntry[]): { configured: string; form: SigningKeyForm; origin: string } | undefined {
   const last = (key: string) => [...entries].reverse().find((e) => e.key === key);
   const format = last('gpg.format');
-  if (!format || (format.value ?? '').trim().toLowerCase() !== 'ssh') return undefined;
+  // git compares the value exactly: `SSH` is not ssh (git refuses it; so do we, by not signing).
+  if (!format || format.value !== 'ssh') return undefined;
   const key = last('user.signingkey');
   if (!key || key.value === undefined || !key.value.trim()) return undefined;
   const configured = key.value;
@@ -333,9 +334,15 @@ function signingFailure(setup: SigningSetup, stderr: string, keyFile: string): P
       hint: `Add it to your agent once: ssh-add ${setup.privateKeyFile ?? keyFile} (prompt-release never asks for passphrases itself), then try again.`,
     });
   }
-  if (/Couldn't find key in agent|agent refused|Couldn't get agent socket|agent.*(not|no)/i.test(stderr) || (setup.literal && /agent/i.test(stderr))) {
-    return new PromptReleaseError('invalid-config', `ssh-agent does not hold the signing key ${setup.fingerprint} that user.signingKey names`, {
+  if (/Couldn't get agent socket/i.test(stderr)) {
+    return new PromptReleaseError('invalid-config', `the signing key ${setup.fingerprint} must come from ssh-agent, and no ssh-agent can be reached (SSH_AUTH_SOCK is unset or stale)`, {
       hint: 'Start ssh-agent and add the private key: eval "$(ssh-agent)" && ssh-add <your private key file>; or set user.signingKey to the private key file.',
+    });
+  }
+  if (/Couldn't find key in agent|No private key found for public key|agent refused/i.test(stderr)) {
+    const noFile = setup.publicKeyFile ? ` and there is no private key file next to ${setup.publicKeyFile}` : '';
+    return new PromptReleaseError('invalid-config', `ssh-agent does not hold the signing key ${setup.fingerprint} that user.signingKey names${noFile}`, {
+      hint: 'Add the private key to your agent: ssh-add <your private key file> (check with ssh-add -l); or set user.signingKey to the private key file.',
     });
   }
   if (/unknown option -- Y|illegal option -- Y|usage: ssh-keygen/i.test(stderr)) {

@@ -290,6 +290,28 @@ describe("signing with the user's git setup", function () {
     assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);
   });
 
+  it('says what is missing when the key must come from ssh-agent', async () => {
+    const key = keys.make('agentless', 'ed25519');
+    repo.git('config', 'gpg.format', 'ssh');
+    repo.git('config', 'user.signingKey', `key::${keys.pub(key)}`);
+    const literal = await readSigningSetup(repo.dir, env());
+    assert.ok(literal);
+    await assert.rejects(signBytes(literal, Buffer.from('m'), 'prompt-release', env()), (err: PromptReleaseError) => {
+      assert.match(err.message, /must come from ssh-agent, and no ssh-agent can be reached/);
+      assert.match(err.hint ?? '', /eval "\$\(ssh-agent\)" && ssh-add/);
+      return true;
+    });
+    // A public key file whose private half is neither in an agent nor next to it.
+    const pubOnly = keys.write('only.pub', `${keys.pub(key)}\n`);
+    repo.git('config', 'user.signingKey', pubOnly);
+    const setup = await readSigningSetup(repo.dir, env());
+    assert.strictEqual(setup?.publicKeyFile, pubOnly);
+    await assert.rejects(signBytes(setup, Buffer.from('m'), 'prompt-release', env()), (err: PromptReleaseError) => {
+      assert.match(err.message, /ssh-agent does not hold the signing key SHA256:\S+ that user.signingKey names and there is no private key file next to .*only\.pub/);
+      return true;
+    });
+  });
+
   it('says so when ssh-keygen is not on PATH', async () => {
     const key = keys.make('any', 'ed25519');
     repo.git('config', 'gpg.format', 'ssh');
