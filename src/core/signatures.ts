@@ -589,6 +589,12 @@ export function checkSignature(signers: AllowedSigners, email: string, armored: 
   return { ok: false, key, reason: problems.join('; ') };
 }
 
+/** What a check proves about a record claimed by `email`, in the form records carry (RecordSignature). */
+export function toRecordSignature(check: SignatureCheck, email: string): RecordSignature {
+  if (check.ok) return { status: 'valid', email: email.trim().toLowerCase(), keyType: check.key.type, fingerprint: check.key.fingerprint };
+  return check.key ? { status: 'invalid', reason: check.reason, keyType: check.key.type, fingerprint: check.key.fingerprint } : { status: 'invalid', reason: check.reason };
+}
+
 /** `ED25519`, `ECDSA`, `RSA`, as `ssh-keygen -l` names key types. */
 export function keyTypeLabel(type: string): string {
   if (type === 'ssh-ed25519') return 'ED25519';

@@ -8,9 +8,11 @@ import {
   parseAllowedSigners,
   parseSignerTime,
   parseSshPublicKey,
+  RECORD_NAMESPACE,
   signatureKey,
   splitSignedTag,
   sshFingerprint,
+  toRecordSignature,
   verifySshSignature,
   wildcardMatch,
   type AllowedSigners,
@@ -395,6 +397,16 @@ describe('describeSignature and key labels', () => {
     assert.strictEqual(describeSignature({ status: 'unsigned' }), 'unsigned');
     assert.strictEqual(describeSignature({ status: 'invalid', reason: 'the signature is malformed: x' }), 'badly signed: the signature is malformed: x');
     assert.strictEqual(keyTypeLabel('ecdsa-sha2-nistp384'), 'ECDSA');
+    const key = makeKey('ed25519');
+    const msg = Buffer.from('m');
+    const list = signers(`alice@example.com ${key.line}\n`);
+    const good = toRecordSignature(checkSignature(list, 'Alice@example.com', sshsig(key, msg, RECORD_NAMESPACE).armored, msg, RECORD_NAMESPACE), 'Alice@example.com');
+    assert.deepStrictEqual(good, { status: 'valid', email: 'alice@example.com', keyType: 'ssh-ed25519', fingerprint: sshFingerprint(key.blob) });
+    assert.strictEqual(describeSignature(good), `signed by alice@example.com (ED25519 ${sshFingerprint(key.blob)})`);
+    const bad = toRecordSignature(checkSignature(list, 'bob@example.com', sshsig(key, msg, RECORD_NAMESPACE).armored, msg, RECORD_NAMESPACE), 'bob@example.com');
+    assert.strictEqual(bad.status, 'invalid');
+    assert.match(describeSignature(bad), /^badly signed: key SHA256:\S+ is listed in \.github\/allowed_signers for alice@example\.com, not for bob@example\.com/);
+    assert.deepStrictEqual(toRecordSignature(checkSignature(list, 'a@b', 'junk', msg, RECORD_NAMESPACE), 'a@b'), { status: 'invalid', reason: 'the signature is malformed: it does not start with "-----BEGIN SSH SIGNATURE-----"' });
     assert.strictEqual(keyTypeLabel('ssh-rsa'), 'RSA');
   });
 });
