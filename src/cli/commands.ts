@@ -1,7 +1,7 @@
 import { existsSync, renameSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { CONFIG_FILE } from '../core/config';
-import { configWithPeople, proposeSetup } from '../core/setup';
+import { initConfigText, initProposal, proposalLines } from '../core/setup';
 import { PromptReleaseError } from '../core/errors';
 import { shortHash } from '../core/hash';
 import { formatIdentity } from '../core/identity';
@@ -16,27 +16,22 @@ import { verifyRepository } from '../git/verify';
 import { EXIT } from './exitCodes';
 import { formatTime, type Output } from './output';
 
-export async function initCommand(repo: PromptRepository, force: boolean, out: Output): Promise<number> {
+export async function initCommand(repo: PromptRepository, force: boolean, dryRun: boolean, out: Output): Promise<number> {
   const target = path.join(repo.root, CONFIG_FILE);
-  if (existsSync(target) && !force) {
-    throw new PromptReleaseError('invalid-usage', `${CONFIG_FILE} already exists; nothing was changed`, { hint: 'Use --force to replace it (the old file is kept as .bak).' });
+  if (existsSync(target) && !force && !dryRun) {
+    throw new PromptReleaseError('invalid-usage', `${CONFIG_FILE} already exists; nothing was changed`, { hint: 'Use --force to replace it (the old file is kept as .bak), or --dry-run to see what init proposes.' });
   }
-  const facts = await repo.setupFacts();
-  const proposal = proposeSetup(facts.paths, facts.codeowners, facts.authors);
-  out.line(proposal.total ? `Found ${proposal.total} prompt file${proposal.total === 1 ? '' : 's'}:` : 'Found no prompt files in the built-in formats; add globs under "prompts" in the configuration.');
-  const width = Math.max(0, ...proposal.kinds.map((k) => k.kind.length));
-  for (const k of proposal.kinds) out.line(`  ${k.kind.padEnd(width)}  ${String(k.count).padStart(4)}  ${k.examples.join(', ')}${k.count > k.examples.length ? ', …' : ''}`);
-  if (facts.codeowners) {
-    const guessed = Object.entries(proposal.people);
-    out.line(guessed.length ? `People proposed from ${facts.codeowners.file} and the commit history (check them):` : `No CODEOWNERS handle matched an email in the history.`);
-    for (const [handle, emails] of guessed) out.line(`  ${handle} -> ${emails.join(', ')}`);
-    if (proposal.unmatched.length) out.line(`  no email found for ${proposal.unmatched.join(', ')}: add theirs under "people"`);
-  } else {
-    out.line('No CODEOWNERS file: prompts have no owners until you add one (.github/CODEOWNERS).');
+  const proposal = initProposal(await repo.setupFacts());
+  for (const line of proposalLines(proposal)) out.line(line);
+  const found = { found: proposal.kinds, candidates: proposal.candidates.groups, candidateExclusions: proposal.candidates.exclusions, indexes: proposal.indexes, people: proposal.people, unmatched: proposal.unmatched };
+  if (dryRun) {
+    out.data({ written: null, ...found });
+    out.line(`Nothing was written (--dry-run). Run prompt-release init to write ${CONFIG_FILE} with this proposal.`);
+    return EXIT.ok;
   }
   if (existsSync(target)) renameSync(target, target + '.bak');
-  writeFileSync(target, configWithPeople(proposal.people, proposal.unmatched), { flag: 'wx' });
-  out.data({ written: CONFIG_FILE, found: proposal.kinds, people: proposal.people, unmatched: proposal.unmatched });
+  writeFileSync(target, initConfigText(proposal), { flag: 'wx' });
+  out.data({ written: CONFIG_FILE, ...found });
   out.line(`Wrote ${CONFIG_FILE}. Review it, then commit it to the trusted branch: the gate uses the version in force there.`);
   return EXIT.ok;
 }

@@ -10,6 +10,7 @@ import { MAX_INCLUDE_DEPTH, resolveIncludes, type FileAt } from '../core/depende
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
 import { promptHistoryOf, type PromptHistory } from '../core/promptHistory';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts';
+import { candidatePathsToRead, type FileText } from '../core/setup';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
 import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/config';
@@ -622,9 +623,10 @@ export class PromptRepository {
   }
 
   /** What `init` looks at: every file in the working tree git knows or would add, CODEOWNERS on disk, and who committed. */
-  async setupFacts(): Promise<{ paths: string[]; codeowners?: Codeowners; authors: Identity[] }> {
-    const [files, log] = await Promise.all([
+  async setupFacts(): Promise<{ paths: string[]; codeowners?: Codeowners; authors: Identity[]; texts: FileText[] }> {
+    const [files, staged, log] = await Promise.all([
       this.git.run(['ls-files', '-z', '--cached', '--others', '--exclude-standard']),
+      this.git.run(['ls-files', '-z', '--stage']),
       this.git.run(['log', '--format=%ae%x00%an', 'HEAD']).catch(() => ''),
     ]);
     const location = CODEOWNERS_LOCATIONS.find((f) => existsSync(path.join(this.root, f)));
@@ -634,7 +636,19 @@ export class PromptRepository {
       const [email, name] = line.split('\0');
       if (!seen.has(email.toLowerCase())) seen.set(email.toLowerCase(), { email, name });
     }
-    return { paths: [...new Set(files.split('\0').filter(Boolean))], codeowners, authors: [...seen.values()] };
+    const paths = [...new Set(files.split('\0').filter(Boolean))];
+    // What init looks into: Markdown prompts (a link index among them) and files in layouts
+    // that hold prompts in some projects; committed regular files only, read from the index.
+    const isPrompt = promptMatcher(defaultConfig());
+    const wanted = new Set([...paths.filter((p) => isPrompt(p) && /\.md$/i.test(p)), ...candidatePathsToRead(paths, isPrompt)]);
+    const blobs: { path: string; blob: string }[] = [];
+    for (const entry of staged.split('\0').filter(Boolean)) {
+      const match = /^(\d+) ([0-9a-f]+) 0\t(.*)$/s.exec(entry);
+      if (match && match[1].startsWith('100') && wanted.has(match[3])) blobs.push({ path: match[3], blob: match[2] });
+    }
+    const bytes = await this.readObjects(blobs.map((b) => b.blob));
+    const texts = blobs.flatMap((b, i) => (bytes[i] ? [{ path: b.path, text: bytes[i]!.toString('utf8') }] : []));
+    return { paths, codeowners, authors: [...seen.values()], texts };
   }
 
   /**
