@@ -1,3 +1,4 @@
+import type { Identity } from '../core/identity';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
@@ -89,11 +90,19 @@ export interface ReleaseOutcome {
 }
 
 /**
+ * Who would release. Deciding never needs an identity (a CI runner has none): only a tag that
+ * is written names its releaser, so only then is an unknown identity an error.
+ */
+function releaser(repo: PromptRepository, forWriting: boolean): Promise<Identity> {
+  return forWriting ? repo.identity() : repo.identity().catch(() => ({ name: 'unknown releaser', email: 'unknown' }));
+}
+
+/**
  * Evaluates the gate for the committed content, or, for a rollback, for an earlier released
  * version (the same evaluator, today's policy and records); tags only when it allows.
  */
-export async function prepareRelease(repo: PromptRepository, file: string, environment?: string, version?: number, known?: RepoModel): Promise<ReleaseOutcome> {
-  const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
+export async function prepareRelease(repo: PromptRepository, file: string, environment?: string, version?: number, known?: RepoModel, forWriting = false): Promise<ReleaseOutcome> {
+  const [model, by] = await Promise.all([currentModel(repo, file, known), releaser(repo, forWriting)]);
   const prompt = requirePrompt(model, file);
   if (model.policyFiles.has(prompt.path)) {
     throw new PromptReleaseError('not-a-prompt', `${prompt.path} is a policy file: it is reviewed, never released`, { hint: 'An owner approves a change to it with: prompt-release review ' + prompt.path + ' --approve' });
@@ -110,7 +119,7 @@ export async function prepareRelease(repo: PromptRepository, file: string, envir
 }
 
 export async function release(repo: PromptRepository, file: string, environment?: string, version?: number, known?: RepoModel): Promise<ReleaseOutcome> {
-  const outcome = await prepareRelease(repo, file, environment, version, known);
+  const outcome = await prepareRelease(repo, file, environment, version, known, true);
   if (outcome.plan.allowed) {
     await repo.createTag(outcome.plan.tag, outcome.plan.evidence.commit, outcome.plan.message, outcome.plan.evidence.releasedBy);
   }
@@ -120,7 +129,7 @@ export async function release(repo: PromptRepository, file: string, environment?
 /** A release train: plans every release the gate allows in `environment`, then tags them together. */
 export async function releaseTrain(repo: PromptRepository, environment: string, dryRun: boolean, options: { known?: RepoModel; expected?: string[] } = {}): Promise<TrainPlan> {
   // A held model may plan (a dry run); tags are only ever created from a fresh read.
-  const [model, by] = await Promise.all([dryRun && options.known ? options.known : repo.model(), repo.identity()]);
+  const [model, by] = await Promise.all([dryRun && options.known ? options.known : repo.model(), releaser(repo, !dryRun)]);
   if (!model.headOnTrusted) {
     throw new PromptReleaseError('gate-blocked', `HEAD is not on the trusted branch ${model.trusted.ref}, so nothing can be released from it`, { hint: `Check out ${model.trusted.ref} (and pull) first.` });
   }
