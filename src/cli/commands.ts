@@ -147,16 +147,19 @@ export async function releaseTrainCommand(repo: PromptRepository, env: string | 
 export async function diffCommand(repo: PromptRepository, file: string, from: string | undefined, to: string | undefined, out: Output): Promise<number> {
   const result = await engine.diff(repo, file, from, to);
   const meaning = formatChangeSummary(result.summary);
-  out.data({ from: result.left.label, to: result.right.label, identical: result.identical, summary: result.summary, patch: result.patch });
+  out.data({ from: result.left.label, to: result.right.label, identical: result.identical, summary: result.summary, patch: result.patch, includes: result.includes.map((i) => ({ path: i.path, change: i.change, patch: i.patch })) });
   if (out.json) return EXIT.ok;
   if (result.identical) {
-    out.line(`No differences between ${result.left.label} and ${result.right.label}.`);
+    out.line(`No differences between ${result.left.label} and ${result.right.label}${result.left.includes && result.right.includes && result.left.includes.size ? ', nor in what it includes' : ''}.`);
     return EXIT.ok;
   }
-  out.line(`${capitalized(formatLineCounts(result.summary))}${meaning.length ? '; in meaning:' : '.'}`);
-  for (const line of meaning) out.line(`  ${line}`);
+  if (result.textIdentical) out.line(`The text of ${file} is the same; what it includes differs:`);
+  else out.line(`${capitalized(formatLineCounts(result.summary))}${meaning.length ? '; in meaning:' : '.'}`);
+  if (!result.textIdentical) for (const line of meaning) out.line(`  ${line}`);
+  for (const inc of result.includes) out.line(`  ${inc.change === 'added' ? 'now includes' : inc.change === 'removed' ? 'no longer includes' : 'included file changed:'} ${inc.path}`);
   out.line();
   process.stdout.write(result.patch);
+  for (const inc of result.includes) process.stdout.write(inc.patch);
   return EXIT.ok;
 }
 
@@ -170,7 +173,7 @@ export async function historyCommand(repo: PromptRepository, file: string, out: 
     const when = formatTime(e.time);
     switch (e.kind) {
       case 'version':
-        out.line(`${when}  ${e.deleted ? 'deleted' : 'changed'} in ${e.commit.slice(0, 10)} by ${formatIdentity(e.author)}${e.contentHash ? `  ${shortHash(e.contentHash)}` : ''}${e.version ? `  (v${e.version})` : ''}`);
+        out.line(`${when}  ${e.deleted ? 'deleted' : e.renamedFrom ? `renamed from ${e.renamedFrom}` : 'changed'} in ${e.commit.slice(0, 10)} by ${formatIdentity(e.author)}${e.contentHash ? `  ${shortHash(e.contentHash)}` : ''}${e.version ? `  (v${e.version})` : ''}`);
         break;
       case 'review':
         out.line(`${when}  ${e.verdict === 'approve' ? 'approved' : 'changes requested'} by ${formatIdentity(e.by)}  ${shortHash(e.contentHash)}${e.comment ? `  "${e.comment}"` : ''}`);

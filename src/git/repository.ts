@@ -4,7 +4,7 @@ import * as path from 'path';
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/codeowners';
 import { PromptReleaseError } from '../core/errors';
 import { blobFacts, type BlobFacts } from '../core/hash';
-import { ZERO_OID, type LogCommit } from '../core/history';
+import { renameIndex, ZERO_OID, type LogCommit } from '../core/history';
 import { parseIdent, type Identity } from '../core/identity';
 import { MAX_INCLUDE_DEPTH, resolveIncludes, type FileAt } from '../core/dependencies';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
@@ -575,18 +575,23 @@ export class PromptRepository {
     if ('error' in attempt) throw attempt.error;
     let trusted = attempt.ref;
     const read = async (root: TrustedRef) => {
-      const released = tags.map((t) => {
-        const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
-        return parsed && 'evidence' in parsed && parsed.evidence.prompt === file ? parsed.evidence : undefined;
-      });
       // Commits only the trusted branch has (when HEAD is elsewhere) follow HEAD's own.
       const trustedOnly = head === root.commit ? Promise.resolve([] as LogCommit[]) : this.followLog([root.commit, `^${head}`], file);
-      const [trustedRead, log, objects] = await Promise.all([
+      const fullLog = Promise.all([headLog, trustedOnly]).then(([own, more]) => [...own, ...more]);
+      // Releases made under any of the file's names are its own: which names, the log says.
+      const released = fullLog.then((log) => {
+        const names = new Set([file, ...(renameIndex(log).get(file) ?? [])]);
+        return tags.map((t) => {
+          const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
+          return parsed && 'evidence' in parsed && names.has(parsed.evidence.prompt) ? parsed.evidence : undefined;
+        });
+      });
+      const [trustedRead, log, [objects, releasedEvidence]] = await Promise.all([
         this.readTrusted(root, this.readTrustedBranch(root), tags, shallow),
-        Promise.all([headLog, trustedOnly]).then(([own, more]) => [...own, ...more]),
-        this.objectIds(tags.map((t, i) => (released[i] ? `${t.commit}:${file}` : '\n'))),
+        fullLog,
+        released.then(async (evidence) => [await this.objectIds(tags.map((t, i) => (evidence[i] ? `${t.commit}:${evidence[i]!.prompt}` : '\n'))), evidence] as const),
       ]);
-      return { ...trustedRead, log, objects, releasedBlobs: released.filter((e) => e !== undefined).map((e) => e!.blob) };
+      return { ...trustedRead, log, objects, releasedBlobs: releasedEvidence.filter((e) => e !== undefined).map((e) => e!.blob) };
     };
     let result = await read(trusted);
     const named = result.policy.config.trustedBranch;
