@@ -5,6 +5,8 @@
 export interface PromptKind {
   kind: string;
   globs: string[];
+  /** Files the globs take that are not prompts of this kind (a folder's README). */
+  except?: string[];
 }
 
 /** Text and template files that a `prompts/` folder may hold as prompts; code and build files there are not prompts. */
@@ -27,7 +29,7 @@ export const PROMPT_KINDS: PromptKind[] = [
   { kind: 'Prompty', globs: ['**/*.prompty'] },
   { kind: 'Dotprompt', globs: ['**/*.prompt'] },
   { kind: 'GitHub Models prompt', globs: ['**/*.prompt.yml', '**/*.prompt.yaml'] },
-  { kind: 'template in a prompts/ folder', globs: PROMPT_FOLDER_EXTENSIONS.map((ext) => `**/prompts/**/*.${ext}`) },
+  { kind: 'template in a prompts/ folder', globs: PROMPT_FOLDER_EXTENSIONS.map((ext) => `**/prompts/**/*.${ext}`), except: ['**/prompts/**/README.md'] },
 ];
 
-export const DEFAULT_PROMPT_GLOBS = PROMPT_KINDS.flatMap((k) => k.globs);
+export const DEFAULT_PROMPT_GLOBS = PROMPT_KINDS.flatMap((k) => [...k.globs, ...(k.except ?? []).map((g) => `!${g}`)]);

@@ -29,7 +29,9 @@ export interface SetupProposal {
  */
 export function proposeSetup(paths: string[], codeowners: Codeowners | undefined, authors: Identity[]): SetupProposal {
   const byKind = new Map<string, string[]>();
+  const isBuiltIn = promptMatcher(defaultConfig());
   for (const path of paths) {
+    if (!isBuiltIn(path)) continue;
     const kind = kindOf(path);
     if (!kind) continue;
     const list = byKind.get(kind) ?? [];

@@ -28,6 +28,8 @@ function realLayoutRepo(): TempRepo {
     '.github/workflows/ci.yml': 'on: push\n',
     '.claude/rules/testing.md': 'Always run the tests.\n',
     '.windsurf/rules/style.md': 'Prefer small functions.\n',
+    'samples/prompts/joke.prompt': '---\nmodel: googleai/gemini-2.0-flash\n---\nTell a joke about {{subject}}.\n',
+    'samples/prompts/README.md': '# Sample prompts\n\nRun them with genkit.\n',
     ...instructions,
     'docs/README.instructions.md': `# Custom instructions\n\n| Title | Description |\n| --- | --- |\n${rows.join('\n')}\n`,
   });
@@ -40,7 +42,7 @@ describe('init on real layouts: what counts as a prompt', () => {
     try {
       const result = await repo.cli(ALICE, 'init', '--dry-run');
       assert.strictEqual(result.code, 0, result.stderr);
-      assert.match(result.stdout, /Found 16 prompt files in the built-in formats:/);
+      assert.match(result.stdout, /Found 17 prompt files in the built-in formats:/);
       assert.match(result.stdout, /Claude memory, commands and rules +1 +\.claude\/rules\/testing\.md/);
       assert.match(result.stdout, /Windsurf rules +1 +\.windsurf\/rules\/style\.md/);
       assert.match(result.stdout, /Found 5 more files that look like prompts; proposed under "prompts" after the built-in formats:/);
@@ -76,7 +78,7 @@ describe('init on real layouts: what counts as a prompt', () => {
       const after = JSON.parse((await repo.cli(ALICE, 'status', '--json')).stdout);
       const paths = after.prompts.map((p: any) => p.path);
       for (const p of ['templates/commands/plan.md', 'extensions/bug/commands/speckit.bug.fix.md', '.github/workflows/triage.md', '.claude/rules/testing.md']) assert.ok(paths.includes(p), `${p} is not a prompt after init: ${paths}`);
-      for (const p of ['docs/README.instructions.md', '.github/workflows/RELEASE-PROCESS.md', 'templates/plan-template.md', 'extensions/bug/README.md']) assert.ok(!paths.includes(p), `${p} became a prompt`);
+      for (const p of ['docs/README.instructions.md', 'samples/prompts/README.md', '.github/workflows/RELEASE-PROCESS.md', 'templates/plan-template.md', 'extensions/bug/README.md']) assert.ok(!paths.includes(p), `${p} became a prompt`);
       const lang1 = after.prompts.find((p: any) => p.path === 'instructions/lang1.instructions.md');
       assert.ok(!(lang1.usedBy ?? []).length, `the excluded index still counts as using the instruction: ${JSON.stringify(lang1)}`);
     } finally {
