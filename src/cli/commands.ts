@@ -1,7 +1,7 @@
 import { existsSync, renameSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { CONFIG_FILE } from '../core/config';
-import { configWithPeople, proposeSetup } from '../core/setup';
+import { initConfigText, initProposal, proposalLines } from '../core/setup';
 import { PromptReleaseError } from '../core/errors';
 import { shortHash } from '../core/hash';
 import { formatIdentity } from '../core/identity';
@@ -16,27 +16,22 @@ import { verifyRepository } from '../git/verify';
 import { EXIT } from './exitCodes';
 import { formatTime, type Output } from './output';
 
-export async function initCommand(repo: PromptRepository, force: boolean, out: Output): Promise<number> {
+export async function initCommand(repo: PromptRepository, force: boolean, dryRun: boolean, out: Output): Promise<number> {
   const target = path.join(repo.root, CONFIG_FILE);
-  if (existsSync(target) && !force) {
-    throw new PromptReleaseError('invalid-usage', `${CONFIG_FILE} already exists; nothing was changed`, { hint: 'Use --force to replace it (the old file is kept as .bak).' });
+  if (existsSync(target) && !force && !dryRun) {
+    throw new PromptReleaseError('invalid-usage', `${CONFIG_FILE} already exists; nothing was changed`, { hint: 'Use --force to replace it (the old file is kept as .bak), or --dry-run to see what init proposes.' });
   }
-  const facts = await repo.setupFacts();
-  const proposal = proposeSetup(facts.paths, facts.codeowners, facts.authors);
-  out.line(proposal.total ? `Found ${proposal.total} prompt file${proposal.total === 1 ? '' : 's'}:` : 'Found no prompt files in the built-in formats; add globs under "prompts" in the configuration.');
-  const width = Math.max(0, ...proposal.kinds.map((k) => k.kind.length));
-  for (const k of proposal.kinds) out.line(`  ${k.kind.padEnd(width)}  ${String(k.count).padStart(4)}  ${k.examples.join(', ')}${k.count > k.examples.length ? ', …' : ''}`);
-  if (facts.codeowners) {
-    const guessed = Object.entries(proposal.people);
-    out.line(guessed.length ? `People proposed from ${facts.codeowners.file} and the commit history (check them):` : `No CODEOWNERS handle matched an email in the history.`);
-    for (const [handle, emails] of guessed) out.line(`  ${handle} -> ${emails.join(', ')}`);
-    if (proposal.unmatched.length) out.line(`  no email found for ${proposal.unmatched.join(', ')}: add theirs under "people"`);
-  } else {
-    out.line('No CODEOWNERS file: prompts have no owners until you add one (.github/CODEOWNERS).');
+  const proposal = initProposal(await repo.setupFacts());
+  for (const line of proposalLines(proposal)) out.line(line);
+  const found = { found: proposal.kinds, candidates: proposal.candidates.groups, candidateExclusions: proposal.candidates.exclusions, indexes: proposal.indexes, people: proposal.people, unmatched: proposal.unmatched };
+  if (dryRun) {
+    out.data({ written: null, ...found });
+    out.line(`Nothing was written (--dry-run). Run prompt-release init to write ${CONFIG_FILE} with this proposal.`);
+    return EXIT.ok;
   }
   if (existsSync(target)) renameSync(target, target + '.bak');
-  writeFileSync(target, configWithPeople(proposal.people, proposal.unmatched), { flag: 'wx' });
-  out.data({ written: CONFIG_FILE, found: proposal.kinds, people: proposal.people, unmatched: proposal.unmatched });
+  writeFileSync(target, initConfigText(proposal), { flag: 'wx' });
+  out.data({ written: CONFIG_FILE, ...found });
   out.line(`Wrote ${CONFIG_FILE}. Review it, then commit it to the trusted branch: the gate uses the version in force there.`);
   return EXIT.ok;
 }
@@ -152,16 +147,19 @@ export async function releaseTrainCommand(repo: PromptRepository, env: string | 
 export async function diffCommand(repo: PromptRepository, file: string, from: string | undefined, to: string | undefined, out: Output): Promise<number> {
   const result = await engine.diff(repo, file, from, to);
   const meaning = formatChangeSummary(result.summary);
-  out.data({ from: result.left.label, to: result.right.label, identical: result.identical, summary: result.summary, patch: result.patch });
+  out.data({ from: result.left.label, to: result.right.label, identical: result.identical, summary: result.summary, patch: result.patch, includes: result.includes.map((i) => ({ path: i.path, change: i.change, patch: i.patch })) });
   if (out.json) return EXIT.ok;
   if (result.identical) {
-    out.line(`No differences between ${result.left.label} and ${result.right.label}.`);
+    out.line(`No differences between ${result.left.label} and ${result.right.label}${result.left.includes && result.right.includes && result.left.includes.size ? ', nor in what it includes' : ''}.`);
     return EXIT.ok;
   }
-  out.line(`${capitalized(formatLineCounts(result.summary))}${meaning.length ? '; in meaning:' : '.'}`);
-  for (const line of meaning) out.line(`  ${line}`);
+  if (result.textIdentical) out.line(`The text of ${file} is the same; what it includes differs:`);
+  else out.line(`${capitalized(formatLineCounts(result.summary))}${meaning.length ? '; in meaning:' : '.'}`);
+  if (!result.textIdentical) for (const line of meaning) out.line(`  ${line}`);
+  for (const inc of result.includes) out.line(`  ${inc.change === 'added' ? 'now includes' : inc.change === 'removed' ? 'no longer includes' : 'included file changed:'} ${inc.path}`);
   out.line();
   process.stdout.write(result.patch);
+  for (const inc of result.includes) process.stdout.write(inc.patch);
   return EXIT.ok;
 }
 
@@ -175,7 +173,7 @@ export async function historyCommand(repo: PromptRepository, file: string, out: 
     const when = formatTime(e.time);
     switch (e.kind) {
       case 'version':
-        out.line(`${when}  ${e.deleted ? 'deleted' : 'changed'} in ${e.commit.slice(0, 10)} by ${formatIdentity(e.author)}${e.contentHash ? `  ${shortHash(e.contentHash)}` : ''}${e.version ? `  (v${e.version})` : ''}`);
+        out.line(`${when}  ${e.deleted ? 'deleted' : e.renamedFrom ? `renamed from ${e.renamedFrom}` : 'changed'} in ${e.commit.slice(0, 10)} by ${formatIdentity(e.author)}${e.contentHash ? `  ${shortHash(e.contentHash)}` : ''}${e.version ? `  (v${e.version})` : ''}`);
         break;
       case 'review':
         out.line(`${when}  ${e.verdict === 'approve' ? 'approved' : 'changes requested'} by ${formatIdentity(e.by)}  ${shortHash(e.contentHash)}${e.comment ? `  "${e.comment}"` : ''}`);

@@ -3,7 +3,7 @@ export const USAGE = `prompt-release — owners, reviews and gated releases for 
 Usage: prompt-release <command> [options]
 
 Commands:
-  init                                   write a commented .promptrelease.yaml
+  init [--dry-run]                       propose what to review, then write .promptrelease.yaml
   status [paths…]                        owners, state, approvals and versions of every prompt
   status --attention [paths…]            what someone must act on: disputed live versions,
                                          overdue review requests, reviews due
@@ -43,12 +43,16 @@ Options:
 Exit codes: 0 success · 1 blocked, refused, a failed check recorded or verification failed · 2 invalid usage · 3 repository or configuration error`;
 
 export const COMMAND_HELP: Record<string, string> = {
-  init: `prompt-release init [--force]
+  init: `prompt-release init [--dry-run] [--force]
 
-Shows the prompt files it finds, by kind, then writes .promptrelease.yaml: the built-in
-formats, a staging and a production environment, and a people map proposed from the
-CODEOWNERS handles and the commit history (check it), every setting explained. Refuses to
-overwrite an existing file unless --force is given (the old file is kept as .bak).`,
+Shows what it finds before writing anything: the prompt files in the built-in formats, by
+kind; files outside them that look like prompts (agent command templates in commands/
+folders, agentic workflows), proposed as globs with a count each; link indexes (a file that
+only lists many prompts), proposed under exclude. Then writes .promptrelease.yaml with that
+proposal, a staging and a production environment, and a people map proposed from the
+CODEOWNERS handles and the commit history (check it), every setting explained. --dry-run
+shows the proposal and writes nothing. Refuses to overwrite an existing file unless --force
+is given (the old file is kept as .bak).`,
   status: `prompt-release status [paths…] [--summary] [--state STATE] [--owner @HANDLE] [--env ENV] [--mine] [--json]
 prompt-release status --attention [paths…] [--json]
 

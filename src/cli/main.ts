@@ -19,7 +19,7 @@ const COMMON: ParseArgsConfig['options'] = {
 };
 
 const OPTIONS: Record<string, ParseArgsConfig['options']> = {
-  init: { force: { type: 'boolean' } },
+  init: { force: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
   status: { summary: { type: 'boolean' }, state: { type: 'string' }, owner: { type: 'string' }, env: { type: 'string' }, mine: { type: 'boolean' }, attention: { type: 'boolean' } },
   review: { approve: { type: 'boolean' }, 'request-changes': { type: 'boolean' }, message: { type: 'string', short: 'm' }, confirm: { type: 'string', multiple: true } },
   check: { name: { type: 'string' }, pass: { type: 'boolean' }, fail: { type: 'boolean' }, run: { type: 'string' }, message: { type: 'string', short: 'm' }, details: { type: 'string' } },
@@ -141,7 +141,7 @@ async function run(command: string, repo: PromptRepository, values: Record<strin
   const rel = (p: string) => repo.relativePath(p, cwd);
   switch (command) {
     case 'init':
-      return commands.initCommand(repo, !!values.force, out);
+      return commands.initCommand(repo, !!values.force, !!values['dry-run'], out);
     case 'status':
       if (values.attention) {
         if (values.summary || values.state || values.owner || values.env || values.mine) throw usageError('status --attention takes paths only: it lists what needs attention, most urgent first');

@@ -1,3 +1,4 @@
+import type { Identity } from '../core/identity';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
@@ -89,11 +90,19 @@ export interface ReleaseOutcome {
 }
 
 /**
+ * Who would release. Deciding never needs an identity (a CI runner has none): only a tag that
+ * is written names its releaser, so only then is an unknown identity an error.
+ */
+function releaser(repo: PromptRepository, forWriting: boolean): Promise<Identity> {
+  return forWriting ? repo.identity() : repo.identity().catch(() => ({ name: 'unknown releaser', email: 'unknown' }));
+}
+
+/**
  * Evaluates the gate for the committed content, or, for a rollback, for an earlier released
  * version (the same evaluator, today's policy and records); tags only when it allows.
  */
-export async function prepareRelease(repo: PromptRepository, file: string, environment?: string, version?: number, known?: RepoModel): Promise<ReleaseOutcome> {
-  const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
+export async function prepareRelease(repo: PromptRepository, file: string, environment?: string, version?: number, known?: RepoModel, forWriting = false): Promise<ReleaseOutcome> {
+  const [model, by] = await Promise.all([currentModel(repo, file, known), releaser(repo, forWriting)]);
   const prompt = requirePrompt(model, file);
   if (model.policyFiles.has(prompt.path)) {
     throw new PromptReleaseError('not-a-prompt', `${prompt.path} is a policy file: it is reviewed, never released`, { hint: 'An owner approves a change to it with: prompt-release review ' + prompt.path + ' --approve' });
@@ -110,7 +119,7 @@ export async function prepareRelease(repo: PromptRepository, file: string, envir
 }
 
 export async function release(repo: PromptRepository, file: string, environment?: string, version?: number, known?: RepoModel): Promise<ReleaseOutcome> {
-  const outcome = await prepareRelease(repo, file, environment, version, known);
+  const outcome = await prepareRelease(repo, file, environment, version, known, true);
   if (outcome.plan.allowed) {
     await repo.createTag(outcome.plan.tag, outcome.plan.evidence.commit, outcome.plan.message, outcome.plan.evidence.releasedBy);
   }
@@ -120,7 +129,7 @@ export async function release(repo: PromptRepository, file: string, environment?
 /** A release train: plans every release the gate allows in `environment`, then tags them together. */
 export async function releaseTrain(repo: PromptRepository, environment: string, dryRun: boolean, options: { known?: RepoModel; expected?: string[] } = {}): Promise<TrainPlan> {
   // A held model may plan (a dry run); tags are only ever created from a fresh read.
-  const [model, by] = await Promise.all([dryRun && options.known ? options.known : repo.model(), repo.identity()]);
+  const [model, by] = await Promise.all([dryRun && options.known ? options.known : repo.model(), releaser(repo, !dryRun)]);
   if (!model.headOnTrusted) {
     throw new PromptReleaseError('gate-blocked', `HEAD is not on the trusted branch ${model.trusted.ref}, so nothing can be released from it`, { hint: `Check out ${model.trusted.ref} (and pull) first.` });
   }
@@ -138,28 +147,53 @@ export async function releaseTrain(repo: PromptRepository, environment: string, 
 export interface DiffSide {
   label: string;
   text: string;
+  /**
+   * What the prompt included on this side, by path (text; undefined when the file was not
+   * there). Absent when the side does not say (an approval records hashes, not contents).
+   */
+  includes?: Map<string, string | undefined>;
+}
+
+/** One included file compared between the two sides. */
+export interface IncludeDiff {
+  path: string;
+  /** added: only the right side includes it; removed: only the left. */
+  change: 'added' | 'removed' | 'changed';
+  patch: string;
 }
 
 /**
  * One side of a diff: an environment's current version, vN, the last approved content,
- * the committed content (HEAD) or the working copy.
+ * the committed content (HEAD) or the working copy, each with what it included.
  */
 export async function resolveSide(repo: PromptRepository, model: RepoModel, prompt: PromptStatus, spec: string): Promise<DiffSide> {
-  const blobSide = async (blob: string, label: string): Promise<DiffSide> => {
-    const [bytes] = await repo.readObjects([blob]);
-    if (!bytes) throw new PromptReleaseError('not-found', `the content of ${label} (${blob.slice(0, 10)}) is not in this repository`, { hint: 'Fetch it: git fetch --tags' });
-    return { label, text: bytes.toString('utf8') };
+  const readBlobs = async (blobs: string[], label: string): Promise<string[]> => {
+    const read = await repo.readObjects(blobs);
+    return read.map((bytes, i) => {
+      if (!bytes) throw new PromptReleaseError('not-found', `the content of ${label} (${blobs[i].slice(0, 10)}) is not in this repository`, { hint: 'Fetch it: git fetch --tags' });
+      return bytes.toString('utf8');
+    });
   };
+  const blobSide = async (blob: string, label: string, includes?: { path: string; blob: string }[]): Promise<DiffSide> => {
+    const [text, ...included] = await readBlobs([blob, ...(includes ?? []).map((i) => i.blob)], label);
+    return { label, text, ...(includes ? { includes: new Map(includes.map((inc, i) => [inc.path, included[i]])) } : {}) };
+  };
+  const headIncludes = prompt.includes.map((d) => ({ path: d.path, blob: d.blob }));
   if (spec === 'working') {
-    try {
-      return { label: `${prompt.path} (working copy)`, text: readFileSync(path.join(repo.root, prompt.path), 'utf8') };
-    } catch {
-      return { label: `${prompt.path} (deleted in the working copy)`, text: '' };
-    }
+    const readWorking = (file: string) => {
+      try {
+        return readFileSync(path.join(repo.root, file), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const text = readWorking(prompt.path);
+    const includes = new Map(headIncludes.map((i) => [i.path, readWorking(i.path)]));
+    return text === undefined ? { label: `${prompt.path} (deleted in the working copy)`, text: '', includes } : { label: `${prompt.path} (working copy)`, text, includes };
   }
   if (spec === 'HEAD' || spec === 'committed') {
     if (!prompt.blob) throw new PromptReleaseError('not-committed', `${prompt.path} is not committed yet`);
-    return blobSide(prompt.blob, `${prompt.path} (committed)`);
+    return blobSide(prompt.blob, `${prompt.path} (committed)`, headIncludes);
   }
   if (spec === 'approved') {
     const approvals = prompt.reviews.filter((r) => r.record.verdict === 'approve');
@@ -171,12 +205,12 @@ export async function resolveSide(repo: PromptRepository, model: RepoModel, prom
   if (version) {
     const found = prompt.releases.find((r) => r.evidence.version === Number(version[1]));
     if (!found) throw new PromptReleaseError('not-found', `${prompt.path} has no released version ${spec}`, { hint: `Released versions: ${[...new Set(prompt.releases.map((r) => 'v' + r.evidence.version))].join(', ') || 'none'}.` });
-    return blobSide(found.evidence.blob, `${prompt.path} (${spec})`);
+    return blobSide(found.evidence.blob, `${prompt.path} (${spec})`, found.evidence.includes ?? []);
   }
   if (model.config.environments.some((e) => e.name === spec)) {
     const current = prompt.current[spec];
     if (!current) throw new PromptReleaseError('not-found', `${prompt.path} has not been released to ${spec}`, { hint: 'Compare with "approved" or a version (vN) instead.' });
-    return blobSide(current.evidence.blob, `${prompt.path} (${spec}, v${current.evidence.version})`);
+    return blobSide(current.evidence.blob, `${prompt.path} (${spec}, v${current.evidence.version})`, current.evidence.includes ?? []);
   }
   throw new PromptReleaseError('invalid-usage', `"${spec}" is not an environment, a version (vN), "approved", "HEAD" or "working"`);
 }
@@ -190,6 +224,21 @@ export function defaultDiffBase(model: RepoModel, prompt: PromptStatus): string 
   return reached.environment;
 }
 
+/** The included files that differ between two sides; none when either side does not say what it included. */
+function includeDiffs(left: DiffSide, right: DiffSide): IncludeDiff[] {
+  if (!left.includes || !right.includes) return [];
+  const diffs: IncludeDiff[] = [];
+  for (const file of [...new Set([...left.includes.keys(), ...right.includes.keys()])].sort()) {
+    const before = left.includes.get(file);
+    const after = right.includes.get(file);
+    if (before === after) continue;
+    const change = !left.includes.has(file) ? 'added' : !right.includes.has(file) ? 'removed' : 'changed';
+    diffs.push({ path: file, change, patch: createTwoFilesPatch(`${file} (${left.label})`, `${file} (${right.label})`, before ?? '', after ?? '', undefined, undefined, { context: 3 }) });
+  }
+  return diffs;
+}
+
+/** A prompt's diff is the diff of everything approved with it: its text and each file it includes. */
 export async function diff(repo: PromptRepository, file: string, from?: string, to = 'working') {
   const model = await repo.model();
   const prompt = requirePrompt(model, file);
@@ -198,7 +247,9 @@ export async function diff(repo: PromptRepository, file: string, from?: string, 
     resolveSide(repo, model, prompt, to),
   ]);
   const patch = createTwoFilesPatch(left.label, right.label, left.text, right.text, undefined, undefined, { context: 3 });
-  return { left, right, patch, identical: left.text === right.text, summary: summarizeChange(prompt.path, left.text, right.text) };
+  const includes = includeDiffs(left, right);
+  const textIdentical = left.text === right.text;
+  return { left, right, patch: textIdentical ? '' : patch, textIdentical, includes, identical: textIdentical && includes.length === 0, summary: summarizeChange(prompt.path, left.text, right.text) };
 }
 
 /** Content hashes of older blobs of a prompt, for its history. */

@@ -4,12 +4,13 @@ import * as path from 'path';
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/codeowners';
 import { PromptReleaseError } from '../core/errors';
 import { blobFacts, type BlobFacts } from '../core/hash';
-import { ZERO_OID, type LogCommit } from '../core/history';
+import { renameIndex, ZERO_OID, type LogCommit } from '../core/history';
 import { parseIdent, type Identity } from '../core/identity';
 import { MAX_INCLUDE_DEPTH, resolveIncludes, type FileAt } from '../core/dependencies';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
 import { promptHistoryOf, type PromptHistory } from '../core/promptHistory';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts';
+import { candidatePathsToRead, type FileText } from '../core/setup';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
 import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/config';
@@ -574,18 +575,23 @@ export class PromptRepository {
     if ('error' in attempt) throw attempt.error;
     let trusted = attempt.ref;
     const read = async (root: TrustedRef) => {
-      const released = tags.map((t) => {
-        const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
-        return parsed && 'evidence' in parsed && parsed.evidence.prompt === file ? parsed.evidence : undefined;
-      });
       // Commits only the trusted branch has (when HEAD is elsewhere) follow HEAD's own.
       const trustedOnly = head === root.commit ? Promise.resolve([] as LogCommit[]) : this.followLog([root.commit, `^${head}`], file);
-      const [trustedRead, log, objects] = await Promise.all([
+      const fullLog = Promise.all([headLog, trustedOnly]).then(([own, more]) => [...own, ...more]);
+      // Releases made under any of the file's names are its own: which names, the log says.
+      const released = fullLog.then((log) => {
+        const names = new Set([file, ...(renameIndex(log).get(file) ?? [])]);
+        return tags.map((t) => {
+          const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
+          return parsed && 'evidence' in parsed && names.has(parsed.evidence.prompt) ? parsed.evidence : undefined;
+        });
+      });
+      const [trustedRead, log, [objects, releasedEvidence]] = await Promise.all([
         this.readTrusted(root, this.readTrustedBranch(root), tags, shallow),
-        Promise.all([headLog, trustedOnly]).then(([own, more]) => [...own, ...more]),
-        this.objectIds(tags.map((t, i) => (released[i] ? `${t.commit}:${file}` : '\n'))),
+        fullLog,
+        released.then(async (evidence) => [await this.objectIds(tags.map((t, i) => (evidence[i] ? `${t.commit}:${evidence[i]!.prompt}` : '\n'))), evidence] as const),
       ]);
-      return { ...trustedRead, log, objects, releasedBlobs: released.filter((e) => e !== undefined).map((e) => e!.blob) };
+      return { ...trustedRead, log, objects, releasedBlobs: releasedEvidence.filter((e) => e !== undefined).map((e) => e!.blob) };
     };
     let result = await read(trusted);
     const named = result.policy.config.trustedBranch;
@@ -622,9 +628,10 @@ export class PromptRepository {
   }
 
   /** What `init` looks at: every file in the working tree git knows or would add, CODEOWNERS on disk, and who committed. */
-  async setupFacts(): Promise<{ paths: string[]; codeowners?: Codeowners; authors: Identity[] }> {
-    const [files, log] = await Promise.all([
+  async setupFacts(): Promise<{ paths: string[]; codeowners?: Codeowners; authors: Identity[]; texts: FileText[] }> {
+    const [files, staged, log] = await Promise.all([
       this.git.run(['ls-files', '-z', '--cached', '--others', '--exclude-standard']),
+      this.git.run(['ls-files', '-z', '--stage']),
       this.git.run(['log', '--format=%ae%x00%an', 'HEAD']).catch(() => ''),
     ]);
     const location = CODEOWNERS_LOCATIONS.find((f) => existsSync(path.join(this.root, f)));
@@ -634,7 +641,19 @@ export class PromptRepository {
       const [email, name] = line.split('\0');
       if (!seen.has(email.toLowerCase())) seen.set(email.toLowerCase(), { email, name });
     }
-    return { paths: [...new Set(files.split('\0').filter(Boolean))], codeowners, authors: [...seen.values()] };
+    const paths = [...new Set(files.split('\0').filter(Boolean))];
+    // What init looks into: Markdown prompts (a link index among them) and files in layouts
+    // that hold prompts in some projects; committed regular files only, read from the index.
+    const isPrompt = promptMatcher(defaultConfig());
+    const wanted = new Set([...paths.filter((p) => isPrompt(p) && /\.md$/i.test(p)), ...candidatePathsToRead(paths, isPrompt)]);
+    const blobs: { path: string; blob: string }[] = [];
+    for (const entry of staged.split('\0').filter(Boolean)) {
+      const match = /^(\d+) ([0-9a-f]+) 0\t(.*)$/s.exec(entry);
+      if (match && match[1].startsWith('100') && wanted.has(match[3])) blobs.push({ path: match[3], blob: match[2] });
+    }
+    const bytes = await this.readObjects(blobs.map((b) => b.blob));
+    const texts = blobs.flatMap((b, i) => (bytes[i] ? [{ path: b.path, text: bytes[i]!.toString('utf8') }] : []));
+    return { paths, codeowners, authors: [...seen.values()], texts };
   }
 
   /**
