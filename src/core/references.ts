@@ -35,7 +35,7 @@ export const REFERENCE_MARKERS = ['{{', '${file:', '](', '#file:', '{%', 'base:'
 
 const PROMPTY_FILE = /\$\{file:([^}\n]*)\}/g;
 const PROMPTY_BASE = /^base:[ \t]*(.*)$/gm;
-const TEMPLATE_INCLUDE = /\{%-?\s*(include|extends|import|from|render|layout|embed)\b([^%\n]*)/g;
+const TEMPLATE_INCLUDE = /\{%[-+]?\s*(include|extends|import|from|render|layout|embed)\b([^%\n]*)/g;
 const GO_TEMPLATE = /\{\{-?\s*(template|block)\s+("[^"\n]*"|`[^`\n]*`|\S+)/g;
 const MARKDOWN_LINK = /\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
 const FILE_MENTION = /(?:^|[\s(\[])#file:([^\s)\]]+)/g;
@@ -154,7 +154,8 @@ function handlebarsReferences(text: string): Found[] {
         const next = text.indexOf('{{{{', at);
         if (next < 0) break;
         if (text[next + 4] === '/') {
-          const close = /^\{\{\{\{\/([^\s}]+)\s*\}\}\}\}/.exec(text.slice(next));
+          RAW_CLOSE.lastIndex = next;
+          const close = RAW_CLOSE.exec(text);
           if (close && (depth > 1 || close[1] === name)) depth--;
           at = next + (close ? close[0].length : 5);
         } else {
@@ -206,11 +207,12 @@ function handlebarsReferences(text: string): Found[] {
     }
     if (text.startsWith('#*', j)) {
       // A decorator block; "inline" defines a partial by a literal name.
-      const m = /^#\*\s*inline\s+("(?:\\"|[^"])*"|'(?:\\'|[^'])*')/.exec(text.slice(j));
+      INLINE.lastIndex = j;
+      const m = INLINE.exec(text);
       if (m) found.push({ kind: 'partial', target: m[1].slice(1, -1).replace(/\\(["'])/g, '$1'), offset: open, defines: true });
-    } else if (/^\s*>/.test(text.slice(j, j + 64)) && !/^\s*>\s*\}\}/.test(text.slice(j, j + 64))) {
-      // "{{ > name}}": not a partial to Handlebars, but a parse error; say so rather than guess.
-      problem(open, text.slice(open, Math.min(n, open + 60)).split('\n')[0], 'Handlebars reads a partial only as "{{>" with nothing between "{{" and ">"; this spelling is not one it can render');
+    } else if (/^[{&]?\s*>/.test(text.slice(j, j + 64))) {
+      // "{{ > name}}", "{{{> name}}}": not a partial to Handlebars but a parse error; say so rather than guess.
+      problem(open, text.slice(open, Math.min(n, open + 60)).split('\n')[0], 'Handlebars reads a partial only as "{{>" or "{{#>" (with an optional "~" after "{{"); it cannot render this spelling');
     }
     const close = mustacheEnd(text, j);
     if (close < 0) {
@@ -221,6 +223,9 @@ function handlebarsReferences(text: string): Found[] {
   }
   return found;
 }
+
+const RAW_CLOSE = /\{\{\{\{\/([^\s}]+)\s*\}\}\}\}/y;
+const INLINE = /#\*\s*inline\s+("(?:\\"|[^"])*"|'(?:\\'|[^'])*')/y;
 
 /** Handlebars' ID: anything but whitespace and its control characters. */
 const ID_CHAR = /[^\s!"#%&'()*+,./;<=>@[\\\]^`{|}~]/;

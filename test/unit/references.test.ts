@@ -145,7 +145,7 @@ describe('every spelling of a Handlebars partial (Dotprompt)', () => {
   });
 
   it('fails closed on what it cannot read, naming the line, instead of skipping the rest', () => {
-    for (const text of ['{{!-- never closed {{> hidden}}', '{{> tone', '{{> }}', '{{> "unclosed}}', '{{> [unclosed}}', '{{ > spaced}}', '{{{{raw}}}} {{> hidden}}']) {
+    for (const text of ['{{!-- never closed {{> hidden}}', '{{> tone', '{{> }}', '{{> "unclosed}}', '{{> [unclosed}}', '{{ > spaced}}', '{{{> triple}}}', '{{{{raw}}}} {{> hidden}}']) {
       const found = extractReferences(`line one\n${text}`);
       assert.ok(found.some((r) => r.unresolvable && r.line === 2), `${JSON.stringify(text)} gave ${JSON.stringify(found)}`);
     }
