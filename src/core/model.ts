@@ -183,6 +183,10 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
         claimedAt.set(`${commit}\0${prompt}`, claimed);
         return includedContent(includesOf(prompt, blob, factsByBlob.get(blob) ?? snapshot.tagFacts.factsOf?.(blob), commit).includes);
       },
+      unresolvedIncludesAt: (commit, prompt, blob, claimed) => {
+        claimedAt.set(`${commit}\0${prompt}`, claimed);
+        return includesOf(prompt, blob, factsByBlob.get(blob) ?? snapshot.tagFacts.factsOf?.(blob), commit).missingIncludes.map(formatMissing);
+      },
     },
     ledger,
   );

@@ -112,6 +112,11 @@ describe('hostile contributor: what a prompt includes', function () {
     const verify = await run(repo, undefined, 'verify');
     assert.notStrictEqual(verify.code, 0, verify.stdout);
     assert.match(verify.stdout + verify.stderr, /MAX_INCLUDE_DEPTH/);
+    const forged = JSON.parse((await run(repo, undefined, 'verify', '--json')).stdout).tags.find((t: any) => t.tag === releaseTagName('staging', ROOT, 1, 1));
+    assert.ok(
+      forged.problems.some((p: string) => p.startsWith('what prompts/support.prompt includes at the commit cannot be established, so its evidence cannot be recomputed: prompts/_l16.prompt:2 includes partial "l17"')),
+      forged.problems.join('\n'),
+    );
   });
 
   it('a quoted, bracketed, whitespace-controlled, parameterised or block partial edited after approval makes its prompt stale', async () => {
