@@ -165,7 +165,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     const lookup = atHead ? (p: string) => headFiles.get(p) ?? null : (p: string) => filesAtCommit?.get(`${commit}:${p}`);
     // At a release commit only the files its evidence names are known; each is checked there.
     const partialsNamed = atHead ? headPartials : (name: string) => (claimedAt.get(`${commit}\0${path}`) ?? []).filter((p) => p === name || p.endsWith(`/${name}`));
-    const resolved = resolveIncludes(path, facts, lookup, isGovernedPath, partialsNamed);
+    const resolved = resolveIncludes(path, facts, lookup, isGovernedPath, partialsNamed, { maxBytes: config.maxPromptBytes });
     const missingIncludes = [
       ...resolved.missing,
       // Fail closed: what could not be read cannot be approved.
@@ -182,6 +182,10 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
       includesAt: (commit, prompt, blob, claimed) => {
         claimedAt.set(`${commit}\0${prompt}`, claimed);
         return includedContent(includesOf(prompt, blob, factsByBlob.get(blob) ?? snapshot.tagFacts.factsOf?.(blob), commit).includes);
+      },
+      unresolvedIncludesAt: (commit, prompt, blob, claimed) => {
+        claimedAt.set(`${commit}\0${prompt}`, claimed);
+        return includesOf(prompt, blob, factsByBlob.get(blob) ?? snapshot.tagFacts.factsOf?.(blob), commit).missingIncludes.map(formatMissing);
       },
     },
     ledger,

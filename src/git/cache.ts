@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import type { BlobFacts } from '../core/hash';
+import { REFERENCE_SYNTAX_VERSION } from '../core/references';
 import type { LogCommit } from '../core/history';
 
 /**
@@ -49,8 +50,8 @@ interface CacheFile {
   reachability?: CachedReachability;
 }
 
-/** Change it whenever the shape of the data or the way git's output is parsed changes. */
-const FORMAT = 'prompt-release-cache-2';
+/** Change it whenever the shape of the data, the way git's output is parsed or the references read from a blob change. */
+const FORMAT = `prompt-release-cache-2-refs${REFERENCE_SYNTAX_VERSION}`;
 const FILE = path.join('prompt-release', 'cache-v2.json');
 
 /** Values by key that a run marks as used; a finished run keeps only those. */

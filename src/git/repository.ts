@@ -6,7 +6,7 @@ import { PromptReleaseError } from '../core/errors';
 import { blobFacts, type BlobFacts } from '../core/hash';
 import { renameIndex, ZERO_OID, type LogCommit } from '../core/history';
 import { parseIdent, type Identity } from '../core/identity';
-import { MAX_INCLUDE_DEPTH, resolveIncludes, type FileAt } from '../core/dependencies';
+import { resolveIncludes, type FileAt } from '../core/dependencies';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
 import { promptHistoryOf, type PromptHistory } from '../core/promptHistory';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts';
@@ -344,7 +344,10 @@ export class PromptRepository {
 
   /**
    * Files at HEAD that prompts include but that are not prompts themselves, with their facts.
-   * Nothing is read when no prompt includes anything; otherwise one read per level of nesting.
+   * Nothing is read when no prompt includes anything; otherwise one read per level of nesting,
+   * until nothing new is asked for (the resolver itself refuses chains deeper than
+   * MAX_INCLUDE_DEPTH, so this ends). A file asked for but not read comes back without facts,
+   * so the model says its content could not be read instead of calling it missing.
    */
   private async headDependencies(tree: TreeEntry[], promptEntries: TreeEntry[], facts: Map<string, BlobFacts>, isPrompt: (path: string) => boolean) {
     const roots = promptEntries.filter((e) => facts.get(e.blob)?.references);
@@ -361,15 +364,19 @@ export class PromptRepository {
       return entry ? { blob: entry.blob, mode: entry.mode, facts: facts.get(entry.blob) } : null;
     };
     const needed = new Set<string>();
-    for (let round = 0; round <= MAX_INCLUDE_DEPTH; round++) {
+    const tried = new Set<string>();
+    for (;;) {
       const unknown = new Set<string>();
       for (const root of roots) {
         const resolved = resolveIncludes(root.path, facts.get(root.blob), lookup, isPrompt, partialsNamed);
         for (const dep of resolved.includes) needed.add(dep.path);
         for (const p of resolved.unknown) unknown.add(p);
       }
-      const blobs = [...unknown].map((p) => byPath.get(p)?.blob).filter((b): b is string => !!b && !facts.has(b));
+      for (const p of unknown) if (byPath.has(p)) needed.add(p);
+      // Only blobs not tried before: one git cannot read is not asked for again and again.
+      const blobs = [...unknown].map((p) => byPath.get(p)?.blob).filter((b): b is string => !!b && !facts.has(b) && !tried.has(b));
       if (blobs.length === 0) break;
+      for (const b of blobs) tried.add(b);
       for (const [blob, f] of await this.factsOf(blobs)) facts.set(blob, f);
     }
     const prompts = new Set(promptEntries.map((e) => e.path));
@@ -378,12 +385,14 @@ export class PromptRepository {
 
   /**
    * What released prompts include at their release commits: the files each reference names
-   * there (`<commit>:<path>`, cached by object id), read level by level.
+   * there (`<commit>:<path>`, cached by object id), read level by level until nothing new is
+   * asked for; whatever stays unread the model reports as unreadable, never as absent.
    */
   private async releasedDependencies(releases: { commit: string; prompt: string; blob: string; claimed: string[] }[], facts: Map<string, BlobFacts>, isPrompt: (path: string) => boolean) {
     const files = new Map<string, FileAt | null>();
     const roots = releases.filter((r) => facts.get(r.blob)?.references);
-    for (let round = 0; round <= MAX_INCLUDE_DEPTH && roots.length; round++) {
+    const tried = new Set<string>();
+    while (roots.length) {
       const unknownNames = new Set<string>();
       const unknownBlobs = new Set<string>();
       for (const root of roots) {
@@ -396,19 +405,24 @@ export class PromptRepository {
         for (const p of resolveIncludes(root.prompt, facts.get(root.blob), lookup, isPrompt, claimedNamed).unknown) {
           const name = `${root.commit}:${p}`;
           const known = files.get(name);
-          if (known === undefined) unknownNames.add(name);
-          else if (known) unknownBlobs.add(known.blob);
+          if (known === undefined) {
+            if (!tried.has(name)) unknownNames.add(name);
+          } else if (known && !tried.has(known.blob)) unknownBlobs.add(known.blob);
         }
       }
       if (unknownNames.size === 0 && unknownBlobs.size === 0) break;
       const names = [...unknownNames];
+      for (const name of names) tried.add(name);
       const objects = await this.objectIds(names);
       names.forEach((name, i) => {
         const o = objects[i];
+        // A name git could not be asked about (a line break in it) stays unknown: unreadable, not absent.
+        if (name.includes('\n')) return;
         files.set(name, o ? { blob: o.oid, mode: o.type === 'blob' ? '100644' : o.type === 'commit' ? '160000' : '040000' } : null);
-        if (o?.type === 'blob') unknownBlobs.add(o.oid);
+        if (o?.type === 'blob' && !tried.has(o.oid)) unknownBlobs.add(o.oid);
       });
       const blobs = [...unknownBlobs].filter((b) => !facts.has(b));
+      for (const b of unknownBlobs) tried.add(b);
       if (blobs.length) for (const [blob, f] of await this.factsOf(blobs)) facts.set(blob, f);
     }
     for (const [name, file] of files) if (file) files.set(name, { ...file, facts: facts.get(file.blob) });
