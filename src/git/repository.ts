@@ -13,7 +13,7 @@ import { promptMatcher, RECORDS_DIR } from '../core/prompts';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
 import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/config';
-import { isPolicyFile, MAILMAP_FILE, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
+import { isPolicyFile, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
 import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
 import { PersistentCache, type ObjectAtPath } from './cache';
 import { GitRunner, type GitCommandListener } from './runner';
@@ -440,19 +440,16 @@ export class PromptRepository {
   }
 
   /**
-   * The trusted tip's configuration and .mailmap (the header, needed first) and the history
-   * of records and policy files. All of it is a fact of the tip commit, so the cache answers
-   * for the same tip without running git.
+   * The trusted tip's configuration (the header, needed first) and the history of records and
+   * policy files. All of it is a fact of the tip commit, so the cache answers for the same tip
+   * without running git. No `.mailmap` is read: only the trusted policy joins identities.
    */
   private readTrustedBranch(root: TrustedRef) {
     const cached = this.cache.trustedRead?.tip === root.commit ? this.cache.trustedRead : undefined;
     if (cached) {
-      return { header: Promise.resolve({ config: cached.config, mailmap: cached.mailmap }), logs: Promise.resolve(cached), cached: true };
+      return { header: Promise.resolve({ config: cached.config }), logs: Promise.resolve(cached), cached: true };
     }
-    const header = this.readObjects([`${root.commit}:${CONFIG_FILE}`, `${root.commit}:${MAILMAP_FILE}`]).then(([config, mailmap]) => ({
-      config: config?.toString('utf8'),
-      mailmap: mailmap?.toString('utf8'),
-    }));
+    const header = this.readObjects([`${root.commit}:${CONFIG_FILE}`]).then(([config]) => ({ config: config?.toString('utf8') }));
     const logs = Promise.all([this.log([root.commit], HISTORY_PATHS), this.log([root.commit], POLICY_FILES, ['--first-parent'])]).then(([log, firstParentLog]) => ({ log, firstParentLog }));
     return { header, logs, cached: false };
   }
@@ -462,7 +459,7 @@ export class PromptRepository {
     const [header, { log, firstParentLog }, mergedTags] = await Promise.all([branch.header, branch.logs, this.tagsOnTrustedBranch(trusted, tags)]);
     if (!branch.cached && !shallow) this.cache.setTrustedRead({ tip: trusted.commit, log, firstParentLog, ...header });
     const texts = await this.textsOf(log.flatMap((c) => c.changes.filter((ch) => ch.status !== 'D' && ch.blob !== ZERO_OID).map((ch) => ch.blob)));
-    const policy = trustedPolicy({ log, firstParentLog, texts, mailmap: header.mailmap });
+    const policy = trustedPolicy({ log, firstParentLog, texts });
     return { policy, mergedTags };
   }
 
