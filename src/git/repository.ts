@@ -8,6 +8,7 @@ import { ZERO_OID, type LogCommit } from '../core/history';
 import { parseIdent, type Identity } from '../core/identity';
 import { MAX_INCLUDE_DEPTH, resolveIncludes, type FileAt } from '../core/dependencies';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
+import { candidateRefs, chooseTrustedRef, type ExistingRef } from '../core/trustedRef';
 import { promptHistoryOf, type PromptHistory } from '../core/promptHistory';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
@@ -166,43 +167,40 @@ export class PromptRepository {
   }
 
   /**
-   * The trusted branch: `--trusted`, else the main branch (origin's default branch, main,
-   * master). Failing to find one is an error: nothing is decided against an unknown root.
+   * The trusted branch by its full ref name: `--trusted`, else the main branch (origin's
+   * default branch, main, master). A short name is resolved among every ref it could mean,
+   * read with one `git for-each-ref`, and refused when more than one exists: a tag or branch
+   * named like the trusted branch never shadows it. Failing to find one is an error: nothing
+   * is decided against an unknown root.
    */
-  private async resolveTrusted(named?: string): Promise<TrustedRef> {
-    if (named) {
-      const commit = await this.git
-        .run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${named}^{commit}`])
-        .then((out) => out.trim())
-        .catch(() => '');
-      if (!commit) {
-        throw new PromptReleaseError('no-trusted-branch', `the trusted branch "${named}" does not exist in this clone`, {
-          hint: `Fetch it (git fetch origin ${named.replace(/^origin\//, '')}) or name another with --trusted.`,
-        });
-      }
-      return { ref: named, commit };
-    }
-    const out = await this.git.run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(symref)', 'refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master']);
-    const refs = new Map<string, { commit: string; symref: string }>();
-    for (const line of out.split('\n').filter(Boolean)) {
-      const [ref, commit, symref] = line.split('\0');
-      refs.set(ref, { commit, symref });
-    }
+  async resolveTrusted(named?: string): Promise<TrustedRef> {
+    if (named) return chooseTrustedRef(named, await this.existingRefs(candidateRefs(named)));
+    const refs = new Map((await this.existingRefs(['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master'])).map((r) => [r.ref, r]));
     const originHead = refs.get('refs/remotes/origin/HEAD');
     const candidates: string[] = [];
-    if (originHead?.symref) candidates.push(originHead.symref.replace('refs/remotes/origin/', 'refs/heads/'), originHead.symref);
+    // origin's default branch as a local branch first (when it is main or master, read above), then as origin has it.
+    if (originHead?.symref?.startsWith('refs/remotes/origin/')) candidates.push(originHead.symref.replace('refs/remotes/origin/', 'refs/heads/'), originHead.symref);
     candidates.push('refs/heads/main', 'refs/heads/master');
     for (const ref of candidates) {
       const found = ref === originHead?.symref ? originHead : refs.get(ref);
-      if (found?.commit) return { ref: ref.replace(/^refs\/(heads|remotes)\//, ''), commit: found.commit };
-    }
-    if (originHead?.symref) {
-      const commit = await this.git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${originHead.symref}^{commit}`]).then((o) => o.trim()).catch(() => '');
-      if (commit) return { ref: originHead.symref.replace(/^refs\/remotes\//, ''), commit };
+      if (found?.type === 'commit') return { ref, commit: found.object };
     }
     throw new PromptReleaseError('no-trusted-branch', 'cannot tell which branch is trusted: this repository has no main or master branch', {
-      hint: 'Name the protected branch with --trusted BRANCH, or set trustedBranch in .promptrelease.yaml on the main branch.',
+      hint: 'Name the protected branch with --trusted BRANCH (in full: refs/remotes/origin/main), or set trustedBranch in .promptrelease.yaml on the main branch.',
     });
+  }
+
+  /** The refs of these exact full names that exist, read with one `git for-each-ref` (a symbolic ref with its target). */
+  private async existingRefs(names: string[]): Promise<ExistingRef[]> {
+    const wanted = new Set(names);
+    // for-each-ref also lists refs below a name (refs/heads/main/x for refs/heads/main): only exact names are kept.
+    const out = await this.git.run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(objecttype)%00%(symref)', '--end-of-options', ...wanted]);
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\0'))
+      .filter(([ref]) => wanted.has(ref))
+      .map(([ref, object, type, symref]) => ({ ref, object, type, symref: symref || undefined }));
   }
 
   /**
@@ -252,8 +250,8 @@ export class PromptRepository {
     let read = await readBoth(trusted);
     const named = read.policy.config.trustedBranch;
     if (!this.trustedOverride && named && named !== trusted.ref) {
-      trusted = await this.resolveTrusted(named);
-      read = await readBoth(trusted);
+      const configured = await this.resolveTrusted(named);
+      if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) read = await readBoth((trusted = configured));
     }
     const { policy, mergedTags, prompts } = read;
     this.historyReads.clear();
@@ -587,8 +585,8 @@ export class PromptRepository {
     let result = await read(trusted);
     const named = result.policy.config.trustedBranch;
     if (!this.trustedOverride && named && named !== trusted.ref) {
-      trusted = await this.resolveTrusted(named);
-      result = await read(trusted);
+      const configured = await this.resolveTrusted(named);
+      if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) result = await read((trusted = configured));
     }
     const { policy, mergedTags, log, objects, releasedBlobs } = result;
     const facts = await this.factsOf([...log.flatMap((c) => c.changes.filter((ch) => ch.blob !== ZERO_OID).map((ch) => ch.blob)), ...releasedBlobs]);
