@@ -14,7 +14,7 @@ import * as engine from '../git/engine';
 import type { PromptRepository } from '../git/repository';
 import { verifyRepository } from '../git/verify';
 import { EXIT } from './exitCodes';
-import { formatTime, type Output } from './output';
+import { formatTime, formatTrusted, type Output } from './output';
 
 export async function initCommand(repo: PromptRepository, force: boolean, dryRun: boolean, out: Output): Promise<number> {
   const target = path.join(repo.root, CONFIG_FILE);
@@ -98,22 +98,25 @@ function printGate(gate: GateResult, file: string, out: Output): void {
 }
 
 export async function gateCommand(repo: PromptRepository, file: string, env: string | undefined, version: number | undefined, out: Output): Promise<number> {
-  const { plan } = await engine.prepareRelease(repo, file, env, version);
-  out.data(gateJson(plan.gate));
+  const { plan, trusted } = await engine.prepareRelease(repo, file, env, version);
+  out.data({ ...gateJson(plan.gate), trusted });
   printGate(plan.gate, file, out);
+  out.line(formatTrusted(trusted));
   return plan.allowed ? EXIT.ok : EXIT.refused;
 }
 
 export async function releaseCommand(repo: PromptRepository, file: string, env: string | undefined, version: number | undefined, out: Output): Promise<number> {
-  const { plan } = await engine.release(repo, file, env, version);
+  const { plan, trusted } = await engine.release(repo, file, env, version);
   if (!plan.allowed) {
-    out.data({ released: false, gate: gateJson(plan.gate) });
+    out.data({ released: false, trusted, gate: gateJson(plan.gate) });
     printGate(plan.gate, file, out);
+    out.line(formatTrusted(trusted));
     out.line('Nothing was tagged.');
     return EXIT.refused;
   }
-  out.data({ released: true, tag: plan.tag, evidence: plan.evidence });
+  out.data({ released: true, trusted, tag: plan.tag, evidence: plan.evidence });
   out.line(`Released ${file} v${plan.evidence.version} to ${plan.evidence.environment}: tag ${plan.tag}`);
+  out.line(formatTrusted(trusted));
   for (const a of plan.evidence.approvals) out.line(`  approved by ${formatIdentity(a.by)} at ${formatTime(a.at)}${a.confirms?.length ? `, confirming ${a.confirms.map((c) => `"${c}"`).join(', ')}` : ''}`);
   for (const c of plan.evidence.checks ?? []) out.line(`  check ${c.name} passed (${formatIdentity(c.by)} at ${formatTime(c.at)}, ${c.record})`);
   for (const i of plan.evidence.includes ?? []) out.line(`  includes ${i.path} (${shortHash(i.contentHash)})`);
@@ -126,7 +129,7 @@ export async function releaseTrainCommand(repo: PromptRepository, env: string | 
   if (!env) throw new PromptReleaseError('invalid-usage', 'release --all needs --env: which environment the train goes to', { hint: 'Usage: prompt-release release --all --env staging [--dry-run]' });
   const plan = await engine.releaseTrain(repo, env, dryRun);
   const go = plan.go.map((p) => ({ path: p.evidence.prompt, version: p.evidence.version, tag: p.tag, approvals: p.evidence.approvals.map((a) => a.by) }));
-  out.data({ environment: env, dryRun, released: dryRun ? [] : go, ready: go, blocked: plan.blocked, current: plan.current, untouched: plan.untouched });
+  out.data({ environment: env, dryRun, trusted: plan.trusted, released: dryRun ? [] : go, ready: go, blocked: plan.blocked, current: plan.current, untouched: plan.untouched });
   out.line(`${dryRun ? 'Would release' : 'Released'} ${go.length} prompt${go.length === 1 ? '' : 's'} to ${env}${go.length ? ':' : '.'}`);
   for (const g of go) out.line(`  ${g.path}  v${g.version}  (${g.tag})`);
   if (plan.blocked.length) {
@@ -134,6 +137,7 @@ export async function releaseTrainCommand(repo: PromptRepository, env: string | 
     for (const b of plan.blocked) out.line(`  ${b.path}: ${b.reasons.join('; ')}`);
   }
   out.line(`${plan.current} already live in ${env}; ${plan.untouched} not reviewed yet.`);
+  out.line(formatTrusted(plan.trusted));
   if (dryRun || go.length === 0) return EXIT.ok;
   if (push) {
     const remote = await repo.pushTags(go.map((g) => g.tag));
@@ -212,7 +216,7 @@ export async function verifyCommand(repo: PromptRepository, strict: boolean, out
     warnings: report.warnings,
   });
   for (const w of report.warnings) out.error(`warning: ${w}`);
-  out.line(`Trusted branch: ${report.trusted.ref} at ${report.trusted.commit.slice(0, 10)}.`);
+  out.line(formatTrusted(report.trusted));
   for (const v of failedTags) {
     out.line(`✗ ${v.tag}`);
     for (const p of v.problems) out.line(`    ${p}`);

@@ -36,8 +36,10 @@ Commands:
 Options:
   --json        print one JSON document instead of text
   -C <dir>      run as if started in <dir>
-  --trusted B   the protected branch whose tip holds the policy and the evidence
-                (default: trustedBranch in the configuration, else main or master)
+  --trusted B   the protected branch whose tip holds the policy and the evidence, best
+                in full (refs/remotes/origin/main); a short name that a tag or another
+                branch could also mean is refused (default: trustedBranch in the
+                configuration, else origin's default branch, main or master)
   -h, --help    show help for a command
 
 Exit codes: 0 success · 1 blocked, refused, a failed check recorded or verification failed · 2 invalid usage · 3 repository or configuration error`;

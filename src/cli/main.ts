@@ -128,7 +128,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     // verify decides from git alone: CI's verdict never rests on a file a previous run left.
     const repo = await PromptRepository.open(workdir, undefined, { persistentCache: command !== 'verify' });
     if (values.trusted !== undefined) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(values.trusted) || values.trusted.includes('..')) throw usageError(`--trusted expects a branch name like main or origin/main, not "${values.trusted}"`);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(values.trusted) || values.trusted.includes('..')) throw usageError(`--trusted expects a branch name like refs/remotes/origin/main, origin/main or main, not "${values.trusted}"`);
       repo.trustedOverride = values.trusted;
     }
     return await run(command, repo, values, positionals, out, workdir);

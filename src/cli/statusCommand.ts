@@ -15,7 +15,7 @@ import { stateLabel, type PromptState } from '../core/state';
 import { closest, plural } from '../core/words';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';
-import { formatTime, type Output } from './output';
+import { formatTime, formatTrusted, type Output } from './output';
 
 export interface StatusOptions {
   paths: string[];
@@ -60,6 +60,7 @@ export async function statusCommand(repo: PromptRepository, options: StatusOptio
       out.line();
       printSummary(model, prompts, out);
     }
+    out.line(formatTrusted(model.trusted));
     for (const line of groupedLines(problems)) out.error(line);
     const notice = workingConfigNotice(repo, model);
     if (notice) out.error(notice);
@@ -235,6 +236,7 @@ export async function attentionCommand(repo: PromptRepository, paths: string[], 
   out.data({ head: model.head, trusted: model.trusted, attention: items });
   if (items.length === 0) {
     out.line('Nothing needs attention: no change request on a live version, no overdue review request, no live version due for review.');
+    out.line(formatTrusted(model.trusted));
     return EXIT.ok;
   }
   const width = Math.min(60, Math.max(...items.map((a) => a.prompt.length)));
@@ -245,5 +247,6 @@ export async function attentionCommand(repo: PromptRepository, paths: string[], 
   const counts = (['disputed', 'overdue', 'review-due'] as const).map((k) => [k, items.filter((a) => a.kind === k).length] as const).filter(([, n]) => n);
   out.line();
   out.line(`${plural(items.length, 'item')} need${items.length === 1 ? 's' : ''} attention: ${counts.map(([k, n]) => `${n} ${attentionLabel(k)}`).join(' · ')}.`);
+  out.line(formatTrusted(model.trusted));
   return EXIT.ok;
 }

@@ -122,7 +122,8 @@ people: {}
 #   "@prompt-team": ["@alice", "@bob"]
 
 # The protected branch whose tip holds this policy and the review evidence (default: main,
-# else master, else origin's default branch). CI can pass --trusted origin/main instead.
+# else master, else origin's default branch). Best named in full (refs/heads/main); a short
+# name a tag or another branch also means is refused. CI passes --trusted refs/remotes/origin/main.
 # trustedBranch: main
 
 # Prompts larger than this many bytes are refused.
@@ -217,7 +218,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
       }
       case 'trustedBranch': {
         if (!isScalar(value) || typeof value.value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(value.value) || value.value.includes('..')) {
-          fail('"trustedBranch" must be a branch name like main or origin/main', value ?? keyNode);
+          fail('"trustedBranch" must be a branch name like refs/remotes/origin/main, origin/main or main', value ?? keyNode);
         }
         config.trustedBranch = (value as any).value;
         break;

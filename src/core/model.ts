@@ -19,7 +19,7 @@ import { stateOf, type PromptState } from './state';
 import type { TrustedPolicy } from './trustedPolicy';
 
 export interface TrustedRef {
-  /** As the user or the configuration named it, e.g. main or origin/main. */
+  /** Its full ref name, e.g. refs/remotes/origin/main or refs/heads/main: never a short name another ref could shadow. */
   ref: string;
   commit: string;
 }

@@ -6,11 +6,10 @@ import { contentHash } from './hash';
 import { ZERO_OID, type LogCommit } from './history';
 import { formatIdentity, type Identity } from './identity';
 import { RecordLedger } from './ledger';
-import { parseMailmap, People } from './people';
+import { People } from './people';
 import type { ReviewRecord, StoredRecord } from './records';
 import type { AllowedSigners } from './signatures';
 
-export const MAILMAP_FILE = '.mailmap';
 /** The files that make the rules: changing them is reviewed like a prompt when they have an owner. */
 export const POLICY_FILES = [CONFIG_FILE, ...CODEOWNERS_LOCATIONS];
 
@@ -26,8 +25,6 @@ export interface TrustedInputs {
   log: LogCommit[];
   /** Texts of every record and policy blob in those logs, by blob id. */
   texts: Map<string, string>;
-  /** `.mailmap` at the trusted tip. */
-  mailmap?: string;
 }
 
 export interface PendingPolicyChange {
@@ -75,9 +72,8 @@ interface PolicyState {
  */
 export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   const problems: Problem[] = [];
-  const mailmap = inputs.mailmap ? parseMailmap(inputs.mailmap) : [];
   const parsedCache = new Map();
-  const strictPeople = new People({}, mailmap);
+  const strictPeople = new People({});
   // Approvals of the policy itself are attributed by exact email: aliases come from the policy being decided.
   let strict: RecordLedger | undefined;
   const strictLedger = () => (strict ??= new RecordLedger(inputs.log, inputs.texts, strictPeople, parsedCache));
@@ -105,7 +101,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
     if (proposed.has(CONFIG_FILE)) adopted = true;
   }
 
-  const people = new People(state.config.people, mailmap);
+  const people = new People(state.config.people);
   const ledger = new RecordLedger(inputs.log, inputs.texts, people, parsedCache);
   problems.push(...parseErrors.values(), ...ledger.problems);
   for (const e of state.codeowners?.errors ?? []) problems.push({ severity: 'error', message: e.message, location: { file: state.codeowners!.file, line: e.line, col: e.col } });
@@ -183,7 +179,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
     }
     const text = inputs.texts.get(blob) ?? '';
     const hash = contentHash(Buffer.from(text, 'utf8'));
-    const currentPeople = new People(current.config.people, mailmap);
+    const currentPeople = new People(current.config.people);
     const authors = new Set([...authorship.authorsOf(blob).values()].map((who) => currentPeople.personOf(who.email)));
     const approved = strictLedger()
       .about([file])

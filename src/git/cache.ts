@@ -19,13 +19,12 @@ export interface CachedLog {
   log: LogCommit[];
 }
 
-/** What the trusted branch's tip holds beyond the prompts: the record and policy history, configuration and .mailmap. */
+/** What the trusted branch's tip holds beyond the prompts: the record and policy history and the configuration. */
 export interface CachedTrustedRead {
   tip: string;
   log: LogCommit[];
   firstParentLog: LogCommit[];
   config?: string;
-  mailmap?: string;
 }
 
 /** Which tag targets are reachable from a trusted tip: a fact of the two commits. */

@@ -6,7 +6,8 @@ import { summarizeChange } from '../core/changeSummary';
 import { planTrain, type TrainPlan } from '../core/releaseTrain';
 import { PromptReleaseError } from '../core/errors';
 import { contentHash } from '../core/hash';
-import type { PromptStatus, RepoModel } from '../core/model';
+import type { PromptStatus, RepoModel, TrustedRef } from '../core/model';
+import { localBranchName } from '../core/trustedRef';
 import {
   defaultEnvironment,
   furthestRelease,
@@ -85,6 +86,8 @@ export async function feedback(repo: PromptRepository, file: string, input: { en
 
 export interface ReleaseOutcome {
   plan: ReleasePlan;
+  /** The trusted branch (full ref name) and commit the gate decided against. */
+  trusted: TrustedRef;
   environment: string;
   prompt: PromptStatus;
 }
@@ -111,11 +114,11 @@ export async function prepareRelease(repo: PromptRepository, file: string, envir
     const hash = prompt.releases.find((r) => r.evidence.version === version)?.evidence.contentHash;
     const env = environment ?? defaultEnvironment(model, prompt, hash);
     const subject = rollbackSubject(model, prompt, version, env);
-    return { plan: planRelease(model, subject, env, by, new Date()), environment: env, prompt };
+    return { plan: planRelease(model, subject, env, by, new Date()), environment: env, prompt, trusted: model.trusted };
   }
   requireCommitted(prompt);
   const env = environment ?? defaultEnvironment(model, prompt);
-  return { plan: planRelease(model, headSubject(model, prompt, env), env, by, new Date()), environment: env, prompt };
+  return { plan: planRelease(model, headSubject(model, prompt, env), env, by, new Date()), environment: env, prompt, trusted: model.trusted };
 }
 
 export async function release(repo: PromptRepository, file: string, environment?: string, version?: number, known?: RepoModel): Promise<ReleaseOutcome> {
@@ -127,11 +130,11 @@ export async function release(repo: PromptRepository, file: string, environment?
 }
 
 /** A release train: plans every release the gate allows in `environment`, then tags them together. */
-export async function releaseTrain(repo: PromptRepository, environment: string, dryRun: boolean, options: { known?: RepoModel; expected?: string[] } = {}): Promise<TrainPlan> {
+export async function releaseTrain(repo: PromptRepository, environment: string, dryRun: boolean, options: { known?: RepoModel; expected?: string[] } = {}): Promise<TrainPlan & { trusted: TrustedRef }> {
   // A held model may plan (a dry run); tags are only ever created from a fresh read.
   const [model, by] = await Promise.all([dryRun && options.known ? options.known : repo.model(), releaser(repo, !dryRun)]);
   if (!model.headOnTrusted) {
-    throw new PromptReleaseError('gate-blocked', `HEAD is not on the trusted branch ${model.trusted.ref}, so nothing can be released from it`, { hint: `Check out ${model.trusted.ref} (and pull) first.` });
+    throw new PromptReleaseError('gate-blocked', `HEAD is not on the trusted branch ${model.trusted.ref}, so nothing can be released from it`, { hint: `Check out the trusted branch (git switch ${localBranchName(model.trusted.ref)}) and pull first.` });
   }
   const plan = planTrain(model, environment, by, new Date());
   const tags = plan.go.map((p) => p.tag).sort();
@@ -141,7 +144,7 @@ export async function releaseTrain(repo: PromptRepository, environment: string, 
     });
   }
   if (!dryRun) await repo.createTags(plan.go.map((p) => ({ name: p.tag, commit: p.evidence.commit, message: p.message, by: p.evidence.releasedBy })));
-  return plan;
+  return { ...plan, trusted: model.trusted };
 }
 
 export interface DiffSide {

@@ -8,13 +8,14 @@ import { renameIndex, ZERO_OID, type LogCommit } from '../core/history';
 import { parseIdent, type Identity } from '../core/identity';
 import { resolveIncludes, type FileAt } from '../core/dependencies';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
+import { candidateRefs, chooseTrustedRef, type ExistingRef } from '../core/trustedRef';
 import { promptHistoryOf, type PromptHistory } from '../core/promptHistory';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts';
 import { candidatePathsToRead, type FileText } from '../core/setup';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
 import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/config';
-import { isPolicyFile, MAILMAP_FILE, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
+import { isPolicyFile, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
 import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
 import { PersistentCache, type ObjectAtPath } from './cache';
 import { GitRunner, type GitCommandListener } from './runner';
@@ -167,43 +168,40 @@ export class PromptRepository {
   }
 
   /**
-   * The trusted branch: `--trusted`, else the main branch (origin's default branch, main,
-   * master). Failing to find one is an error: nothing is decided against an unknown root.
+   * The trusted branch by its full ref name: `--trusted`, else the main branch (origin's
+   * default branch, main, master). A short name is resolved among every ref it could mean,
+   * read with one `git for-each-ref`, and refused when more than one exists: a tag or branch
+   * named like the trusted branch never shadows it. Failing to find one is an error: nothing
+   * is decided against an unknown root.
    */
-  private async resolveTrusted(named?: string): Promise<TrustedRef> {
-    if (named) {
-      const commit = await this.git
-        .run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${named}^{commit}`])
-        .then((out) => out.trim())
-        .catch(() => '');
-      if (!commit) {
-        throw new PromptReleaseError('no-trusted-branch', `the trusted branch "${named}" does not exist in this clone`, {
-          hint: `Fetch it (git fetch origin ${named.replace(/^origin\//, '')}) or name another with --trusted.`,
-        });
-      }
-      return { ref: named, commit };
-    }
-    const out = await this.git.run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(symref)', 'refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master']);
-    const refs = new Map<string, { commit: string; symref: string }>();
-    for (const line of out.split('\n').filter(Boolean)) {
-      const [ref, commit, symref] = line.split('\0');
-      refs.set(ref, { commit, symref });
-    }
+  async resolveTrusted(named?: string): Promise<TrustedRef> {
+    if (named) return chooseTrustedRef(named, await this.existingRefs(candidateRefs(named)));
+    const refs = new Map((await this.existingRefs(['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master'])).map((r) => [r.ref, r]));
     const originHead = refs.get('refs/remotes/origin/HEAD');
     const candidates: string[] = [];
-    if (originHead?.symref) candidates.push(originHead.symref.replace('refs/remotes/origin/', 'refs/heads/'), originHead.symref);
+    // origin's default branch as a local branch first (when it is main or master, read above), then as origin has it.
+    if (originHead?.symref?.startsWith('refs/remotes/origin/')) candidates.push(originHead.symref.replace('refs/remotes/origin/', 'refs/heads/'), originHead.symref);
     candidates.push('refs/heads/main', 'refs/heads/master');
     for (const ref of candidates) {
       const found = ref === originHead?.symref ? originHead : refs.get(ref);
-      if (found?.commit) return { ref: ref.replace(/^refs\/(heads|remotes)\//, ''), commit: found.commit };
-    }
-    if (originHead?.symref) {
-      const commit = await this.git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${originHead.symref}^{commit}`]).then((o) => o.trim()).catch(() => '');
-      if (commit) return { ref: originHead.symref.replace(/^refs\/remotes\//, ''), commit };
+      if (found?.type === 'commit') return { ref, commit: found.object };
     }
     throw new PromptReleaseError('no-trusted-branch', 'cannot tell which branch is trusted: this repository has no main or master branch', {
-      hint: 'Name the protected branch with --trusted BRANCH, or set trustedBranch in .promptrelease.yaml on the main branch.',
+      hint: 'Name the protected branch with --trusted BRANCH (in full: refs/remotes/origin/main), or set trustedBranch in .promptrelease.yaml on the main branch.',
     });
+  }
+
+  /** The refs of these exact full names that exist, read with one `git for-each-ref` (a symbolic ref with its target). */
+  private async existingRefs(names: string[]): Promise<ExistingRef[]> {
+    const wanted = new Set(names);
+    // for-each-ref also lists refs below a name (refs/heads/main/x for refs/heads/main): only exact names are kept.
+    const out = await this.git.run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(objecttype)%00%(symref)', '--end-of-options', ...wanted]);
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\0'))
+      .filter(([ref]) => wanted.has(ref))
+      .map(([ref, object, type, symref]) => ({ ref, object, type, symref: symref || undefined }));
   }
 
   /**
@@ -253,8 +251,8 @@ export class PromptRepository {
     let read = await readBoth(trusted);
     const named = read.policy.config.trustedBranch;
     if (!this.trustedOverride && named && named !== trusted.ref) {
-      trusted = await this.resolveTrusted(named);
-      read = await readBoth(trusted);
+      const configured = await this.resolveTrusted(named);
+      if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) read = await readBoth((trusted = configured));
     }
     const { policy, mergedTags, prompts } = read;
     this.historyReads.clear();
@@ -455,19 +453,16 @@ export class PromptRepository {
   }
 
   /**
-   * The trusted tip's configuration and .mailmap (the header, needed first) and the history
-   * of records and policy files. All of it is a fact of the tip commit, so the cache answers
-   * for the same tip without running git.
+   * The trusted tip's configuration (the header, needed first) and the history of records and
+   * policy files. All of it is a fact of the tip commit, so the cache answers for the same tip
+   * without running git. No `.mailmap` is read: only the trusted policy joins identities.
    */
   private readTrustedBranch(root: TrustedRef) {
     const cached = this.cache.trustedRead?.tip === root.commit ? this.cache.trustedRead : undefined;
     if (cached) {
-      return { header: Promise.resolve({ config: cached.config, mailmap: cached.mailmap }), logs: Promise.resolve(cached), cached: true };
+      return { header: Promise.resolve({ config: cached.config }), logs: Promise.resolve(cached), cached: true };
     }
-    const header = this.readObjects([`${root.commit}:${CONFIG_FILE}`, `${root.commit}:${MAILMAP_FILE}`]).then(([config, mailmap]) => ({
-      config: config?.toString('utf8'),
-      mailmap: mailmap?.toString('utf8'),
-    }));
+    const header = this.readObjects([`${root.commit}:${CONFIG_FILE}`]).then(([config]) => ({ config: config?.toString('utf8') }));
     const logs = Promise.all([this.log([root.commit], HISTORY_PATHS), this.log([root.commit], POLICY_FILES, ['--first-parent'])]).then(([log, firstParentLog]) => ({ log, firstParentLog }));
     return { header, logs, cached: false };
   }
@@ -477,7 +472,7 @@ export class PromptRepository {
     const [header, { log, firstParentLog }, mergedTags] = await Promise.all([branch.header, branch.logs, this.tagsOnTrustedBranch(trusted, tags)]);
     if (!branch.cached && !shallow) this.cache.setTrustedRead({ tip: trusted.commit, log, firstParentLog, ...header });
     const texts = await this.textsOf(log.flatMap((c) => c.changes.filter((ch) => ch.status !== 'D' && ch.blob !== ZERO_OID).map((ch) => ch.blob)));
-    const policy = trustedPolicy({ log, firstParentLog, texts, mailmap: header.mailmap });
+    const policy = trustedPolicy({ log, firstParentLog, texts });
     return { policy, mergedTags };
   }
 
@@ -610,8 +605,8 @@ export class PromptRepository {
     let result = await read(trusted);
     const named = result.policy.config.trustedBranch;
     if (!this.trustedOverride && named && named !== trusted.ref) {
-      trusted = await this.resolveTrusted(named);
-      result = await read(trusted);
+      const configured = await this.resolveTrusted(named);
+      if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) result = await read((trusted = configured));
     }
     const { policy, mergedTags, log, objects, releasedBlobs } = result;
     const facts = await this.factsOf([...log.flatMap((c) => c.changes.filter((ch) => ch.blob !== ZERO_OID).map((ch) => ch.blob)), ...releasedBlobs]);
