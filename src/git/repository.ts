@@ -176,17 +176,18 @@ export class PromptRepository {
    */
   async resolveTrusted(named?: string): Promise<TrustedRef> {
     if (named) return chooseTrustedRef(named, await this.existingRefs(candidateRefs(named)));
-    const refs = new Map((await this.existingRefs(['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master'])).map((r) => [r.ref, r]));
+    const refs = new Map((await this.existingRefs(['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master', 'refs/remotes/origin/main', 'refs/remotes/origin/master'])).map((r) => [r.ref, r]));
     const originHead = refs.get('refs/remotes/origin/HEAD');
     const candidates: string[] = [];
     // origin's default branch as a local branch first (when it is main or master, read above), then as origin has it.
     if (originHead?.symref?.startsWith('refs/remotes/origin/')) candidates.push(originHead.symref.replace('refs/remotes/origin/', 'refs/heads/'), originHead.symref);
-    candidates.push('refs/heads/main', 'refs/heads/master');
+    // A CI checkout has neither a local main nor origin/HEAD, only the fetched remote branch.
+    candidates.push('refs/heads/main', 'refs/heads/master', 'refs/remotes/origin/main', 'refs/remotes/origin/master');
     for (const ref of candidates) {
       const found = ref === originHead?.symref ? originHead : refs.get(ref);
       if (found?.type === 'commit') return { ref, commit: found.object };
     }
-    throw new PromptReleaseError('no-trusted-branch', 'cannot tell which branch is trusted: this repository has no main or master branch', {
+    throw new PromptReleaseError('no-trusted-branch', 'cannot tell which branch is trusted: this repository has no main or master branch, here or as origin has it', {
       hint: 'Name the protected branch with --trusted BRANCH (in full: refs/remotes/origin/main), or set trustedBranch in .promptrelease.yaml on the main branch.',
     });
   }

@@ -31,16 +31,33 @@ function ciCheckout(remote: string): { dir: string; env: Record<string, string>;
 describe('in CI: a fresh checkout with no git identity', () => {
   let repo: TempRepo;
   let remote: string;
+  let serverRoot: string;
   before(async () => {
     repo = standardRepo();
     assert.strictEqual((await repo.cli(ALICE, 'review', PROMPT, '--approve')).code, 0);
     assert.strictEqual((await repo.cli(BOB, 'review', PROMPT, '--approve')).code, 0);
     assert.strictEqual((await repo.cli(DAVE, 'release', PROMPT, '--env', 'staging')).code, 0);
-    remote = path.join(repo.dir, '..', 'server.git');
+    serverRoot = realpathSync(mkdtempSync(path.join(tmpdir(), 'prc-server-')));
+    remote = path.join(serverRoot, 'server.git');
     repo.git('init', '-q', '--bare', remote);
     repo.git('push', '-q', remote, 'main', '--tags');
   });
-  after(() => repo.dispose());
+  after(() => {
+    repo.dispose();
+    rmSync(serverRoot, { recursive: true, force: true });
+  });
+
+  it('finds the trusted branch as origin has it when there is no local main and no origin/HEAD, and says which', async () => {
+    const ci = ciCheckout(remote);
+    try {
+      const verify = await runCli(ci.dir, ['verify'], ci.env);
+      assert.strictEqual(verify.code, 0, verify.stdout + verify.stderr);
+      assert.match(verify.stdout, /Trusted: refs\/remotes\/origin\/main at [0-9a-f]{10}/);
+      assert.match(verify.stdout, /(All )?1 release tag verified/);
+    } finally {
+      ci.dispose();
+    }
+  });
 
   it('decides without an identity: gate, the release train dry run and status; only writing a tag asks for one, saying how', async () => {
     const ci = ciCheckout(remote);
