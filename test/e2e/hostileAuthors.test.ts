@@ -66,7 +66,7 @@ describe('hostile contributor: authorship survives merges, renames, trailers and
     repo.gitAs(DAVE, 'commit', '-q', '-m', 'Rename');
     expectSelfApproval(await approveAs(repo, CAROL, 'prompts/welcome.prompt.md'), CAROL);
     const history = await repo.cli(DAVE, 'history', 'prompts/welcome.prompt.md');
-    assert.match(history.stdout, /changed in \w+ by Carol Author[^\n]*\n[^]*changed in \w+ by Dave Releaser/, 'the history goes back past the rename');
+    assert.match(history.stdout, /changed in \w+ by Carol Author[^\n]*\n[^]*renamed from prompts\/greeting\.prompt\.md in \w+ by Dave Releaser/, 'the history goes back past the rename');
     assert.strictEqual((await approveAs(repo, BOB, 'prompts/welcome.prompt.md')).code, 0, 'the renamer wrote nothing');
   });
 
