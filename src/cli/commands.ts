@@ -1,4 +1,4 @@
-import { existsSync, renameSync, writeFileSync } from 'fs';
+import { existsSync, renameSync } from 'fs';
 import * as path from 'path';
 import { CONFIG_FILE } from '../core/config';
 import { configWithPeople, proposeSetup } from '../core/setup';
@@ -12,13 +12,17 @@ import { formatChangeSummary, formatLineCounts } from '../core/changeSummary';
 import { promptTimeline } from '../core/timeline';
 import * as engine from '../git/engine';
 import type { PromptRepository } from '../git/repository';
+import { createFileNoFollow, lstatOrUndefined, refusal } from '../git/safeFs';
 import { verifyRepository } from '../git/verify';
 import { EXIT } from './exitCodes';
 import { formatTime, type Output } from './output';
 
 export async function initCommand(repo: PromptRepository, force: boolean, out: Output): Promise<number> {
   const target = path.join(repo.root, CONFIG_FILE);
-  if (existsSync(target) && !force) {
+  const existing = lstatOrUndefined(target);
+  // A link (committed by anyone) is never written through nor taken for the configuration.
+  if (existing && (existing.isSymbolicLink() || !existing.isFile())) throw refusal(target, existing, 'file', () => CONFIG_FILE);
+  if (existing && !force) {
     throw new PromptReleaseError('invalid-usage', `${CONFIG_FILE} already exists; nothing was changed`, { hint: 'Use --force to replace it (the old file is kept as .bak).' });
   }
   const facts = await repo.setupFacts();
@@ -34,9 +38,16 @@ export async function initCommand(repo: PromptRepository, force: boolean, out: O
   } else {
     out.line('No CODEOWNERS file: prompts have no owners until you add one (.github/CODEOWNERS).');
   }
-  if (existsSync(target)) renameSync(target, target + '.bak');
-  writeFileSync(target, configWithPeople(proposal.people, proposal.unmatched), { flag: 'wx' });
-  out.data({ written: CONFIG_FILE, found: proposal.kinds, people: proposal.people, unmatched: proposal.unmatched });
+  // The old file is kept under a name nothing holds yet: an earlier .bak is never replaced.
+  let kept: string | undefined;
+  if (lstatOrUndefined(target)) {
+    kept = `${CONFIG_FILE}.bak`;
+    for (let n = 2; lstatOrUndefined(path.join(repo.root, kept)); n++) kept = `${CONFIG_FILE}.bak.${n}`;
+    renameSync(target, path.join(repo.root, kept));
+  }
+  createFileNoFollow(repo.root, CONFIG_FILE, configWithPeople(proposal.people, proposal.unmatched), { show: () => CONFIG_FILE });
+  out.data({ written: CONFIG_FILE, found: proposal.kinds, people: proposal.people, unmatched: proposal.unmatched, ...(kept ? { kept } : {}) });
+  if (kept) out.line(`Kept the old ${CONFIG_FILE} as ${kept}.`);
   out.line(`Wrote ${CONFIG_FILE}. Review it, then commit it to the trusted branch: the gate uses the version in force there.`);
   return EXIT.ok;
 }

@@ -1,15 +1,15 @@
-import { existsSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../core/config';
 import { PromptReleaseError } from '../core/errors';
 import { configWithPeople, proposeSetup } from '../core/setup';
 import { plural } from '../core/words';
+import { createFileNoFollow, lstatOrUndefined } from '../git/safeFs';
 import type { FolderState, PromptWorkspace } from './workspace';
 
 /** Folders whose repository has no .promptrelease.yaml yet: the view offers to set them up. */
 export function foldersNeedingSetUp(workspace: PromptWorkspace): FolderState[] {
-  return workspace.folders.filter((s) => s.status === 'ready' && s.repo && !existsSync(path.join(s.repo.root, CONFIG_FILE)));
+  return workspace.folders.filter((s) => s.status === 'ready' && s.repo && !lstatOrUndefined(path.join(s.repo.root, CONFIG_FILE)));
 }
 
 /**
@@ -46,8 +46,8 @@ export async function setUpRepository(workspace: PromptWorkspace, arg: vscode.Ur
   ].join('\n');
   if (!(await confirm(`Set up prompt releases in ${chosen.folder.name}?`, detail, 'Write Configuration'))) return;
   const target = path.join(repo.root, CONFIG_FILE);
-  // Never over a file someone wrote meanwhile.
-  writeFileSync(target, configWithPeople(proposal.people, proposal.unmatched), { flag: 'wx' });
+  // Never over a file someone wrote meanwhile, never through a link.
+  createFileNoFollow(repo.root, CONFIG_FILE, configWithPeople(proposal.people, proposal.unmatched), { show: () => CONFIG_FILE });
   await workspace.refresh(chosen.folder);
   await vscode.window.showTextDocument(vscode.Uri.file(target));
 }
