@@ -71,6 +71,7 @@ export async function exportCommand(repo: PromptRepository, environment: string 
   files.forEach(([, w], i) => {
     if (!contents[i] || contentHash(contents[i]!) !== w.contentHash) throw new PromptReleaseError('not-found', `the content of ${w.what} is not in this clone, or not what its evidence says`, { hint: 'Fetch it: git fetch --tags' });
   });
+  // What an export can have written: the content of every release tag that passed the integrity check (a hand-made one is not among them).
   const folder = examineExportFolder(repo.root, target, [...writes.keys()], releasedContents(model.releases));
   // Everything is checked before anything is written: a refusal leaves the folder as it was.
   const into = (p: string) => (folder.rel ? `${folder.rel}/${p}` : p);
@@ -103,7 +104,7 @@ export async function exportCommand(repo: PromptRepository, environment: string 
   return EXIT.ok;
 }
 
-/** Every content each path was ever released with, prompts and what they include, by any release tag of the repository. */
+/** Every content each path was released with, prompts and what they include, by the given release tags. */
 function releasedContents(releases: Release[]): Map<string, Set<string>> {
   const released = new Map<string, Set<string>>();
   const add = (p: string, hash: string) => released.set(p, (released.get(p) ?? new Set<string>()).add(hash));
@@ -193,7 +194,7 @@ function examineExportFolder(root: string, target: string, writes: string[], rel
   }
   if (foreign.length) {
     throw new PromptReleaseError('invalid-usage', `${target} already holds ${foreign.join(', ')}, which no earlier export wrote; nothing was written`, {
-      hint: `${foreign.length === 1 ? 'Its content is' : 'Their contents are'} no version ever released at that path. Move ${foreign.length === 1 ? 'it' : 'them'} away, or export into an empty or new folder.`,
+      hint: `${foreign.length === 1 ? 'Its content is' : 'Their contents are'} no version released at that path by any release tag in this clone (git fetch --tags if some are missing). Move ${foreign.length === 1 ? 'it' : 'them'} away, or export into an empty or new folder.`,
     });
   }
   const lockEntry = entries.get(LOCK_FILE);

@@ -112,7 +112,7 @@ describe('hostile output folders: export never writes through a link nor trusts 
     const refused = await exportTo(dir);
     assert.strictEqual(refused.code, 2, refused.stdout + refused.stderr);
     assert.match(refused.stderr, /already holds prompts\/greeting\.prompt\.md, which no earlier export wrote; nothing was written/);
-    assert.match(refused.stderr, /no version ever released at that path/);
+    assert.match(refused.stderr, /no version released at that path by any release tag in this clone/);
     assert.strictEqual(readFileSync(path.join(dir, PROMPT), 'utf8'), mine, 'the user\'s file is untouched');
   });
 
