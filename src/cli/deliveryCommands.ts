@@ -80,7 +80,7 @@ export async function exportCommand(repo: PromptRepository, environment: string 
   for (const old of folder.stale) removeFileNoFollow(folder.base, into(old));
   const lock = lockFile(model, environment, plan);
   replaceFileNoFollow(folder.base, into(LOCK_FILE), JSON.stringify(lock, null, 2) + '\n');
-  out.data({ out: target, lock: path.join(target, LOCK_FILE), ...lock, removed: folder.stale, leftAlone: folder.leftAlone, previousLock: folder.lockDisagreements });
+  out.data({ out: target, lock: path.join(target, LOCK_FILE), ...lock, removed: folder.stale, leftAlone: folder.leftAlone, previousLockProblems: folder.lockDisagreements });
   if (folder.lockDisagreements.length) {
     out.line(`The ${LOCK_FILE} that was in ${target} did not match the files there and the release tags, so it was not trusted: ${folder.lockDisagreements.join('; ')}. It was rewritten from the repository.`);
   } else if (!folder.hadLock && folder.stale.length + folder.replaced.length > 0) {
