@@ -1,4 +1,4 @@
-import { existsSync, renameSync, writeFileSync } from 'fs';
+import { existsSync, renameSync } from 'fs';
 import * as path from 'path';
 import { CONFIG_FILE } from '../core/config';
 import { initConfigText, initProposal, proposalLines } from '../core/setup';
@@ -12,13 +12,17 @@ import { formatChangeSummary, formatLineCounts } from '../core/changeSummary';
 import { promptTimeline } from '../core/timeline';
 import * as engine from '../git/engine';
 import type { PromptRepository } from '../git/repository';
+import { createFileNoFollow, lstatOrUndefined, refusal } from '../git/safeFs';
 import { verifyRepository } from '../git/verify';
 import { EXIT } from './exitCodes';
 import { formatTime, formatTrusted, type Output } from './output';
 
 export async function initCommand(repo: PromptRepository, force: boolean, dryRun: boolean, out: Output): Promise<number> {
   const target = path.join(repo.root, CONFIG_FILE);
-  if (existsSync(target) && !force && !dryRun) {
+  const existing = lstatOrUndefined(target);
+  // A link (committed by anyone) is never written through nor taken for the configuration.
+  if (existing && (existing.isSymbolicLink() || !existing.isFile())) throw refusal(target, existing, 'file', () => CONFIG_FILE);
+  if (existing && !force && !dryRun) {
     throw new PromptReleaseError('invalid-usage', `${CONFIG_FILE} already exists; nothing was changed`, { hint: 'Use --force to replace it (the old file is kept as .bak), or --dry-run to see what init proposes.' });
   }
   const proposal = initProposal(await repo.setupFacts());
@@ -29,9 +33,16 @@ export async function initCommand(repo: PromptRepository, force: boolean, dryRun
     out.line(`Nothing was written (--dry-run). Run prompt-release init to write ${CONFIG_FILE} with this proposal.`);
     return EXIT.ok;
   }
-  if (existsSync(target)) renameSync(target, target + '.bak');
-  writeFileSync(target, initConfigText(proposal), { flag: 'wx' });
-  out.data({ written: CONFIG_FILE, ...found });
+  // The old file is kept under a name nothing holds yet: an earlier .bak is never replaced.
+  let kept: string | undefined;
+  if (lstatOrUndefined(target)) {
+    kept = `${CONFIG_FILE}.bak`;
+    for (let n = 2; lstatOrUndefined(path.join(repo.root, kept)); n++) kept = `${CONFIG_FILE}.bak.${n}`;
+    renameSync(target, path.join(repo.root, kept));
+  }
+  createFileNoFollow(repo.root, CONFIG_FILE, initConfigText(proposal), { show: () => CONFIG_FILE });
+  out.data({ written: CONFIG_FILE, ...found, ...(kept ? { kept } : {}) });
+  if (kept) out.line(`Kept the old ${CONFIG_FILE} as ${kept}.`);
   out.line(`Wrote ${CONFIG_FILE}. Review it, then commit it to the trusted branch: the gate uses the version in force there.`);
   return EXIT.ok;
 }

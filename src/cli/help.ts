@@ -54,7 +54,8 @@ only lists many prompts), proposed under exclude. Then writes .promptrelease.yam
 proposal, a staging and a production environment, and a people map proposed from the
 CODEOWNERS handles and the commit history (check it), every setting explained. --dry-run
 shows the proposal and writes nothing. Refuses to overwrite an existing file unless --force
-is given (the old file is kept as .bak).`,
+is given (the old file is kept as .bak, or .bak.2 and so on when that exists). A
+configuration that is a symbolic link is refused.`,
   status: `prompt-release status [paths…] [--summary] [--state STATE] [--owner @HANDLE] [--env ENV] [--mine] [--json]
 prompt-release status --attention [paths…] [--json]
 
@@ -166,6 +167,8 @@ commits that revision does not contain.`,
 Writes the version live in ENV of every prompt (or of the paths given) under DIR at its
 repository path, and DIR/prompt-release.lock.json (path, version, tag, commit, content hash,
 approvers, released at and by). Verifies first and writes nothing when a live version fails,
-naming it. Prompts never released to ENV are listed. DIR must be empty or an earlier export:
-only files the earlier lock lists are replaced.`,
+naming it. Prompts never released to ENV are listed. DIR is created when missing; otherwise it
+must be empty or an earlier export: only files whose bytes are released content of their path
+are replaced or removed (a lock found there is checked, never trusted). A symbolic link at DIR,
+below it, or at a file it writes is refused, never followed.`,
 };

@@ -1,14 +1,14 @@
-import { existsSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../core/config';
 import { PromptReleaseError } from '../core/errors';
 import { initConfigText, initProposal, proposalLines } from '../core/setup';
+import { createFileNoFollow, lstatOrUndefined } from '../git/safeFs';
 import type { FolderState, PromptWorkspace } from './workspace';
 
 /** Folders whose repository has no .promptrelease.yaml yet: the view offers to set them up. */
 export function foldersNeedingSetUp(workspace: PromptWorkspace): FolderState[] {
-  return workspace.folders.filter((s) => s.status === 'ready' && s.repo && !existsSync(path.join(s.repo.root, CONFIG_FILE)));
+  return workspace.folders.filter((s) => s.status === 'ready' && s.repo && !lstatOrUndefined(path.join(s.repo.root, CONFIG_FILE)));
 }
 
 /**
@@ -33,8 +33,8 @@ export async function setUpRepository(workspace: PromptWorkspace, arg: vscode.Ur
   const detail = [...proposalLines(proposal, true), '', `This writes ${CONFIG_FILE} with staging (1 approval) and production (2 approvals, one by an owner). Commit it to the trusted branch to put it in force.`].join('\n');
   if (!(await confirm(`Set up prompt releases in ${chosen.folder.name}?`, detail, 'Write Configuration'))) return;
   const target = path.join(repo.root, CONFIG_FILE);
-  // Never over a file someone wrote meanwhile.
-  writeFileSync(target, initConfigText(proposal), { flag: 'wx' });
+  // Never over a file someone wrote meanwhile, never through a link.
+  createFileNoFollow(repo.root, CONFIG_FILE, initConfigText(proposal), { show: () => CONFIG_FILE });
   await workspace.refresh(chosen.folder);
   await vscode.window.showTextDocument(vscode.Uri.file(target));
 }

@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import * as path from 'path';
 import type { BlobFacts } from '../core/hash';
 import { REFERENCE_SYNTAX_VERSION } from '../core/references';
 import type { LogCommit } from '../core/history';
+import { replaceFileNoFollow } from './safeFs';
 
 /**
  * What earlier runs learned from git, kept in `.git/prompt-release/cache-v2.json` so a
@@ -163,13 +164,11 @@ export class PersistentCache {
       trustedRead: this.trustedRead,
       reachability: this.reachability,
     };
-    const temporary = `${this.file}.${process.pid}.tmp`;
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(temporary, JSON.stringify(data));
-      renameSync(temporary, this.file);
+      // Below the git directory, never through a link: a temporary file renamed over the cache.
+      replaceFileNoFollow(path.dirname(path.dirname(this.file)), FILE, JSON.stringify(data));
     } catch {
-      rmSync(temporary, { force: true });
+      // No cache this time; the next run reads git again.
     }
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/codeowners';
@@ -19,6 +19,7 @@ import { isPolicyFile, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '.
 import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
 import { PersistentCache, type ObjectAtPath } from './cache';
 import { GitRunner, type GitCommandListener } from './runner';
+import { checkFolders, createFileNoFollow } from './safeFs';
 
 export interface HeadInfo {
   commit: string;
@@ -740,6 +741,9 @@ export class PromptRepository {
       GIT_COMMITTER_NAME: by.name,
       GIT_COMMITTER_EMAIL: by.email,
     };
+    // The record's folder in the working tree must not lead through a link (a hostile commit, a
+    // merge in progress): checked before anything is committed, and again as the file is written.
+    checkFolders(this.root, path.posix.dirname(recordPath), false, { show: (p) => this.relativeName(p) });
     const scratch = mkdtempSync(path.join(tmpdir(), 'prompt-release-index-'));
     try {
       let parent = head.commit;
@@ -755,6 +759,8 @@ export class PromptRepository {
           await this.git.run(['update-index', '--add', '--cacheinfo', `100644,${blob},${recordPath}`]);
           return { commit, path: recordPath };
         } catch (err) {
+          // A link put in the record's way after the check: the record is committed, its copy refused.
+          if (err instanceof PromptReleaseError && err.code === 'unsafe-path') throw new PromptReleaseError('unsafe-path', `${err.message}. The record is committed (${commit.slice(0, 12)}); only its copy in the working tree was not written`, { hint: `Remove the link, then: git checkout -- ${recordPath}` });
           // Someone else moved the branch meanwhile: rebuild on top of their commit.
           const now = await this.head();
           if (attempt >= 3 || now.commit === parent || now.branch !== head.branch) throw err;
@@ -767,10 +773,15 @@ export class PromptRepository {
   }
 
   private placeInWorkingTree(recordPath: string, text: string): void {
-    const target = path.join(this.root, recordPath);
-    mkdirSync(path.dirname(target), { recursive: true });
-    // The name is new and random; never overwrite something that is already there.
-    writeFileSync(target, text, { flag: 'wx' });
+    // The name is new and random: created exclusively, never over something already there, and
+    // never through a link at the file or at any folder on its way.
+    createFileNoFollow(this.root, recordPath, text, { show: (p) => this.relativeName(p) });
+  }
+
+  /** A path under the work tree as a repository path, for messages. */
+  private relativeName(absolute: string): string {
+    const rel = path.relative(this.root, absolute);
+    return rel && !rel.startsWith('..') ? rel.split(path.sep).join('/') : absolute;
   }
 
   /**
