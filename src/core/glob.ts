@@ -219,15 +219,20 @@ const POSIX: Record<string, [number, number][]> = {
   xdigit: [[0x41, 0x46], [0x61, 0x66], [0x30, 0x39]],
 };
 
-/** What `.` matches in a JavaScript regular expression: anything but a line terminator. */
-const notLineBreak = (c: number) => c !== 0x0a && c !== 0x0d && c !== 0x2028 && c !== 0x2029;
+/**
+ * What `**` crosses: any character. picomatch's `**` stopped at a line break, and its `*`
+ * refused a name that starts with one, so a folder or file named with a newline slipped out
+ * of `**\/*.prompt.md` and out of governance; here a newline is just a character of a name.
+ */
+const anyChar = () => true;
 
 /**
  * Parses a prompt glob with the semantics the configuration has always had (picomatch's, with
  * `dot: true`): `*` and `?` within a path segment, `**` as a whole segment for any number of
  * folders (`a/**` also matching `a`), `[abc]` `[a-z]` `[^a]` `[[:alpha:]]` classes, `{a,b}`
  * alternatives (nested, and across `/`), `@(a|b)` `?(a|b)` `*(a|b)` `+(a|b)` `(a|b)` groups,
- * `\` escapes and a leading `./`. Forms whose old meaning was surprising or not a glob at all
+ * `\` escapes and a leading `./` (one deliberate difference: a line break in a path is an
+ * ordinary character, see anyChar). Forms whose old meaning was surprising or not a glob at all
  * are refused with a GlobSyntaxError rather than guessed: `!(…)`, `[!…]`, `{1..3}` ranges,
  * `**` inside a name, a `/` inside brackets or groups, quotes, a trailing backslash, unbalanced
  * braces or parentheses, and a leading `!` (only `prompts` takes one, outside the glob).
@@ -241,7 +246,7 @@ export function parsePromptGlob(glob: string): GlobNode {
   }
   if (text.startsWith('!') && text[1] !== '(') throw new GlobSyntaxError('a "!" belongs before the whole glob, once, in "prompts"', offset);
   if (text.includes('//')) throw new GlobSyntaxError('an empty path segment ("//") never matches a file', offset + text.indexOf('//'));
-  if (text === '**') return node.star(node.char(notLineBreak));
+  if (text === '**') return node.star(node.char(anyChar));
   const p = new PromptGlobParser(text, offset);
   const result = p.sequence(new Set());
   if (p.i < text.length) p.fail(`"${text[p.i]}" here has no opening partner: escape it with a backslash`);
@@ -275,12 +280,12 @@ class PromptGlobParser {
         if (!atSegmentStart || (end < t.length && t[end] !== '/')) this.fail('"**" stands for whole folders: write it as its own path segment (a/**/b), or a single * within a name');
         if (end === t.length) {
           // `**/**`: whatever follows the folders (`a/**` is handled at its slash).
-          items.push(node.star(node.char(notLineBreak)));
+          items.push(node.star(node.char(anyChar)));
           this.i = end;
           continue;
         }
         // `**/` at the start or after a `/`: any number of folders, including none (`**/**/` is `**/`).
-        items.push(node.opt(node.seq(node.star(node.char(notLineBreak)), node.slash())));
+        items.push(node.opt(node.seq(node.star(node.char(anyChar)), node.slash())));
         this.i = end + 1;
         while (t.startsWith('**/', this.i)) this.i += 3;
         continue;
@@ -330,7 +335,7 @@ class PromptGlobParser {
         case '/':
           if (!nested && /^(\/\*\*)+$/.test(t.slice(this.i))) {
             // `a/**`: everything inside a, and a itself; but `a*/**` only what is inside.
-            const inside = node.seq(node.slash(), node.star(node.char(notLineBreak)));
+            const inside = node.seq(node.slash(), node.star(node.char(anyChar)));
             items.push(lastWasStar ? inside : node.opt(inside));
             this.i = t.length;
             break;

@@ -8,7 +8,8 @@ const matches = (glob: string, path: string) => promptGlobsMatcher([glob])(path)
 
 /**
  * Prompt globs keep the meaning they had when picomatch matched them (with `dot: true`); each
- * row was checked against picomatch 4.0.7 before it was dropped. Row: glob, path, matches?
+ * row was checked against picomatch 4.0.7 before it was dropped, except that a line break in
+ * a path is an ordinary character here. Row: glob, path, matches?
  */
 const PROMPT_GLOBS: [string, string, boolean][] = [
   ['**/*.prompt.md', 'a.prompt.md', true],
@@ -28,7 +29,10 @@ const PROMPT_GLOBS: [string, string, boolean][] = [
   ['a/**/**/b.md', 'a/b.md', true],
   ['a/**/b.md', 'ab.md', false],
   ['**', 'any/thing.md', true],
-  ['**', 'line\nbreak.md', false],
+  // Deliberately unlike picomatch, which let a name with a line break slip out of these globs.
+  ['**', 'line\nbreak.md', true],
+  ['**/*.prompt.md', 'evil\ndir/x.prompt.md', true],
+  ['*.md', '\nx.md', true],
   ['?.md', 'a.md', true],
   ['?.md', 'ab.md', false],
   ['[abc].md', 'b.md', true],
@@ -132,6 +136,19 @@ describe('prompt globs (own matcher, picomatch meaning)', () => {
       assert.strictEqual(matches(glob, path), expected, glob);
       const steps = globSteps() - before;
       assert.ok(steps <= 20 * glob.length * path.length, `${glob}: ${steps} steps`);
+    }
+  });
+
+  it('stays right when a glob has more state sets than it remembers (the memory starts afresh)', () => {
+    // `*a` then 14 single characters: telling paths apart needs 2^15 state sets, over the limit kept.
+    const glob = '*a' + '?'.repeat(14);
+    const match = promptGlobsMatcher([glob]);
+    let seed = 7;
+    const letter = () => (((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 16) % 2 ? 'a' : 'b');
+    const path = Array.from({ length: 10_000 }, letter).join('');
+    for (let end = 15; end <= path.length; end += 997) {
+      const prefix = path.slice(0, end);
+      assert.strictEqual(match(prefix), prefix[end - 15] === 'a', `${end} characters`);
     }
   });
 
