@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { DEFAULT_PROMPT_GLOBS } from './detection';
 import { PromptReleaseError, type SourceLocation } from './errors';
+import { promptGlobProblem } from './glob';
 import { closest } from './words';
 
 export const CONFIG_FILE = '.promptrelease.yaml';
@@ -184,6 +185,8 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
           if (key === 'exclude' && glob.startsWith('!')) return fail(`"${glob}": exclude takes plain globs; a "!" belongs in "prompts"`, item);
           if (body === '') return fail(`"${glob}" excludes nothing: write the glob after the "!"`, item);
           if (body.startsWith('/') || body.split('/').includes('..')) return fail(`glob "${glob}" must be relative to the repository root`, item);
+          const problem = promptGlobProblem(body);
+          if (problem) return fail(`glob "${glob}" cannot be used: ${problem}`, item);
           if (/^!/.test(glob) && (list as any).items.indexOf(item) === 0) return fail(`"${glob}" comes first, so there is nothing before it to exclude from; list the globs it narrows first`, item);
           return glob;
         });
