@@ -41,18 +41,25 @@ import { readSigningSetup, signBytes } from './signing';
  * policy in force requires signatures and `required` is set, no setup is refused up front.
  */
 async function signRecord<T extends PromptRecord>(repo: PromptRepository, model: RepoModel, record: T, required: boolean): Promise<T> {
-  const setup = await readSigningSetup(repo.root);
-  if (!setup) {
-    const signing = model.config.environments.filter((e) => e.signatures === 'required').map((e) => e.name);
-    if (required && signing.length) {
-      throw new PromptReleaseError('unknown-identity', `${signing.join(', ')} ${signing.length === 1 ? 'requires' : 'require'} signed records, and git has no SSH signing key set up here, so nothing was recorded`, {
-        hint: 'Set up git signing with an SSH key listed for your email in the signers file: git config gpg.format ssh && git config user.signingKey ~/.ssh/id_ed25519.pub (then run this again).',
-      });
-    }
-    return record;
-  }
+  const setup = required ? await requireSigningSetup(repo, model) : await readSigningSetup(repo.root);
+  if (!setup) return record;
   const signature = await signBytes(setup, canonicalRecordBytes(record), RECORD_NAMESPACE);
   return { ...record, signature };
+}
+
+/**
+ * The signing setup to sign evidence with; where the policy in force requires signatures and
+ * there is none, refuses (before anything runs or is written), saying how to set git signing up.
+ */
+export async function requireSigningSetup(repo: PromptRepository, model: RepoModel) {
+  const setup = await readSigningSetup(repo.root);
+  const signing = model.config.environments.filter((e) => e.signatures === 'required').map((e) => e.name);
+  if (!setup && signing.length) {
+    throw new PromptReleaseError('unknown-identity', `${signing.join(', ')} ${signing.length === 1 ? 'requires' : 'require'} signed records, and git has no SSH signing key set up here, so nothing was recorded`, {
+      hint: 'Set up git signing with an SSH key listed for your email in the signers file: git config gpg.format ssh && git config user.signingKey ~/.ssh/id_ed25519.pub (then run this again).',
+    });
+  }
+  return setup;
 }
 
 /**

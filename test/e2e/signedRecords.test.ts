@@ -213,6 +213,23 @@ describe('signed records: who approved is proven where the policy asks', functio
     assert.strictEqual(repo.git('status', '--porcelain').trim(), '');
   });
 
+  it('signs a check result; unsigned, a check is refused before its command runs where signatures are required', async () => {
+    repo.commit(CAROL, 'Production runs the eval', { '.promptrelease.yaml': SIGNED_CONFIG.replace('signatures: required }', 'signatures: required, checks: [eval] }') });
+    const marker = path.join(keyDir, 'eval-ran');
+    const refused = await signedCli(repo, DAVE, undefined, 'check', PROMPT, '--name', 'eval', '--run', `node -e "require('fs').writeFileSync(process.argv[1], 'x')" ${JSON.stringify(marker)}`);
+    assert.strictEqual(refused.code, 3, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /requires signed records.*nothing was recorded/);
+    assert.throws(() => readFileSync(marker), 'the command did not run');
+    await signedOk(repo, DAVE, key('dave'), 'check', PROMPT, '--name', 'eval', '--pass');
+    await signedOk(repo, ALICE, key('alice'), 'review', PROMPT, '--approve');
+    await signedOk(repo, BOB, key('bob'), 'review', PROMPT, '--approve');
+    await ok(repo, DAVE, 'release', PROMPT, '--env', 'staging');
+    await ok(repo, DAVE, 'release', PROMPT, '--env', 'production');
+    const verify = JSON.parse((await ok(repo, undefined, 'verify', '--json')).stdout);
+    const check = verify.tags.find((t: any) => /production/.test(t.tag)).records.find((r: any) => r.kind === 'check');
+    assert.deepStrictEqual(check.signature, { email: DAVE.email, keyType: 'ssh-ed25519', fingerprint: key('dave').fingerprint });
+  });
+
   it('does not count an unsigned record in an owner\'s name, one signed with another person\'s key, or a signature copied onto other content', async () => {
     await signedOk(repo, BOB, key('bob'), 'review', PROMPT, '--approve');
     await ok(repo, DAVE, 'release', PROMPT, '--env', 'staging');
