@@ -286,6 +286,23 @@ describe('signed records: who approved is proven where the policy asks', functio
     assert.match(staging.stdout, /changes requested by Bob Reviewer/);
   });
 
+  it('counts a signed approval that someone else committed first, copied from the reviewer\'s branch, as the reviewer\'s', async () => {
+    repo.git('switch', '-q', '-c', 'alice-review');
+    await signedOk(repo, ALICE, key('alice'), 'review', PROMPT, '--approve');
+    const real = lastRecord(repo);
+    const approvalCommit = repo.git('rev-parse', 'HEAD').trim();
+    const bytes = repo.git('show', `HEAD:${real}`);
+    repo.git('switch', '-q', 'main');
+    repo.commit(DAVE, 'Tidy records', { [otherPath(real, 'copy')]: bytes });
+    repo.gitAs(ALICE, 'cherry-pick', approvalCommit);
+    await signedOk(repo, BOB, key('bob'), 'review', PROMPT, '--approve');
+    await ok(repo, DAVE, 'release', PROMPT, '--env', 'staging');
+    await ok(repo, DAVE, 'release', PROMPT, '--env', 'production');
+    const verify = JSON.parse((await ok(repo, undefined, 'verify', '--json')).stdout);
+    const cited = verify.tags.find((t: any) => /production/.test(t.tag)).records.find((r: any) => r.by === ALICE.email);
+    assert.deepStrictEqual(cited.signature, { email: ALICE.email, keyType: 'ssh-ed25519', fingerprint: key('alice').fingerprint });
+  });
+
   it('does not let a replayed signed approval answer a later signed change request by the same person', async () => {
     await signedOk(repo, ALICE, key('alice'), 'review', PROMPT, '--approve');
     const old = lastRecord(repo);
