@@ -2,12 +2,14 @@ import { existsSync, renameSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { CONFIG_FILE } from '../core/config';
 import { configWithPeople, proposeSetup } from '../core/setup';
+import { SIGNING_SETUP_STEPS } from '../core/signedEvidence';
 import { PromptReleaseError } from '../core/errors';
 import { shortHash } from '../core/hash';
 import { formatIdentity } from '../core/identity';
 import { allCriteria, notAPrompt } from '../core/operations';
 import { unconfirmed } from '../core/rules/criteria';
 import type { GateResult } from '../core/policy';
+import type { RecordSignature } from '../core/signatures';
 import { formatChangeSummary, formatLineCounts } from '../core/changeSummary';
 import { promptTimeline } from '../core/timeline';
 import * as engine from '../git/engine';
@@ -38,6 +40,8 @@ export async function initCommand(repo: PromptRepository, force: boolean, out: O
   writeFileSync(target, configWithPeople(proposal.people, proposal.unmatched), { flag: 'wx' });
   out.data({ written: CONFIG_FILE, found: proposal.kinds, people: proposal.people, unmatched: proposal.unmatched });
   out.line(`Wrote ${CONFIG_FILE}. Review it, then commit it to the trusted branch: the gate uses the version in force there.`);
+  out.line('To make approvals and release tags signed evidence (who approved is then proven, not only claimed by a commit author):');
+  for (const step of SIGNING_SETUP_STEPS) out.line(`  ${step}`);
   return EXIT.ok;
 }
 
@@ -110,15 +114,15 @@ export async function gateCommand(repo: PromptRepository, file: string, env: str
 }
 
 export async function releaseCommand(repo: PromptRepository, file: string, env: string | undefined, version: number | undefined, out: Output): Promise<number> {
-  const { plan } = await engine.release(repo, file, env, version);
+  const { plan, signed } = await engine.release(repo, file, env, version);
   if (!plan.allowed) {
     out.data({ released: false, gate: gateJson(plan.gate) });
     printGate(plan.gate, file, out);
     out.line('Nothing was tagged.');
     return EXIT.refused;
   }
-  out.data({ released: true, tag: plan.tag, evidence: plan.evidence });
-  out.line(`Released ${file} v${plan.evidence.version} to ${plan.evidence.environment}: tag ${plan.tag}`);
+  out.data({ released: true, tag: plan.tag, signed: !!signed, evidence: plan.evidence });
+  out.line(`Released ${file} v${plan.evidence.version} to ${plan.evidence.environment}: tag ${plan.tag}${signed ? ' (signed with your SSH signing key)' : ' (unsigned: no SSH signing setup in git)'}`);
   for (const a of plan.evidence.approvals) out.line(`  approved by ${formatIdentity(a.by)} at ${formatTime(a.at)}${a.confirms?.length ? `, confirming ${a.confirms.map((c) => `"${c}"`).join(', ')}` : ''}`);
   for (const c of plan.evidence.checks ?? []) out.line(`  check ${c.name} passed (${formatIdentity(c.by)} at ${formatTime(c.at)}, ${c.record})`);
   for (const i of plan.evidence.includes ?? []) out.line(`  includes ${i.path} (${shortHash(i.contentHash)})`);
@@ -209,7 +213,7 @@ export async function verifyCommand(repo: PromptRepository, strict: boolean, out
     strict: report.strict,
     trusted: report.trusted,
     checked: report.tags.length,
-    tags: report.tags.map(({ tag, ok, problems }) => ({ tag, ok, problems })),
+    tags: report.tags.map(({ tag, ok, problems, signature }) => ({ tag, ok, problems, signature: signatureJson(signature) })),
     live: report.live,
     warnings: report.warnings,
   });
@@ -248,6 +252,12 @@ export async function verifyCommand(repo: PromptRepository, strict: boolean, out
   return report.ok ? EXIT.ok : EXIT.refused;
 }
 
+/** A tag's signature for --json: who signed it with which key (signer and fingerprint), or unsigned, or why it does not count. */
+function signatureJson(signature: RecordSignature | undefined) {
+  if (!signature || signature.status === 'unsigned') return { status: 'unsigned', signer: null, keyType: null, fingerprint: null };
+  if (signature.status === 'valid') return { status: 'valid', signer: signature.email, keyType: signature.keyType, fingerprint: signature.fingerprint };
+  return { status: 'invalid', signer: null, keyType: signature.keyType ?? null, fingerprint: signature.fingerprint ?? null, reason: signature.reason };
+}
 
 /** The first line of a text, marked when there is more. */
 function oneLine(text: string): string {

@@ -1,12 +1,15 @@
 import { PromptReleaseError } from './errors';
 import type { RepoModel } from './model';
 import type { ReleaseEvidence } from './releases';
+import type { RecordSignature } from './signatures';
 
 export interface TagVerdict {
   tag: string;
   ok: boolean;
   problems: string[];
   evidence?: ReleaseEvidence;
+  /** What the tag's SSH signature proves: who signed it with which key, or unsigned. */
+  signature?: RecordSignature;
 }
 
 /** Whether the version live in an environment meets today's trusted policy with today's records. */
@@ -40,7 +43,7 @@ export function verifyModel(model: RepoModel): VerifyReport {
       hint: 'Fetch the full history first: git fetch --unshallow --tags (in GitHub Actions: actions/checkout with fetch-depth: 0).',
     });
   }
-  const tags = model.tagChecks.map((c) => ({ tag: c.tag, ok: c.problems.length === 0, problems: [...new Set(c.problems)], evidence: c.evidence }));
+  const tags = model.tagChecks.map((c) => ({ tag: c.tag, ok: c.problems.length === 0, problems: [...new Set(c.problems)], evidence: c.evidence, signature: c.signature }));
   const live: LiveVerdict[] = [];
   const byPrompt = new Map<string, typeof model.releases>();
   for (const r of model.releases) byPrompt.set(r.evidence.prompt, [...(byPrompt.get(r.evidence.prompt) ?? []), r]);
