@@ -213,7 +213,7 @@ export async function verifyCommand(repo: PromptRepository, strict: boolean, out
     strict: report.strict,
     trusted: report.trusted,
     checked: report.tags.length,
-    tags: report.tags.map(({ tag, ok, problems, signature }) => ({ tag, ok, problems, signature: signatureJson(signature) })),
+    tags: report.tags.map(({ tag, ok, problems, signature, records }) => ({ tag, ok, problems, signature: signatureJson(signature), records })),
     live: report.live,
     warnings: report.warnings,
   });
@@ -252,11 +252,11 @@ export async function verifyCommand(repo: PromptRepository, strict: boolean, out
   return report.ok ? EXIT.ok : EXIT.refused;
 }
 
-/** A tag's signature for --json: who signed it with which key (signer and fingerprint), or unsigned, or why it does not count. */
+/** A tag's signature for --json, in the form verify gives cited records: the signer's email, key type and fingerprint, "unsigned", or why it does not count. */
 function signatureJson(signature: RecordSignature | undefined) {
-  if (!signature || signature.status === 'unsigned') return { status: 'unsigned', signer: null, keyType: null, fingerprint: null };
-  if (signature.status === 'valid') return { status: 'valid', signer: signature.email, keyType: signature.keyType, fingerprint: signature.fingerprint };
-  return { status: 'invalid', signer: null, keyType: signature.keyType ?? null, fingerprint: signature.fingerprint ?? null, reason: signature.reason };
+  if (!signature || signature.status === 'unsigned') return 'unsigned';
+  if (signature.status === 'valid') return { email: signature.email, keyType: signature.keyType, fingerprint: signature.fingerprint };
+  return { invalid: signature.reason, ...(signature.fingerprint ? { keyType: signature.keyType, fingerprint: signature.fingerprint } : {}) };
 }
 
 /** The first line of a text, marked when there is more. */

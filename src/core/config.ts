@@ -228,6 +228,14 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         config.escalateAfter = duration;
         break;
       }
+      case 'signers': {
+        const path = isScalar(value) && typeof value.value === 'string' ? value.value.trim() : '';
+        if (!path || path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\') || path.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+          fail('"signers" must be the repository-relative path of an allowed-signers file, like .github/allowed_signers', value ?? keyNode);
+        }
+        config.signers = path;
+        break;
+      }
       case 'maxPromptBytes': {
         if (!isScalar(value) || !Number.isInteger(value.value) || (value.value as number) <= 0) {
           fail('"maxPromptBytes" must be a positive whole number', value ?? keyNode);
@@ -236,7 +244,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         break;
       }
       default:
-        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, trustedBranch, escalateAfter or maxPromptBytes)`, keyNode);
+        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, signers, trustedBranch, escalateAfter or maxPromptBytes)`, keyNode);
     }
   }
   return config;
@@ -287,8 +295,12 @@ function parseEnvironment(
         policy.reviewEvery = duration;
         break;
       }
+      case 'signatures':
+        if (scalar !== 'required') fail(`"signatures" of "${name}" accepts only "required" (records count only when signed by a key the signers file lists); leave it out to accept unsigned records`, v ?? pair.key);
+        policy.signatures = 'required';
+        break;
       default:
-        fail(`unknown policy key "${key}" in "${name}" (expected approvals, ownerApproval, requirePrevious, checks, criteria, reviewEvery)`, pair.key);
+        fail(`unknown policy key "${key}" in "${name}" (expected approvals, ownerApproval, requirePrevious, checks, criteria, reviewEvery, signatures)`, pair.key);
     }
   }
   if (policy.ownerApproval && policy.approvals < 1) policy.approvals = 1;

@@ -6,7 +6,9 @@ import { normalizeEmail } from './identity';
 import type { PromptStatus, RepoModel } from './model';
 import type { People } from './people';
 import type { RawTag, ReleaseEvidence } from './releases';
-import { checkSignature, GIT_NAMESPACE, verifySshSignature, type AllowedSigners, type RecordSignature } from './signatures';
+import { checkSignature, GIT_NAMESPACE, keyTypeLabel, verifySshSignature, type AllowedSigners, type RecordSignature } from './signatures';
+
+export { keyTypeLabel };
 
 /** The steps that make approvals and release tags signed evidence, for people who have none yet. */
 export const SIGNING_SETUP_STEPS = [
@@ -32,16 +34,6 @@ export function splitTagObject(raw: string): { payload: string; signature?: stri
     at = eol < 0 ? raw.length : eol + 1;
   }
   return match < 0 ? { payload: raw } : { payload: raw.slice(0, match), signature: raw.slice(match) };
-}
-
-/** "ED25519" for ssh-ed25519, as ssh-keygen -l names key types. */
-export function keyTypeLabel(type: string): string {
-  if (type === 'ssh-ed25519') return 'ED25519';
-  if (type.startsWith('ecdsa-sha2-')) return 'ECDSA';
-  if (type === 'ssh-rsa' || type.startsWith('rsa-sha2-')) return 'RSA';
-  if (type.startsWith('sk-ssh-ed25519')) return 'ED25519-SK';
-  if (type.startsWith('sk-ecdsa')) return 'ECDSA-SK';
-  return type.toUpperCase();
 }
 
 /** The `@handle` the trusted people map gives an email, else the email itself. */

@@ -34,6 +34,8 @@ const ALLOWED_MODULES: Record<Layer, string[]> = {
  */
 const FILE_EXCEPTIONS: Record<string, string[]> = {
   'cli/runCheck.ts': ['child_process'],
+  // Signing runs ssh-keygen from PATH (never a configured program), in its own session so it cannot prompt.
+  'git/signing.ts': ['child_process'],
 };
 
 export interface Finding {
