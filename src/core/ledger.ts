@@ -3,7 +3,7 @@ import type { Problem } from './errors';
 import { CommitGraph, ZERO_OID, type LogCommit } from './history';
 import type { People } from './people';
 import { isRecordPath, parseRecord, type PromptRecord, type ReviewRecord, type StoredRecord } from './records';
-import { canonicalRecordBytes, checkSignature, RECORD_NAMESPACE, type AllowedSigners, type RecordSignature } from './signatures';
+import { canonicalRecordBytes, checkSignature, RECORD_NAMESPACE, toRecordSignature, type AllowedSigners, type RecordSignature } from './signatures';
 
 /**
  * Every record ever added on the trusted branch, each attributed to the commit that added
@@ -115,9 +115,7 @@ export class RecordLedger {
   private signatureOf(record: PromptRecord, bytes: Buffer, when: number): RecordSignature {
     if (typeof record.signature !== 'string' || !record.signature) return { status: 'unsigned' };
     if (!this.signers) return { status: 'invalid', reason: 'no signers file is in force (signers: in .promptrelease.yaml), so no signature can be checked' };
-    const check = checkSignature(this.signers, record.by.email, record.signature, bytes, RECORD_NAMESPACE, when);
-    if (check.ok) return { status: 'valid', email: record.by.email, keyType: check.key.type, fingerprint: check.key.fingerprint };
-    return { status: 'invalid', reason: check.reason, ...(check.key ? { keyType: check.key.type, fingerprint: check.key.fingerprint } : {}) };
+    return toRecordSignature(checkSignature(this.signers, record.by.email, record.signature, bytes, RECORD_NAMESPACE, when), record.by.email);
   }
 
   private notePath(path: string, identity: string): void {

@@ -473,6 +473,7 @@ export function parseAllowedSigners(text: string, file: string): AllowedSigners 
     const parts = fields(line);
     if (typeof parts === 'string') return error(1, parts.replace(/^col \d+: /, ''));
     const [principalField, ...rest] = parts;
+    if (SUPPORTED_KEY_TYPES.includes(principalField.text)) return error(principalField.col, 'the line starts with a key; put the email(s) of the person it belongs to first: "alice@example.com ssh-ed25519 AAAA…"');
     if (rest.length < 2) return error(principalField.col, 'expected "<emails> [options] <key type> <base64 key>"; the key is missing');
     const principals = splitList(unquote(principalField.text)).map((p) => p.toLowerCase());
     if (principals.some((p) => !p || p === '!')) return error(principalField.col, `the principals "${principalField.text}" contain an empty entry`);
@@ -586,6 +587,12 @@ export function checkSignature(signers: AllowedSigners, email: string, armored: 
     }
   }
   return { ok: false, key, reason: problems.join('; ') };
+}
+
+/** What a check proves about a record claimed by `email`, in the form records carry (RecordSignature). */
+export function toRecordSignature(check: SignatureCheck, email: string): RecordSignature {
+  if (check.ok) return { status: 'valid', email: email.trim().toLowerCase(), keyType: check.key.type, fingerprint: check.key.fingerprint };
+  return check.key ? { status: 'invalid', reason: check.reason, keyType: check.key.type, fingerprint: check.key.fingerprint } : { status: 'invalid', reason: check.reason };
 }
 
 /** `ED25519`, `ECDSA`, `RSA`, as `ssh-keygen -l` names key types. */

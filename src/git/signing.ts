@@ -66,7 +66,8 @@ export type SigningKeyForm =
 export function signingSetupFromEntries(entries: SigningConfigEntry[]): { configured: string; form: SigningKeyForm; origin: string } | undefined {
   const last = (key: string) => [...entries].reverse().find((e) => e.key === key);
   const format = last('gpg.format');
-  if (!format || (format.value ?? '').trim().toLowerCase() !== 'ssh') return undefined;
+  // git compares the value exactly: `SSH` is not ssh (git refuses it; so do we, by not signing).
+  if (!format || format.value !== 'ssh') return undefined;
   const key = last('user.signingkey');
   if (!key || key.value === undefined || !key.value.trim()) return undefined;
   const configured = key.value;
@@ -258,16 +259,20 @@ export function findSshKeygen(env: NodeJS.ProcessEnv = process.env): string | un
 
 const SIGN_TIMEOUT_MS = 60_000;
 
-/** Signs `message` in `namespace`; the `-----BEGIN SSH SIGNATURE-----` armour. Throws a PromptReleaseError saying what to do when it cannot. */
-export async function signBytes(setup: SigningSetup, message: Buffer, namespace: string): Promise<string> {
-  const keygen = findSshKeygen();
+/**
+ * Signs `message` in `namespace`; the `-----BEGIN SSH SIGNATURE-----` armour, checked against
+ * the setup's key before it is returned. Throws a PromptReleaseError saying what to do when it
+ * cannot. `environment` gives PATH (where ssh-keygen is looked for) and SSH_AUTH_SOCK.
+ */
+export async function signBytes(setup: SigningSetup, message: Buffer, namespace: string, environment: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const keygen = findSshKeygen(environment);
   if (!keygen) {
     throw new PromptReleaseError('invalid-config', 'ssh-keygen was not found on PATH, so nothing can be signed', {
       hint: 'Install OpenSSH 8.2 or later (it provides ssh-keygen -Y sign) and make sure ssh-keygen is on PATH.',
     });
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9@._-]*$/.test(namespace)) throw new Error(`invalid signature namespace "${namespace}"`);
-  const env: NodeJS.ProcessEnv = { ...process.env, SSH_ASKPASS_REQUIRE: 'never', LC_ALL: 'C' };
+  const env: NodeJS.ProcessEnv = { ...environment, SSH_ASKPASS_REQUIRE: 'never', LC_ALL: 'C' };
   delete env.SSH_ASKPASS;
   delete env.DISPLAY;
   delete env.WAYLAND_DISPLAY;
@@ -329,9 +334,15 @@ function signingFailure(setup: SigningSetup, stderr: string, keyFile: string): P
       hint: `Add it to your agent once: ssh-add ${setup.privateKeyFile ?? keyFile} (prompt-release never asks for passphrases itself), then try again.`,
     });
   }
-  if (/Couldn't find key in agent|agent refused|Couldn't get agent socket|agent.*(not|no)/i.test(stderr) || (setup.literal && /agent/i.test(stderr))) {
-    return new PromptReleaseError('invalid-config', `ssh-agent does not hold the signing key ${setup.fingerprint} that user.signingKey names`, {
+  if (/Couldn't get agent socket/i.test(stderr)) {
+    return new PromptReleaseError('invalid-config', `the signing key ${setup.fingerprint} must come from ssh-agent, and no ssh-agent can be reached (SSH_AUTH_SOCK is unset or stale)`, {
       hint: 'Start ssh-agent and add the private key: eval "$(ssh-agent)" && ssh-add <your private key file>; or set user.signingKey to the private key file.',
+    });
+  }
+  if (/Couldn't find key in agent|No private key found for public key|agent refused/i.test(stderr)) {
+    const noFile = setup.publicKeyFile ? ` and there is no private key file next to ${setup.publicKeyFile}` : '';
+    return new PromptReleaseError('invalid-config', `ssh-agent does not hold the signing key ${setup.fingerprint} that user.signingKey names${noFile}`, {
+      hint: 'Add the private key to your agent: ssh-add <your private key file> (check with ssh-add -l); or set user.signingKey to the private key file.',
     });
   }
   if (/unknown option -- Y|illegal option -- Y|usage: ssh-keygen/i.test(stderr)) {

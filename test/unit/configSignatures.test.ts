@@ -22,10 +22,10 @@ describe('.promptrelease.yaml: signers and signatures: required', () => {
   });
 
   it('names file, line and column of a signers path outside the repository or not a path', () => {
-    failsAt('signers: /etc/allowed_signers\n', /"signers" must be the repository-relative path of an allowed-signers file/, 1, 10);
-    failsAt('signers: ../keys\n', /"signers" must be the repository-relative path/, 1, 10);
-    failsAt('environments:\n  staging: {}\nsigners: [a, b]\n', /"signers" must be the repository-relative path/, 3, 10);
-    failsAt('signers:\n', /"signers" must be the repository-relative path/, 1, 9);
+    failsAt('signers: /etc/allowed_signers\n', /"signers" must be the path of an allowed-signers file relative to the repository root/, 1, 10);
+    failsAt('signers: ../keys\n', /"signers" must be the path of an allowed-signers file/, 1, 10);
+    failsAt('environments:\n  staging: {}\nsigners: [a, b]\n', /"signers" must be the path of an allowed-signers file/, 3, 10);
+    failsAt('signers:\n', /"signers" must be the path of an allowed-signers file/, 1, 9);
   });
 
   it('accepts only "required" for signatures, and says so', () => {
