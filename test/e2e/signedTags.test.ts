@@ -108,10 +108,10 @@ describe('signed release tags', function () {
 
   it('signs the release tag as git tag -s does: git verify-tag and our verify accept it, and verify --json names the signer and key', async () => {
     await approveSigned(repo);
-    const staging = await ok(repo, DAVE, key('dave'), 'release', PROMPT, '--env', 'staging');
-    assert.match(staging.stdout, /signed with your SSH signing key/);
-    const production = JSON.parse((await ok(repo, DAVE, key('dave'), 'release', PROMPT, '--env', 'production', '--json')).stdout);
-    assert.deepStrictEqual([production.released, production.signed], [true, true]);
+    // A release train signs each of its tags too.
+    await ok(repo, DAVE, key('dave'), 'release', '--all', '--env', 'staging');
+    const production = await ok(repo, DAVE, key('dave'), 'release', PROMPT, '--env', 'production');
+    assert.match(production.stdout, /Released prompts\/greeting\.prompt\.md v1 to production: tag \S+ \(signed with your SSH signing key\)/);
 
     const raw = repo.git('cat-file', 'tag', PRODUCTION_TAG);
     assert.match(raw, /^object [0-9a-f]{40}\ntype commit\ntag prompt-release\/production\/prompts\/greeting\.prompt\.md\/v1\ntagger Dave Releaser <dave@example\.com> \d+ \+0000\n\n/);
@@ -126,8 +126,11 @@ describe('signed release tags', function () {
 
     const verify = JSON.parse((await ok(repo, undefined, undefined, 'verify', '--json')).stdout);
     assert.strictEqual(verify.ok, true, JSON.stringify(verify));
-    const tag = verify.tags.find((t: any) => t.tag === PRODUCTION_TAG);
-    assert.deepStrictEqual(tag.signature, { email: DAVE.email, keyType: 'ssh-ed25519', fingerprint: key('dave').fingerprint });
+    const signedByDave = { email: DAVE.email, keyType: 'ssh-ed25519', fingerprint: key('dave').fingerprint };
+    assert.deepStrictEqual(verify.tags.map((t: any) => [t.tag, t.signature]).sort(), [
+      [PRODUCTION_TAG, signedByDave],
+      [`prompt-release/staging/${PROMPT}/v1`, signedByDave],
+    ]);
   });
 
   it('refuses, before tagging, a release to a signatures: required environment without a signing setup or with a key the signers file does not list', async () => {
