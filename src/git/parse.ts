@@ -97,8 +97,9 @@ export function parseLog(output: string, keep?: (path: string) => boolean): LogC
   return commits;
 }
 
+/** Last, for annotated tags only, the whole tag object (%(raw)): a signature covers its exact bytes. Never a tagged blob's content. */
 export const TAG_FORMAT =
-  '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(taggername)%00%(taggeremail:trim)%00%(taggerdate:unix)%00%(*objecttype)%00%(contents)%00%(raw)%00%1e';
+  '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(taggername)%00%(taggeremail:trim)%00%(taggerdate:unix)%00%(*objecttype)%00%(contents)%00%(if:equals=tag)%(objecttype)%(then)%(raw)%(end)%00%1e';
 
 /** `git for-each-ref` with TAG_FORMAT: a tag message cannot contain NUL, so NUL+RS ends a record. */
 export function parseTags(output: string): RawTag[] {
