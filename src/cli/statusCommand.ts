@@ -8,9 +8,10 @@ import * as path from 'path';
 import { findEnvironment } from '../core/config';
 import { formatLocation, PromptReleaseError, type Problem } from '../core/errors';
 import { shortHash } from '../core/hash';
-import type { Identity } from '../core/identity';
+import { formatIdentity, type Identity } from '../core/identity';
 import type { PromptStatus, RepoModel } from '../core/model';
 import { promptMatcher } from '../core/prompts';
+import { approvalSignatures } from '../core/signedEvidence';
 import { stateLabel, type PromptState } from '../core/state';
 import { closest, plural } from '../core/words';
 import type { PromptRepository } from '../git/repository';
@@ -110,6 +111,7 @@ export function statusJson(model: RepoModel, p: PromptStatus) {
     missingIncludes: p.missingIncludes.map((m) => ({ ...m, message: formatMissing(m) })),
     usedBy: p.usedBy,
     checks: checkResults(model, p),
+    approvals: approvalSignatures(model, p).map((a) => ({ by: a.by, at: a.at, record: a.record, signature: a.signature, signed: a.text })),
     environments: model.config.environments.map((env, i) => {
       const gate = p.gates[i];
       const current = p.current[env.name];
@@ -177,6 +179,7 @@ function printPrompt(model: RepoModel, p: PromptStatus, out: Output): void {
     out.line(`  ${env.name.padEnd(11)} ${version} · approvals ${gate.approvalsCounted}/${gate.approvalsRequired}${checks}`);
     for (const w of p.live[env.name]?.warnings ?? []) out.line(`  ⚠ ${w.message}`);
   });
+  for (const a of approvalSignatures(model, p)) out.line(`  approved    by ${formatIdentity(a.by)} at ${formatTime(a.at)}: ${a.text}`);
   const feedback = feedbackSummary(model, p);
   if (feedback) out.line(`  feedback    ${feedback.label}: prompt-release history ${p.path} shows them`);
   out.line();

@@ -21,6 +21,9 @@ import { PersistentCache, type ObjectAtPath } from './cache';
 import { GitRunner, type GitCommandListener } from './runner';
 import { checkFolders, createFileNoFollow } from './safeFs';
 
+/** Signs a tag object's payload: the `-----BEGIN SSH SIGNATURE-----` armour, namespace git. */
+export type TagSigner = (payload: Buffer) => Promise<string>;
+
 export interface HeadInfo {
   commit: string;
   /** Absent when HEAD is detached. */
@@ -794,23 +797,29 @@ export class PromptRepository {
    * Creates an annotated tag; fails if it exists, so of two concurrent releases of the same
    * version exactly one wins. The tagger is the releasing identity.
    */
-  async createTag(name: string, commit: string, message: string, by: Identity): Promise<void> {
-    await this.createTags([{ name, commit, message, by }]);
+  async createTag(name: string, commit: string, message: string, by: Identity, sign?: TagSigner): Promise<void> {
+    await this.createTags([{ name, commit, message, by }], sign);
   }
 
   /**
    * Creates several annotated tags at once: each tag object is written first, then every ref
    * in one transaction, so either all of them exist afterwards or none does.
+   *
+   * With `sign`, each tag is signed as `git tag -s` with gpg.format=ssh signs it: the SSH
+   * signature (namespace git) over the tag object's payload is appended to the message. Every
+   * signature is made before any object is written, and git itself never runs a signing program.
    */
-  async createTags(tags: { name: string; commit: string; message: string; by: Identity }[]): Promise<void> {
+  async createTags(tags: { name: string; commit: string; message: string; by: Identity }[], sign?: TagSigner): Promise<void> {
     if (tags.length === 0) return;
     const seconds = Math.floor(Date.now() / 1000);
-    const objects = await Promise.all(
-      tags.map((t) => {
-        const text = `object ${t.commit}\ntype commit\ntag ${t.name}\ntagger ${t.by.name} <${t.by.email}> ${seconds} +0000\n\n${t.message}`;
-        return this.git.run(['mktag'], { input: text }).then((oid) => oid.trim());
-      }),
-    );
+    const payloads = tags.map((t) => `object ${t.commit}\ntype commit\ntag ${t.name}\ntagger ${t.by.name} <${t.by.email}> ${seconds} +0000\n\n${t.message}${sign && !t.message.endsWith('\n') ? '\n' : ''}`);
+    const texts: string[] = [];
+    for (const payload of payloads) {
+      // One at a time: a signing key may ask for its passphrase or touch.
+      const signature = sign ? await sign(Buffer.from(payload, 'utf8')) : '';
+      texts.push(signature ? payload + (signature.endsWith('\n') ? signature : signature + '\n') : payload);
+    }
+    const objects = await Promise.all(texts.map((text) => this.git.run(['mktag'], { input: text }).then((oid) => oid.trim())));
     const transaction = ['start', ...tags.map((t, i) => `create refs/tags/${t.name} ${objects[i]}`), 'prepare', 'commit', ''].join('\n');
     try {
       await this.git.run(['update-ref', '--stdin'], { input: transaction });
