@@ -302,7 +302,7 @@ describe('signed records: who approved is proven where the policy asks', functio
     repo.gitAs(ALICE, 'cherry-pick', approvalCommit);
     await signedOk(repo, BOB, key('bob'), 'review', PROMPT, '--approve');
     await ok(repo, DAVE, 'release', PROMPT, '--env', 'staging');
-    await ok(repo, DAVE, 'release', PROMPT, '--env', 'production');
+    await signedOk(repo, DAVE, key('dave'), 'release', PROMPT, '--env', 'production');
     const verify = JSON.parse((await ok(repo, undefined, 'verify', '--json')).stdout);
     const cited = verify.tags.find((t: any) => /production/.test(t.tag)).records.find((r: any) => r.by === ALICE.email);
     assert.deepStrictEqual(cited.signature, { email: ALICE.email, keyType: 'ssh-ed25519', fingerprint: key('alice').fingerprint });
