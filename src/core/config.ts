@@ -222,6 +222,15 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         config.trustedBranch = (value as any).value;
         break;
       }
+      case 'signers': {
+        const v = isScalar(value) && typeof value.value === 'string' ? value.value.trim() : '';
+        const parts = v.split('/');
+        if (!v || v.startsWith('/') || v.includes('\\') || parts.includes('..') || parts.includes('.') || parts.includes('') || v === CONFIG_FILE || /(^|\/)CODEOWNERS$/.test(v) || v.startsWith('.promptrelease/')) {
+          fail('"signers" must be the path of an allowed-signers file relative to the repository root, like .github/allowed_signers', value ?? keyNode);
+        }
+        config.signers = v;
+        break;
+      }
       case 'escalateAfter': {
         const duration = isScalar(value) ? parseDuration(String(value.value ?? '')) : undefined;
         if (!duration) fail('"escalateAfter" must be a length of time like 3d, 12h or 2w', value ?? keyNode);
@@ -236,7 +245,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         break;
       }
       default:
-        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, trustedBranch, escalateAfter or maxPromptBytes)`, keyNode);
+        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, signers, trustedBranch, escalateAfter or maxPromptBytes)`, keyNode);
     }
   }
   return config;

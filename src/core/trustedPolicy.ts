@@ -8,7 +8,8 @@ import { formatIdentity, type Identity } from './identity';
 import { RecordLedger } from './ledger';
 import { parseMailmap, People } from './people';
 import type { ReviewRecord, StoredRecord } from './records';
-import type { AllowedSigners } from './signatures';
+import { RECORDS_DIR } from './prompts';
+import { parseAllowedSigners, type AllowedSigners } from './signatures';
 
 export const MAILMAP_FILE = '.mailmap';
 /** The files that make the rules: changing them is reviewed like a prompt when they have an owner. */
@@ -16,6 +17,28 @@ export const POLICY_FILES = [CONFIG_FILE, ...CODEOWNERS_LOCATIONS];
 
 export function isPolicyFile(path: string): boolean {
   return POLICY_FILES.includes(path);
+}
+
+/** A rules file: a policy file, or a signers file one of these configurations names. */
+export function isRulesFile(path: string, ...configs: Pick<Config, 'signers'>[]): boolean {
+  return isPolicyFile(path) || configs.some((c) => c.signers !== undefined && c.signers === path);
+}
+
+/**
+ * The signers files named by any of these configuration texts (`signers:`): the git layer
+ * reads their history with the other rules files. A text that does not parse names none.
+ */
+export function signersPathsOf(configTexts: Iterable<string>): string[] {
+  const paths = new Set<string>();
+  for (const text of configTexts) {
+    try {
+      const file = parseConfig(text, CONFIG_FILE).signers;
+      if (file) paths.add(file);
+    } catch {
+      // A configuration that does not parse never takes effect, so it names no rules file.
+    }
+  }
+  return [...paths].sort();
 }
 
 /** What the git layer reads from the trusted branch to know the rules and the evidence. */
@@ -65,6 +88,9 @@ interface PolicyState {
   codeowners?: Codeowners;
   codeownersFile?: string;
   codeownersBlob?: string;
+  signers?: AllowedSigners;
+  signersFile?: string;
+  signersBlob?: string;
 }
 
 /**
@@ -96,7 +122,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   let adopted = false;
   for (const commit of inputs.firstParentLog) {
     for (const change of commit.changes) {
-      if (!isPolicyFile(change.path)) continue;
+      if (change.path.startsWith(`${RECORDS_DIR}/`)) continue;
       if (change.status === 'D' || change.blob === ZERO_OID) proposed.delete(change.path);
       else proposed.set(change.path, change.blob);
       latestChange.set(change.path, { commit, blob: change.blob });
@@ -112,8 +138,15 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   const inForce = new Map<string, string>();
   if (state.configBlob) inForce.set(CONFIG_FILE, state.configBlob);
   if (state.codeownersBlob && state.codeownersFile) inForce.set(state.codeownersFile, state.codeownersBlob);
+  if (state.signersBlob && state.signersFile) inForce.set(state.signersFile, state.signersBlob);
+  if (state.config.signers && !state.signersBlob) {
+    problems.push({ severity: 'error', message: `${CONFIG_FILE} names the signers file ${state.config.signers}, but the trusted branch has no such file in force, so no signature can be checked; add it (an allowed-signers file) or remove "signers:"`, location: { file: CONFIG_FILE } });
+  }
+  for (const e of state.signers?.errors ?? []) problems.push({ severity: 'error', message: e.message, location: { file: state.signers!.file, line: e.line, col: e.col } });
   for (const p of pendingByFile.values()) problems.push({ severity: 'warning', message: p.message, location: { file: p.file } });
-  const unowned = POLICY_FILES.filter((f) => (f === CONFIG_FILE ? state.configBlob : f === state.codeownersFile) && ownersOf(state.codeowners, f).owners.length === 0);
+  const unowned = [...POLICY_FILES, ...(state.signersFile ? [state.signersFile] : [])].filter(
+    (f) => (f === CONFIG_FILE ? state.configBlob : f === state.codeownersFile || f === state.signersFile) && ownersOf(state.codeowners, f).owners.length === 0,
+  );
   for (const file of unowned) {
     problems.push({
       severity: 'warning',
@@ -122,7 +155,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
     });
   }
   const configText = state.configBlob ? inputs.texts.get(state.configBlob) : undefined;
-  return { config: state.config, codeowners: state.codeowners, people, ledger, pending: [...pendingByFile.values()], inForce, configText, authorship, problems };
+  return { config: state.config, codeowners: state.codeowners, people, ledger, pending: [...pendingByFile.values()], inForce, configText, authorship, problems, signers: state.signers };
 
   /** Takes each proposed file that differs from what is in force, if the policy in force lets it. */
   function adopt(current: PolicyState, reviewed: boolean): PolicyState {
@@ -149,6 +182,21 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
         if (parsed !== undefined) {
           next = { ...next, codeowners: parsed ?? undefined, codeownersFile: ownersFile, codeownersBlob: ownersBlob };
           if (ownersBlob) everInForce.add(ownersBlob);
+        }
+      }
+    }
+    // The signers file is the one the configuration now in force names; naming another is a change of the configuration, approved with it.
+    const signersFile = next.config.signers;
+    const signersBlob = signersFile ? proposed.get(signersFile) : undefined;
+    if (signersFile === current.signersFile && signersBlob === current.signersBlob) {
+      if (signersFile) parseErrors.delete(signersFile);
+    } else {
+      const file = signersFile ?? current.signersFile!;
+      if (!reviewed || (!signersBlob && !current.signersBlob) || mayTakeEffect(current, file, signersBlob)) {
+        const parsed = parseAt(signersBlob, file, (text) => parseAllowedSigners(text, file));
+        if (parsed !== undefined) {
+          next = { ...next, signers: parsed ?? undefined, signersFile, signersBlob };
+          if (signersBlob) everInForce.add(signersBlob);
         }
       }
     }

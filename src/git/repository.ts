@@ -13,7 +13,7 @@ import { promptMatcher, RECORDS_DIR } from '../core/prompts';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
 import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/config';
-import { isPolicyFile, MAILMAP_FILE, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
+import { isPolicyFile, isRulesFile, MAILMAP_FILE, POLICY_FILES, signersPathsOf, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
 import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
 import { PersistentCache, type ObjectAtPath } from './cache';
 import { GitRunner, type GitCommandListener } from './runner';
@@ -243,11 +243,12 @@ export class PromptRepository {
     const readBoth = async (root: TrustedRef) => {
       const branch = this.readTrustedBranch(root);
       const guess = branch.header.then((h) => guessConfig(h.config));
-      const promptsRead = guess.then((config) => this.readPrompts(head, root, tree, tags, config, shallow));
+      const promptsRead = guess.then((config) => this.readPrompts(head, root, tree, tags, config, shallow, [config]));
       const [trustedRead, guessed] = await Promise.all([this.readTrusted(root, branch, tags, shallow), guess]);
       const inForce = trustedRead.policy.config;
-      const same = JSON.stringify([inForce.prompts, inForce.exclude]) === JSON.stringify([guessed.prompts, guessed.exclude]);
-      return { ...trustedRead, prompts: same ? await promptsRead : await this.readPrompts(head, root, tree, tags, inForce, shallow) };
+      // The signers file the tip's configuration names is a rules file too while that configuration waits for approval.
+      const same = JSON.stringify([inForce.prompts, inForce.exclude, inForce.signers]) === JSON.stringify([guessed.prompts, guessed.exclude, guessed.signers]);
+      return { ...trustedRead, prompts: same ? await promptsRead : await this.readPrompts(head, root, tree, tags, inForce, shallow, [inForce, guessed]) };
     };
     let read = await readBoth(trusted);
     const named = read.policy.config.trustedBranch;
@@ -264,7 +265,7 @@ export class PromptRepository {
     const untrackedPrompts: string[] = [];
     for (const [file, code] of working) {
       if (code === 'untracked') {
-        if (prompts.isPrompt(file) && !byPath.has(file) && !isPolicyFile(file)) untrackedPrompts.push(file);
+        if (prompts.isPrompt(file) && !byPath.has(file) && !prompts.isRules(file)) untrackedPrompts.push(file);
       } else {
         workingChanges.set(file, code);
       }
@@ -297,12 +298,13 @@ export class PromptRepository {
   }
 
   /** Everything about the prompts at HEAD and their history, for the globs of `config` (and the editor's). */
-  private async readPrompts(head: HeadInfo, trusted: TrustedRef, tree: TreeEntry[], tags: RawTag[], config: Config, shallow: boolean) {
+  private async readPrompts(head: HeadInfo, trusted: TrustedRef, tree: TreeEntry[], tags: RawTag[], config: Config, shallow: boolean, rulesConfigs: Config[]) {
+    const isRules = (path: string) => isRulesFile(path, ...rulesConfigs);
     const governed = promptMatcher(config);
     const shown = this.displayGlobs?.length ? promptMatcher({ prompts: this.displayGlobs }) : governed;
     const isPrompt = shown === governed ? governed : (p: string) => governed(p) || shown(p);
-    const promptEntries = tree.filter((e) => (e.type === 'blob' || e.type === 'commit') && isPrompt(e.path) && !isPolicyFile(e.path));
-    const policyEntries = tree.filter((e) => e.type === 'blob' && isPolicyFile(e.path));
+    const promptEntries = tree.filter((e) => (e.type === 'blob' || e.type === 'commit') && isPrompt(e.path) && !isRules(e.path));
+    const policyEntries = tree.filter((e) => e.type === 'blob' && isRules(e.path));
     const evidences = tags.map((t) => {
       const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
       return parsed && 'evidence' in parsed ? parsed.evidence : undefined;
@@ -338,7 +340,7 @@ export class PromptRepository {
       facts,
       isPrompt,
     );
-    return { isPrompt, promptEntries, policyEntries, headOnTrusted, promptLog: [...trustedLog, ...headOnlyLog], promptAtCommit, facts, dependencyFiles, filesAtCommit };
+    return { isPrompt, isRules, promptEntries, policyEntries, headOnTrusted, promptLog: [...trustedLog, ...headOnlyLog], promptAtCommit, facts, dependencyFiles, filesAtCommit };
   }
 
   /**
@@ -453,7 +455,14 @@ export class PromptRepository {
       config: config?.toString('utf8'),
       mailmap: mailmap?.toString('utf8'),
     }));
-    const logs = Promise.all([this.log([root.commit], HISTORY_PATHS), this.log([root.commit], POLICY_FILES, ['--first-parent'])]).then(([log, firstParentLog]) => ({ log, firstParentLog }));
+    const read = (signers: string[]) =>
+      Promise.all([this.log([root.commit], [...HISTORY_PATHS, ...signers]), this.log([root.commit], [...POLICY_FILES, ...signers], ['--first-parent'])]).then(([log, firstParentLog]) => ({ log, firstParentLog }));
+    // A signers file is a rules file when a configuration names it: its history is read with the others.
+    const logs = read([]).then(async (first) => {
+      const configs = first.log.flatMap((c) => c.changes.filter((ch) => ch.path === CONFIG_FILE && ch.blob !== ZERO_OID).map((ch) => ch.blob));
+      const signers = configs.length ? signersPathsOf((await this.textsOf(configs)).values()) : [];
+      return signers.length ? read(signers) : first;
+    });
     return { header, logs, cached: false };
   }
 
