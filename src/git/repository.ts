@@ -449,15 +449,22 @@ export class PromptRepository {
   private readTrustedBranch(root: TrustedRef) {
     const cached = this.cache.trustedRead?.tip === root.commit ? this.cache.trustedRead : undefined;
     if (cached) {
-      return { header: Promise.resolve({ config: cached.config, mailmap: cached.mailmap }), logs: Promise.resolve(cached), cached: true };
+      const mergeTrees = new Map(Object.entries(cached.mergeTrees).map(([m, files]) => [m, new Map(Object.entries(files))]));
+      return { header: Promise.resolve({ config: cached.config, mailmap: cached.mailmap }), logs: Promise.resolve({ log: cached.log, mergeTrees }), cached: true };
     }
     const header = this.readObjects([`${root.commit}:${CONFIG_FILE}`, `${root.commit}:${MAILMAP_FILE}`]).then(([config, mailmap]) => ({
       config: config?.toString('utf8'),
       mailmap: mailmap?.toString('utf8'),
     }));
-    const read = (signers: string[]) =>
-      Promise.all([this.log([root.commit], [...HISTORY_PATHS, ...signers]), this.log([root.commit], [...POLICY_FILES, ...signers], ['--first-parent'])]).then(([log, firstParentLog]) => ({ log, firstParentLog }));
-    // A signers file is a rules file when a configuration names it: its history is read with the others.
+    // One whole-history read of the rules files and the records (every merge, every parent);
+    // the signers files the configurations name are rules files too, so when there are any the
+    // read is made once more with them. A merge's diff does not say which side it took: the
+    // rules files in each merge's tree are read in one batch.
+    const read = async (signers: string[]) => {
+      const paths = [...POLICY_FILES, ...signers];
+      const log = await this.log([root.commit], [...HISTORY_PATHS, ...signers]);
+      return { log, mergeTrees: await this.rulesAtMerges(log, paths), signers };
+    };
     const logs = read([]).then(async (first) => {
       const configs = first.log.flatMap((c) => c.changes.filter((ch) => ch.path === CONFIG_FILE && ch.blob !== ZERO_OID).map((ch) => ch.blob));
       const signers = configs.length ? signersPathsOf((await this.textsOf(configs)).values()) : [];
@@ -466,12 +473,32 @@ export class PromptRepository {
     return { header, logs, cached: false };
   }
 
+  /** The rules files' blobs in the tree of each merge of `log`: one `cat-file --batch-check`. */
+  private async rulesAtMerges(log: LogCommit[], paths: string[]): Promise<Map<string, Map<string, string>>> {
+    const merges = log.filter((c) => c.parents.length > 1).map((c) => c.commit);
+    const trees = new Map<string, Map<string, string>>();
+    if (merges.length === 0) return trees;
+    const objects = await this.objectIds(merges.flatMap((m) => paths.map((p) => `${m}:${p}`)));
+    merges.forEach((m, i) => {
+      const tree = new Map<string, string>();
+      paths.forEach((p, j) => {
+        const o = objects[i * paths.length + j];
+        if (o?.type === 'blob') tree.set(p, o.oid);
+      });
+      trees.set(m, tree);
+    });
+    return trees;
+  }
+
   /** The policy in force, the record ledger and which release tags are on the trusted branch. */
   private async readTrusted(trusted: TrustedRef, branch: ReturnType<PromptRepository['readTrustedBranch']>, tags: RawTag[], shallow: boolean): Promise<{ policy: TrustedPolicy; mergedTags: Set<string> }> {
-    const [header, { log, firstParentLog }, mergedTags] = await Promise.all([branch.header, branch.logs, this.tagsOnTrustedBranch(trusted, tags)]);
-    if (!branch.cached && !shallow) this.cache.setTrustedRead({ tip: trusted.commit, log, firstParentLog, ...header });
+    const [header, { log, mergeTrees }, mergedTags] = await Promise.all([branch.header, branch.logs, this.tagsOnTrustedBranch(trusted, tags)]);
+    if (!branch.cached && !shallow) {
+      const trees = Object.fromEntries([...mergeTrees].map(([m, files]) => [m, Object.fromEntries(files)]));
+      this.cache.setTrustedRead({ tip: trusted.commit, log, mergeTrees: trees, ...header });
+    }
     const texts = await this.textsOf(log.flatMap((c) => c.changes.filter((ch) => ch.status !== 'D' && ch.blob !== ZERO_OID).map((ch) => ch.blob)));
-    const policy = trustedPolicy({ log, firstParentLog, texts, mailmap: header.mailmap });
+    const policy = trustedPolicy({ log, mergeTrees, texts, mailmap: header.mailmap });
     return { policy, mergedTags };
   }
 
@@ -493,13 +520,13 @@ export class PromptRepository {
     return names;
   }
 
-  /** History over some paths, parents first (`--topo-order --reverse`), every merge included. */
-  private async log(revisions: string[], paths: string[], extra: string[] = []): Promise<LogCommit[]> {
-    // The first-parent walk is the branch's own sequence of states: each merge counts as one change against its first parent.
-    const shape = extra.includes('--first-parent')
-      ? [...LOG_FLAGS.filter((f) => f !== '-c'), '--diff-merges=first-parent', ...extra]
-      : [...LOG_FLAGS, '--full-history', '--parents', ...extra];
-    const output = await this.git.run(['log', ...shape, '--topo-order', '--reverse', '--end-of-options', ...revisions, '--', ...paths]);
+  /**
+   * History over some paths, parents first (`--topo-order --reverse`): the whole ancestry, no
+   * simplification that could hide a path (`--full-history`: every merge is listed, parents
+   * rewritten to the nearest listed ancestors), merges as combined diffs.
+   */
+  private async log(revisions: string[], paths: string[]): Promise<LogCommit[]> {
+    const output = await this.git.run(['log', ...LOG_FLAGS, '--full-history', '--parents', '--topo-order', '--reverse', '--end-of-options', ...revisions, '--', ...paths]);
     return parseLog(output);
   }
 

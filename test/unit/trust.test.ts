@@ -120,6 +120,35 @@ describe('the policy in force on the trusted branch', () => {
     assert.strictEqual(model.policy.pending.length, 0);
   });
 
+  it('counts a review record without a transition (made before bindings) only for a version never in force before', () => {
+    const b = new SnapshotBuilder(config(2), owners);
+    b.commit(carol, { '.promptrelease.yaml': config(0) });
+    b.review(bob, '.promptrelease.yaml', 'approve');
+    assert.strictEqual(b.build().config.environments[0].approvals, 0, 'the first time, the old record counts');
+    b.commit(alice, { '.promptrelease.yaml': config(3) });
+    b.review(bob, '.promptrelease.yaml', 'approve');
+    assert.strictEqual(b.build().config.environments[0].approvals, 3);
+    b.commit(carol, { '.promptrelease.yaml': config(0) });
+    const model = b.build();
+    assert.strictEqual(model.config.environments[0].approvals, 3, 'the old record does not bring a version back');
+    assert.deepStrictEqual(model.policy.pending.map((p) => p.file), ['.promptrelease.yaml']);
+    assert.deepStrictEqual(model.policy.pending[0].transition.from, model.policy.bindings.get('.promptrelease.yaml')!.from);
+  });
+
+  it('counts a bound approval only for the transition it names', () => {
+    const b = new SnapshotBuilder(config(2), owners);
+    b.commit(carol, { '.promptrelease.yaml': config(0) });
+    const binding = b.build().policy.pending[0].transition;
+    const text = b.text('.promptrelease.yaml')!;
+    const approve = (by: Identity, transition: { from: string; since: string }): ReviewRecord => ({
+      format: 1, type: 'review', prompt: '.promptrelease.yaml', contentHash: contentHash(Buffer.from(text)), blob: blobId(text), verdict: 'approve', by, time: '2030-01-01T00:00:00Z', transition,
+    });
+    b.record(approve(bob, { from: binding.from, since: '1'.repeat(40) }));
+    assert.strictEqual(b.build().config.environments[0].approvals, 2, 'another transition: it does not count');
+    b.record(approve(alice, binding));
+    assert.strictEqual(b.build().config.environments[0].approvals, 0);
+  });
+
   it('starts reviewing the rules when the repository adopts the tool', () => {
     const b = new SnapshotBuilder('', '* @alice\n');
     b.commit(carol, { '.github/CODEOWNERS': '* @carol\n' });
@@ -152,7 +181,7 @@ describe('the policy in force on the trusted branch', () => {
     const model = b.build();
     assert.strictEqual(model.policy.pending.length, 1, 'Dave is not an owner under the policy in force');
     assert.deepStrictEqual(model.config.people['@alice'], ['alice@example.com']);
-    assert.strictEqual(trustedPolicy({ log: [], firstParentLog: [], texts: new Map() }).config.source, 'default', 'no policy history: the defaults');
+    assert.strictEqual(trustedPolicy({ log: [], texts: new Map() }).config.source, 'default', 'no policy history: the defaults');
   });
 });
 
