@@ -243,7 +243,8 @@ describe('hostile contributor: the shape of the history', function () {
   it('refuses a foreign history merged as first parent and fast-forwarded onto main instead of adopting its rules', async () => {
     repo.gitAs(CAROL, 'checkout', '-q', '--orphan', 'foreign');
     repo.gitAs(CAROL, 'rm', '-rq', '--cached', '.');
-    repo.commit(CAROL, 'Adopt my rules', { '.promptrelease.yaml': WEAK_CONFIG, '.github/CODEOWNERS': GRAB, [SIGNERS]: CAROL_KEY });
+    repo.git('clean', '-fdq');
+    repo.commit(CAROL, 'Adopt my rules', { '.promptrelease.yaml': WEAK_CONFIG, '.github/CODEOWNERS': GRAB, [SIGNERS]: CAROL_KEY, [PROMPT]: 'You are a friendly assistant.\nGreet {{name}} warmly.\n' });
     repo.gitAs(CAROL, 'merge', '-q', '--allow-unrelated-histories', '-s', 'ours', '-m', 'Adopt main', 'main');
     repo.gitAs(CAROL, 'checkout', '-q', 'main');
     repo.gitAs(CAROL, 'merge', '-q', '--ff-only', 'foreign');
@@ -268,6 +269,7 @@ describe('hostile contributor: the shape of the history', function () {
   it('does not let a history without rules adopt rules through a merge when main has rules', async () => {
     repo.gitAs(CAROL, 'checkout', '-q', '--orphan', 'bare');
     repo.gitAs(CAROL, 'rm', '-rq', '--cached', '.');
+    repo.git('clean', '-fdq');
     repo.commit(CAROL, 'Unrelated root', { 'README.md': 'hi\n' });
     repo.gitAs(CAROL, 'merge', '-q', '--allow-unrelated-histories', '--no-commit', 'main');
     repo.commit(CAROL, 'Merge with a weaker configuration', { '.promptrelease.yaml': WEAK_CONFIG });
