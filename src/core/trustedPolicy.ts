@@ -3,7 +3,7 @@ import { CODEOWNERS_LOCATIONS, ownersOf, parseCodeowners, type Codeowners } from
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from './config';
 import { PromptReleaseError, type Problem } from './errors';
 import { contentHash } from './hash';
-import { ZERO_OID, type LogCommit } from './history';
+import { CommitGraph, ZERO_OID, type LogCommit } from './history';
 import { formatIdentity, type Identity } from './identity';
 import { RecordLedger } from './ledger';
 import { parseMailmap, People } from './people';
@@ -206,6 +206,8 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   const states = new Map<string, RulesState[]>();
   const split = new Map<string, { commit: string; candidates: RulesState[] }>();
   const judged = new Map<string, boolean>();
+  let dag: CommitGraph | undefined;
+  const graph = () => (dag ??= new CommitGraph(inputs.log));
   let last: string | undefined;
   for (const c of inputs.log) {
     const parents = [...new Set(c.parents)];
@@ -237,7 +239,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
       'rules-undetermined',
       `cannot establish the rules in force on the trusted branch: merge ${where.commit.slice(0, 10)} joins histories with different rules in force (${files.join('; ')}), and its rules were not approved from every side, so nothing is decided under them`,
       {
-        hint: 'A merge that brings other rules needs an approval from each side: an owner under each parent\'s rules approves the merged version (prompt-release review FILE --approve --trusted PARENT). A history that adopted its own rules (an unrelated root) cannot replace the rules in force; remove the merge from the trusted branch.',
+        hint: 'A merge that brings other rules needs an approval from each side: an owner under each parent\'s rules approves the merged version of each differing file (with a branch at that parent: prompt-release review FILE --approve --trusted THAT-BRANCH). A history that adopted rules of its own (an unrelated root) cannot replace the rules in force: the administrators of the trusted branch remove the merge.',
       },
     );
   }
@@ -363,12 +365,33 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
     const key = (s: RulesState) => KINDS.map((k) => `${s.slots[k].file}:${s.slots[k].blob}`).join('|');
     const groups = new Map<string, RulesState[]>();
     for (const r of results) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
-    if (groups.size > 1) return [...groups.values()].map((g) => g[0]);
+    if (groups.size > 1) {
+      // One history's rules may be the other's, changed since by approved transitions: those are the newer ones.
+      const distinct = [...groups.values()].map((g) => g[0]);
+      const newest = distinct.filter((d) => distinct.every((o) => o === d || supersedes(d, o)));
+      if (newest.length !== 1) return distinct;
+      const seen = new Set(results.flatMap((r) => [...r.seen]));
+      return [{ ...newest[0], seen, adopted: results.some((r) => r.adopted) }];
+    }
     const first = results[0];
     const slots = { ...first.slots };
     for (const k of KINDS) if (results.some((r) => r.slots[k].since !== first.slots[k].since)) slots[k] = { ...slots[k], since: commit };
     const seen = results.every((r) => r.seen === first.seen) ? first.seen : new Set(results.flatMap((r) => [...r.seen]));
     return [{ ...first, slots, seen, adopted: results.some((r) => r.adopted) }];
+  }
+
+  /**
+   * Does `a` hold rules that replaced `b`'s: each slot the same, or taken into force at a commit
+   * that descends from where `b`'s version took effect (so by a transition approved from it)?
+   * The start of a history (no commit) is nobody's ancestor: unrelated roots never supersede.
+   */
+  function supersedes(a: RulesState, b: RulesState): boolean {
+    return KINDS.every((k) => {
+      const x = a.slots[k];
+      const y = b.slots[k];
+      if (x.file === y.file && x.blob === y.blob) return true;
+      return x.since !== ZERO_OID && y.since !== ZERO_OID && graph().isAncestor(y.since, x.since);
+    });
   }
 
   /** Owners of a slot's change under the rules `from`: the owners of the file in force, or of the new file when none is. */

@@ -473,20 +473,69 @@ export class PromptRepository {
     return { header, logs, cached: false };
   }
 
-  /** The rules files' blobs in the tree of each merge of `log`: one `cat-file --batch-check`. */
+  /**
+   * The rules files' blobs in the tree of each merge of `log`. A merge's combined diff lists
+   * the files that differ from every parent; a file it does not list is the parents' when they
+   * agree, so only a file the parents disagree on and the merge does not list is asked of git,
+   * all in one `cat-file --batch-check`.
+   */
   private async rulesAtMerges(log: LogCommit[], paths: string[]): Promise<Map<string, Map<string, string>>> {
-    const merges = log.filter((c) => c.parents.length > 1).map((c) => c.commit);
-    const trees = new Map<string, Map<string, string>>();
-    if (merges.length === 0) return trees;
-    const objects = await this.objectIds(merges.flatMap((m) => paths.map((p) => `${m}:${p}`)));
-    merges.forEach((m, i) => {
+    const tracked = new Set(paths);
+    // Per commit, each rules file's blob, or `?commit:path` for one asked of git.
+    const values = new Map<string, Map<string, string>>();
+    const asked: string[] = [];
+    const merges: string[] = [];
+    for (const c of log) {
+      const parents = [...new Set(c.parents)];
+      if (parents.length <= 1) {
+        const before = parents.length ? values.get(parents[0]) : undefined;
+        let tree: Map<string, string> | undefined;
+        for (const ch of c.changes) {
+          const gone = ch.status === 'R' ? ch.sources.map((x) => x.path).filter((p) => p !== ch.path && tracked.has(p)) : [];
+          if (!tracked.has(ch.path) && gone.length === 0) continue;
+          tree ??= new Map(before);
+          for (const p of gone) tree.delete(p);
+          if (!tracked.has(ch.path)) continue;
+          if (ch.status === 'D' || ch.blob === ZERO_OID) tree.delete(ch.path);
+          else tree.set(ch.path, ch.blob);
+        }
+        values.set(c.commit, tree ?? before ?? new Map());
+        continue;
+      }
+      merges.push(c.commit);
+      const listed = new Map(c.changes.filter((ch) => tracked.has(ch.path)).map((ch) => [ch.path, ch.blob]));
       const tree = new Map<string, string>();
-      paths.forEach((p, j) => {
-        const o = objects[i * paths.length + j];
-        if (o?.type === 'blob') tree.set(p, o.oid);
-      });
+      for (const p of paths) {
+        const own = listed.get(p);
+        if (own !== undefined) {
+          if (own !== ZERO_OID) tree.set(p, own);
+          continue;
+        }
+        const sides = parents.map((q) => values.get(q)?.get(p) ?? '');
+        if (sides.every((v) => v === sides[0])) {
+          if (sides[0]) tree.set(p, sides[0]);
+        } else {
+          asked.push(`${c.commit}:${p}`);
+          tree.set(p, `?${c.commit}:${p}`);
+        }
+      }
+      values.set(c.commit, tree);
+    }
+    const answers = new Map<string, string | undefined>();
+    if (asked.length) {
+      const output = await this.git.run(['cat-file', '--batch-check'], { input: asked.join('\n') + '\n' });
+      parseBatchCheck(output, asked.length).forEach((o, i) => answers.set(`?${asked[i]}`, o?.type === 'blob' ? o.oid : undefined));
+    }
+    const trees = new Map<string, Map<string, string>>();
+    const resolve = (v: string) => (v.startsWith('?') ? answers.get(v) : v);
+    for (const m of merges) {
+      const tree = new Map<string, string>();
+      for (const [p, v] of values.get(m)!) {
+        const blob = resolve(v);
+        if (blob) tree.set(p, blob);
+      }
       trees.set(m, tree);
-    });
+    }
     return trees;
   }
 

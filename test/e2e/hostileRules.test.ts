@@ -266,6 +266,22 @@ describe('hostile contributor: the shape of the history', function () {
     assert.strictEqual((await stagingGate(repo)).code, 0, 'approved, it is');
   });
 
+  it('keeps the newer approved rules when an older branch with an unapproved change is merged', async () => {
+    repo.gitAs(CAROL, 'checkout', '-q', '-b', 'old');
+    repo.commit(CAROL, 'Stricter production', { '.promptrelease.yaml': CONFIG.replace('production: { approvals: 2', 'production: { approvals: 3') });
+    repo.gitAs(CAROL, 'checkout', '-q', 'main');
+    repo.commit(ALICE, 'Relax staging', { '.promptrelease.yaml': WEAK_CONFIG });
+    await ok(repo, BOB, 'review', '.promptrelease.yaml', '--approve');
+    repo.gitAs(CAROL, 'merge', '-q', '--no-commit', '-s', 'ours', 'old');
+    repo.commit(CAROL, 'Merge old, both changes', { '.promptrelease.yaml': WEAK_CONFIG.replace('production: { approvals: 2', 'production: { approvals: 3') });
+    assert.strictEqual((await stagingGate(repo)).code, 0, 'the approved configuration of main stays in force');
+    const policy = await policyOf(repo);
+    assert.strictEqual(policy.config.environments[1].approvals, 2, 'the merged version waits for its approval');
+    assert.ok(policy.pending.some((p) => p.file === '.promptrelease.yaml'));
+    await ok(repo, BOB, 'review', '.promptrelease.yaml', '--approve');
+    assert.strictEqual((await policyOf(repo)).config.environments[1].approvals, 3, 'approved, the merged version is in force');
+  });
+
   it('does not let a history without rules adopt rules through a merge when main has rules', async () => {
     repo.gitAs(CAROL, 'checkout', '-q', '--orphan', 'bare');
     repo.gitAs(CAROL, 'rm', '-rq', '--cached', '.');

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { Authorship } from '../../src/core/authorship';
+import { parseConfig } from '../../src/core/config';
 import { contentHash } from '../../src/core/hash';
 import type { LogCommit } from '../../src/core/history';
 import type { Identity } from '../../src/core/identity';
@@ -147,6 +148,13 @@ describe('the policy in force on the trusted branch', () => {
     assert.strictEqual(b.build().config.environments[0].approvals, 2, 'another transition: it does not count');
     b.record(approve(alice, binding));
     assert.strictEqual(b.build().config.environments[0].approvals, 0);
+  });
+
+  it('reads signers: as a path inside the repository that is no other rules file', () => {
+    assert.strictEqual(parseConfig('signers: .github/allowed_signers\n').signers, '.github/allowed_signers');
+    for (const bad of ['../keys', '/etc/keys', '.promptrelease.yaml', 'docs/CODEOWNERS', '.promptrelease/records/x', '"a\\nb"', '[a]']) {
+      assert.throws(() => parseConfig(`signers: ${bad}\n`), /"signers" must be the path of an allowed-signers file.*|.promptrelease.yaml:1/, bad);
+    }
   });
 
   it('starts reviewing the rules when the repository adopts the tool', () => {
