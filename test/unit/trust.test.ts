@@ -193,6 +193,42 @@ describe('the policy in force on the trusted branch', () => {
   });
 });
 
+describe('the rules in force over the whole history', () => {
+  const owners = '/.promptrelease.yaml @alice @bob\n/.github/CODEOWNERS @alice @bob\n';
+  const config = (approvals: number) => `environments:\n  staging: { approvals: ${approvals} }\npeople:\n  "@alice": [alice@example.com]\n  "@bob": [bob@example.com]\n`;
+  const texts = new Map([
+    ['cA', config(1)],
+    ['cB', config(0)],
+    ['oA', owners],
+    ['oW', '* @carol\n'],
+  ]);
+  const C = '.promptrelease.yaml';
+  const O = '.github/CODEOWNERS';
+
+  it('judges a merge from every parent: a change unapproved on one path does not take effect, whichever parent is first', () => {
+    const log = [
+      commit('a1', [], alice, [add(C, 'cA'), add(O, 'oA')]),
+      commit('b1', ['a1'], carol, [edit(C, 'cA', 'cB')]),
+      commit('a2', ['a1'], alice, []),
+      commit('m', ['b1', 'a2'], carol, []),
+    ];
+    const policy = trustedPolicy({ log, texts, mergeTrees: new Map([['m', new Map([[C, 'cB'], [O, 'oA']])]]) });
+    assert.strictEqual(policy.config.environments[0].approvals, 1);
+    assert.deepStrictEqual(policy.pending.map((p) => p.file), [C]);
+  });
+
+  it('cannot establish the rules when unrelated roots with different rules meet in a merge nobody approved', () => {
+    const log = [
+      commit('a1', [], alice, [add(C, 'cA'), add(O, 'oA')]),
+      commit('f1', [], carol, [add(C, 'cB'), add(O, 'oW')]),
+      commit('m', ['f1', 'a1'], carol, []),
+    ];
+    const mergeTrees = new Map([['m', new Map([[C, 'cB'], [O, 'oW']])]]);
+    assert.throws(() => trustedPolicy({ log, texts, mergeTrees }), /cannot establish the rules in force on the trusted branch: merge m joins histories with different rules in force \(\.promptrelease\.yaml; \.github\/CODEOWNERS\)/);
+    assert.throws(() => trustedPolicy({ log, texts }), /the rules files in merge m were not read/, 'a merge whose tree is unknown is never guessed');
+  });
+});
+
 describe('verify in the domain', () => {
   const CONFIG = `environments:\n  staging: { approvals: 1 }\n  production: { approvals: 1, requirePrevious: true }\n`;
 
