@@ -12,7 +12,7 @@ import {
   furthestRelease,
   headSubject,
   planRelease,
-  planReview,
+  planRulesReview,
   rollbackSubject,
   planReviewRequest,
   commentCommitMessage,
@@ -75,8 +75,8 @@ async function currentModel(repo: PromptRepository, file: string, known?: RepoMo
 
 export async function review(repo: PromptRepository, file: string, verdict: Verdict, comment?: string, known?: RepoModel, confirms: string[] = []) {
   const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
-  const prompt = requirePrompt(model, file);
-  const record = await signRecord(repo, model, planReview(prompt, verdict, by, comment, new Date(), model.people, checkConfirmations(model.config, confirms)), true);
+  // A rules file's review names the transition it approves (and may approve a deletion).
+  const record = await signRecord(repo, model, planRulesReview(model, file, verdict, by, comment, new Date(), checkConfirmations(model.config, confirms)), true);
   // The model was just checked against HEAD (or read from it): its HEAD is the parent.
   const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record), model.head);
   return { record, commit, recordPath };

@@ -197,7 +197,7 @@ describe('signed release tags', function () {
     await approveSigned(repo);
     await ok(repo, DAVE, key('dave'), 'release', PROMPT, '--env', 'staging');
     const text = (await ok(repo, DAVE, undefined, 'signers')).stdout;
-    assert.match(text, /^Signers file in force on refs/heads/main: \.github\/allowed_signers \(required in production\)/);
+    assert.match(text, /^Signers file in force on refs\/heads\/main: \.github\/allowed_signers \(required in production\)/);
     const line = (who: string) => text.split('\n').find((l) => l.includes(`${who}@example.com`)) ?? '';
     assert.match(line('alice'), new RegExp(`ED25519\\s+${key('alice').fingerprint.replace(/[+/]/g, '\\$&')}\\s+line 1\\s+signed 1 record, last at `));
     assert.match(line('dave'), /line 3\s+signed 1 release tag, last at /);
@@ -236,7 +236,7 @@ describe('signed evidence where nothing is set up', function () {
       assert.match(status.stdout, /approved {4}by Alice Owner <alice@example\.com> at .*: unsigned/);
       const signers = await repo.cli(DAVE, 'signers');
       assert.strictEqual(signers.code, 0, signers.stderr);
-      assert.match(signers.stdout, /No signers file is configured on refs/heads/main: approvals and release tags are unsigned evidence/);
+      assert.match(signers.stdout, /No signers file is configured on refs\/heads\/main: approvals and release tags are unsigned evidence/);
       assert.match(signers.stdout, /git config gpg\.format ssh && git config user\.signingKey ~\/\.ssh\/id_ed25519\.pub/);
       assert.match(signers.stdout, /signatures: required/);
       const json = JSON.parse((await repo.cli(DAVE, 'signers', '--json')).stdout);
