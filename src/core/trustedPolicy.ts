@@ -172,7 +172,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
         value = parse(text);
       } catch (err) {
         const where = err instanceof PromptReleaseError && err.location ? err.location : { file };
-        parseErrors.set(key, { severity: 'error', message: `${(err as Error).message} (this version of ${file} on the trusted branch does not take effect; the previous one stays in force until it is fixed)`, location: where });
+        parseErrors.set(key, { severity: 'error', message: (err as Error).message, location: where });
       }
     }
     parsed.set(key, value);
@@ -444,8 +444,15 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
       const file = proposed.file ?? current.file!;
       if (proposed.blob) {
         const error = parseErrors.get(`${file}\0${proposed.blob}`);
+        if (error && !current.blob) {
+          // Nothing was ever in force in its place: deciding under the built-in defaults would pass what the file meant to forbid.
+          throw new PromptReleaseError('invalid-config', `${error.message} (the newest version of ${file} on the trusted branch does not parse, and no earlier version of it was ever in force, so nothing can be decided until it is fixed)`, {
+            location: error.location,
+            hint: `Fix ${file} at the line shown and commit it to the trusted branch.`,
+          });
+        }
         if (error) {
-          problems.push(error);
+          problems.push({ ...error, message: `${error.message} (the newest version of ${file} on the trusted branch does not parse, so it does not take effect; the version in force since commit ${current.since.slice(0, 10)} stays until it is fixed)` });
           continue;
         }
       }

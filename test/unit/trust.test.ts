@@ -177,7 +177,7 @@ describe('the policy in force on the trusted branch', () => {
     b.commit(carol, { '.promptrelease.yaml': 'environments: [' });
     model = b.build();
     assert.strictEqual(model.config.environments[0].approvals, 1);
-    assert.ok(model.problems.some((p) => /not valid YAML.*previous one stays in force/.test(p.message)));
+    assert.ok(model.problems.some((p) => /not valid YAML.*the version in force since commit [0-9a-f]{10} stays until it is fixed/.test(p.message)));
     b.commit(carol, { '.promptrelease.yaml': config(1) });
     assert.ok(!b.build().problems.some((p) => /not valid YAML/.test(p.message)), 'a later fix clears the error');
   });
