@@ -3,12 +3,11 @@ import { formatMissing } from '../core/dependencies';
 import { feedbackOf, feedbackSummary } from '../core/feedback';
 import type { GateResult } from '../core/policy';
 import { groupProblems } from '../core/problemGroups';
-import { createHash } from 'crypto';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { CONFIG_FILE, findEnvironment, parseConfig } from '../core/config';
 import { formatLocation, PromptReleaseError, type Problem } from '../core/errors';
-import { shortHash } from '../core/hash';
+import { gitBlobId, shortHash } from '../core/hash';
 import { formatIdentity, type Identity } from '../core/identity';
 import type { PromptStatus, RepoModel } from '../core/model';
 import { promptMatcher } from '../core/prompts';
@@ -242,7 +241,7 @@ function workingConfigNotice(repo: PromptRepository, model: RepoModel): { line: 
   const working = existsSync(file) ? readFileSync(file) : undefined;
   const inForce = model.policy.configText;
   if (working === undefined || working.toString('utf8') === inForce) return undefined;
-  const blob = createHash('sha1').update(`blob ${working.length}\0`).update(working).digest('hex');
+  const blob = gitBlobId(working);
   const committedAndPending = model.policy.pending.find((p) => p.file === CONFIG_FILE && p.blob === blob);
   try {
     parseConfig(working.toString('utf8'), CONFIG_FILE);
