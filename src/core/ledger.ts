@@ -61,6 +61,14 @@ export class RecordLedger {
         // A later copy of a counted record (a merge, a rename, a replay) is the same record: it keeps its first place.
         if (known && this.counted.has(known.identity)) {
           this.notePath(change.path, known.identity);
+          const from = change.status === 'R' ? change.sources.find((s) => s.path !== change.path)?.path : undefined;
+          if (from) {
+            this.problems.push({
+              severity: 'warning',
+              message: `review record ${from} was moved to ${change.path} in commit ${short} by ${c.author.email}: records stay where they were first committed, so the move is ignored and the record counts as first committed`,
+              location: { file: change.path },
+            });
+          }
           continue;
         }
         // A new record has no source; one with another source (an edit, a changed rename, a merge of two versions) rewrites evidence.

@@ -183,6 +183,18 @@ describe('hostile contributor: change requests cannot be made to disappear', fun
     assert.ok(status.problems.some((p: any) => /edited after it was recorded.*tampering/.test(p.message)));
   });
 
+  it('still blocks after the change request record is moved, and reports the move as ignored', async () => {
+    const recordPath = requestPath();
+    const moved = recordPath.replace(/\/([^/]+)$/, '/moved-$1');
+    repo.gitAs(CAROL, 'mv', recordPath, moved);
+    repo.commit(CAROL, 'Tidy records');
+    const gate = await repo.cli(DAVE, 'gate', PROMPT, '--env', 'staging');
+    assert.strictEqual(gate.code, 1);
+    assert.match(gate.stdout, /changes requested by Bob/);
+    const status = JSON.parse((await ok(repo, DAVE, 'status', '--json')).stdout);
+    assert.ok(status.problems.some((p: any) => p.message.includes(`review record ${recordPath} was moved to ${moved}`) && /the move is ignored/.test(p.message)), JSON.stringify(status.problems));
+  });
+
   it('is not answered by an older approval merged in later, whatever time the record claims', async () => {
     repo.git('switch', '-q', '-c', 'old-approval', beforeRequest);
     await ok(repo, BOB, 'review', PROMPT, '--approve');
