@@ -28,7 +28,7 @@ export interface Reference {
  * Bump when what `extractReferences` finds changes: facts cached from an older scanner
  * (in .git/prompt-release) must not hide an include the new one reads.
  */
-export const REFERENCE_SYNTAX_VERSION = 2;
+export const REFERENCE_SYNTAX_VERSION = 3;
 
 /** Text every reference syntax contains; a text with none of them has no references. */
 export const REFERENCE_MARKERS = ['{{', '${file:', '](', '#file:', '{%', 'base:'];
@@ -41,6 +41,15 @@ const MARKDOWN_LINK = /\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
 const FILE_MENTION = /(?:^|[\s(\[])#file:([^\s)\]]+)/g;
 
 /** Every reference in a text, in order; a text without any gives an empty list. */
+/** Whether the match at `start` is the whole value of its YAML line (`key: X`, `- X`, quoted or not). */
+function isWholeValue(text: string, start: number, length: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const lineEnd = text.indexOf('\n', start + length);
+  const before = text.slice(lineStart, start);
+  const after = text.slice(start + length, lineEnd < 0 ? text.length : lineEnd);
+  return /^\s*(?:-\s+)?(?:[^\s:#][^:#]*:\s*)?["']?$/.test(before) && /^["']?\s*(?:#.*)?\r?$/.test(after);
+}
+
 export function extractReferences(text: string): Reference[] {
   if (!REFERENCE_MARKERS.some((m) => text.includes(m))) return [];
   const found: Reference[] = [];
@@ -51,6 +60,10 @@ export function extractReferences(text: string): Reference[] {
   for (const m of text.matchAll(PROMPTY_FILE)) {
     // Prompty splits "${file:path}" at colons: the path is what lies between the first two.
     const target = m[1].split(':')[0];
+    // Prompty resolves a reference that is a whole value ("key: ${file:a.json}"); one inside
+    // prose ("description: Tests ${file:} references") is text. A named file is counted
+    // either way (reviewing an extra file costs nothing); an empty one only as a whole value.
+    if (!target && !isWholeValue(text, m.index!, m[0].length)) continue;
     const ref: Reference = { kind: 'file', target, line: lineOf(m.index!) };
     if (!target) ref.unresolvable = 'it names no file';
     else if (target.includes('\\')) ref.unresolvable = 'a backslash in the path names a different file on Windows than elsewhere; use "/"';

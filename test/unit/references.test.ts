@@ -401,3 +401,14 @@ describe('resolving includes', () => {
     );
   });
 });
+
+describe('Prompty file references as Prompty resolves them (whole values)', () => {
+  it('reads "${file:}" in prose as text (microsoft/prompty describes the syntax in a description), and an empty whole value as unresolvable', () => {
+    const prose = extractReferences('---\nname: t\ndescription: Tests ${file:} reference for shared connection config\nmodel:\n  connection: ${file:shared_connection.json}\n---\nsystem:\nHi\n');
+    assert.deepStrictEqual(prose.map((r) => [r.kind, r.target, r.line, r.unresolvable]), [['file', 'shared_connection.json', 5, undefined]]);
+    const empty = extractReferences('---\nmodel:\n  connection: "${file:}"\n---\n');
+    assert.deepStrictEqual(empty.map((r) => [r.target, r.unresolvable]), [['', 'it names no file']]);
+    const listed = extractReferences('---\ninputs:\n  - ${file:a.json}\n---\n');
+    assert.deepStrictEqual(listed.map((r) => r.target), ['a.json']);
+  });
+});
