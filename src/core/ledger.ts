@@ -35,6 +35,7 @@ export class RecordLedger {
             severity: 'warning',
             message: `review record ${change.path} was deleted in commit ${short} by ${c.author.email}; a record cannot be withdrawn, so it still counts`,
             location: { file: change.path },
+            cause: 'review records were deleted; a record cannot be withdrawn, so they still count',
           });
           continue;
         }
@@ -48,6 +49,7 @@ export class RecordLedger {
             severity: 'error',
             message: `review record ${change.path} was edited after it was recorded (commit ${short} by ${c.author.email}): records are append-only, so the edit is ignored and the record counts as first committed (tampering)`,
             location: { file: change.path },
+            cause: 'review records were edited after they were recorded (tampering): each counts as first committed',
           });
           continue;
         }
@@ -56,7 +58,7 @@ export class RecordLedger {
         if (!record) parsed.set(change.blob, (record = text === undefined ? { error: 'its content could not be read' } : parseRecord(text)));
         const parsedRecord = record;
         if ('error' in parsedRecord) {
-          this.problems.push({ severity: 'error', message: `review record is unusable: ${parsedRecord.error}`, location: { file: change.path } });
+          this.problems.push({ severity: 'error', message: `review record is unusable: ${parsedRecord.error}`, location: { file: change.path }, cause: 'review records are unusable' });
           continue;
         }
         if (!people.mayRecordFor(c.author.email, parsedRecord.by.email)) {
@@ -64,6 +66,7 @@ export class RecordLedger {
             severity: 'error',
             message: `review record does not count: commit ${short} that added it was authored by ${c.author.email}, not by ${parsedRecord.by.email} whom it names`,
             location: { file: change.path },
+            cause: 'review records do not count: the commit that added each was authored by someone other than the person it names',
           });
           continue;
         }

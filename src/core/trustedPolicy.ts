@@ -108,7 +108,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   const people = new People(state.config.people, mailmap);
   const ledger = new RecordLedger(inputs.log, inputs.texts, people, parsedCache);
   problems.push(...parseErrors.values(), ...ledger.problems);
-  for (const e of state.codeowners?.errors ?? []) problems.push({ severity: 'error', message: e.message, location: { file: state.codeowners!.file, line: e.line, col: e.col } });
+  for (const e of state.codeowners?.errors ?? []) problems.push({ severity: 'error', message: e.message, location: { file: state.codeowners!.file, line: e.line, col: e.col }, subject: `${state.codeowners!.file}:${e.line}`, cause: 'lines GitHub skips in the code owners file' });
   const inForce = new Map<string, string>();
   if (state.configBlob) inForce.set(CONFIG_FILE, state.configBlob);
   if (state.codeownersBlob && state.codeownersFile) inForce.set(state.codeownersFile, state.codeownersBlob);

@@ -1,4 +1,4 @@
-import { PromptReleaseError } from './errors';
+import { PromptReleaseError, type Problem } from './errors';
 import type { RepoModel } from './model';
 import type { ReleaseEvidence } from './releases';
 
@@ -28,6 +28,8 @@ export interface VerifyReport {
   live: LiveVerdict[];
   /** Not failures: policy changes awaiting approval, records that do not count, deleted records. */
   warnings: string[];
+  /** The same, as problems: what the text output groups by kind. */
+  problems: Problem[];
 }
 
 /**
@@ -66,5 +68,6 @@ export function verifyModel(model: RepoModel): VerifyReport {
     tags,
     live,
     warnings,
+    problems: model.policy.problems,
   };
 }

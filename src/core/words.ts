@@ -1,5 +1,5 @@
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
 }
 
 /** The one time format people see: `2026-11-21 10:15 UTC`. */
@@ -33,4 +33,11 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length];
+}
+
+/** A long list said briefly: the first few, then how many more ("a, b, c and 12 more"). Repeats are said once. */
+export function someOf(items: Iterable<string>, shown = 3): string {
+  const unique = [...new Set(items)];
+  if (unique.length <= shown + 1) return unique.join(', ');
+  return `${unique.slice(0, shown).join(', ')} and ${unique.length - shown} more`;
 }
