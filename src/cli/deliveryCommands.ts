@@ -6,11 +6,12 @@ import { checkDrift, describeConflict, liveRelease, LOCK_FILE, lockFile, lockedP
 import { PromptReleaseError } from '../core/errors';
 import { contentHash, shortHash } from '../core/hash';
 import { notAPrompt } from '../core/operations';
+import { plural } from '../core/words';
 import type { Release } from '../core/releases';
 import { verifyModel } from '../core/verify';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';
-import type { Output } from './output';
+import { listed, type Output } from './output';
 
 /** `show <path> --env ENV`: the content of the version live in ENV, checked by verify first. */
 export async function showCommand(repo: PromptRepository, file: string, environment: string | undefined, out: Output): Promise<number> {
@@ -51,7 +52,7 @@ export async function exportCommand(repo: PromptRepository, environment: string 
   const report = verifyModel(model);
   const plan = planExport(model, report, environment, paths);
   if (plan.refused.length) {
-    throw new PromptReleaseError('gate-blocked', `nothing was exported: ${plan.refused.length} version${plan.refused.length === 1 ? '' : 's'} live in ${environment} fail${plan.refused.length === 1 ? 's' : ''} verification: ${plan.refused.map((r) => `${r.path} (${r.tag}): ${r.problems.join(", ")}`).join('; ')}`, {
+    throw new PromptReleaseError('gate-blocked', `nothing was exported: ${plan.refused.length} version${plan.refused.length === 1 ? '' : 's'} live in ${environment} fail${plan.refused.length === 1 ? 's' : ''} verification: ${plan.refused.slice(0, 3).map((r) => `${r.path} (${r.tag}): ${r.problems.join(", ")}`).join('; ')}${plan.refused.length > 3 ? `; and ${plan.refused.length - 3} more` : ''}`, {
       hint: 'Run prompt-release verify for every finding; export the others by naming their paths.',
     });
   }
@@ -88,12 +89,12 @@ export async function exportCommand(repo: PromptRepository, environment: string 
   const included = plan.includes.length ? ` and the ${plan.includes.length === 1 ? 'file' : `${plan.includes.length} files`} ${plan.entries.length === 1 ? 'it includes' : 'they include'}` : '';
   out.line(`Exported ${plan.entries.length} prompt${plan.entries.length === 1 ? '' : 's'} live in ${environment}${included} to ${target}, with ${LOCK_FILE}.`);
   for (const e of plan.entries) out.line(`  ${e.path}  v${e.version}  ${shortHash(e.contentHash)}  (${e.tag})`);
-  for (const i of plan.includes) out.line(`  ${i.path}  ${shortHash(i.contentHash)}  (included by ${i.includedBy.join(', ')})`);
+  for (const i of plan.includes) out.line(`  ${i.path}  ${shortHash(i.contentHash)}  (included by ${listed(i.includedBy, out)})`);
   const asIncludes = new Set(plan.includes.map((i) => i.path));
   const notExported = plan.unreleased.filter((p) => !asIncludes.has(p));
   const onlyIncluded = plan.unreleased.filter((p) => asIncludes.has(p));
-  if (notExported.length) out.line(`Never released to ${environment}, so not exported: ${notExported.join(', ')}`);
-  if (onlyIncluded.length) out.line(`Never released to ${environment} itself, so exported only as what the prompts above include: ${onlyIncluded.join(', ')}`);
+  if (notExported.length) out.line(`Never released to ${environment}, so not exported (${plural(notExported.length, 'prompt')}): ${listed(notExported, out)}`);
+  if (onlyIncluded.length) out.line(`Never released to ${environment} itself, so exported only as what the prompts above include (${plural(onlyIncluded.length, 'file')}): ${listed(onlyIncluded, out)}`);
   return EXIT.ok;
 }
 

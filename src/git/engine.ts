@@ -29,6 +29,7 @@ import {
   type ReleasePlan,
 } from '../core/operations';
 import type { Verdict } from '../core/records';
+import { someOf } from '../core/words';
 import type { PromptRepository } from './repository';
 
 /** The operations both the CLI and the editor offer, over one repository. */
@@ -127,7 +128,7 @@ export async function releaseTrain(repo: PromptRepository, environment: string, 
   const plan = planTrain(model, environment, by, new Date());
   const tags = plan.go.map((p) => p.tag).sort();
   if (!dryRun && options.expected && JSON.stringify(tags) !== JSON.stringify([...options.expected].sort())) {
-    throw new PromptReleaseError('gate-blocked', `what is ready to release to ${environment} changed while you confirmed (now: ${tags.join(', ') || 'nothing'}); nothing was tagged`, {
+    throw new PromptReleaseError('gate-blocked', `what is ready to release to ${environment} changed while you confirmed (now: ${someOf(tags) || 'nothing'}); nothing was tagged`, {
       hint: 'Look at the new plan and release again.',
     });
   }
