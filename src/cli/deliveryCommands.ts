@@ -6,7 +6,6 @@ import { checkDrift, describeConflict, liveRelease, LOCK_FILE, lockFile, lockedP
 import { PromptReleaseError } from '../core/errors';
 import { contentHash, shortHash } from '../core/hash';
 import { notAPrompt } from '../core/operations';
-import { plural } from '../core/words';
 import type { Release } from '../core/releases';
 import { verifyModel } from '../core/verify';
 import type { PromptRepository } from '../git/repository';
@@ -93,8 +92,8 @@ export async function exportCommand(repo: PromptRepository, environment: string 
   const asIncludes = new Set(plan.includes.map((i) => i.path));
   const notExported = plan.unreleased.filter((p) => !asIncludes.has(p));
   const onlyIncluded = plan.unreleased.filter((p) => asIncludes.has(p));
-  if (notExported.length) out.line(`Never released to ${environment}, so not exported (${plural(notExported.length, 'prompt')}): ${listed(notExported, out)}`);
-  if (onlyIncluded.length) out.line(`Never released to ${environment} itself, so exported only as what the prompts above include (${plural(onlyIncluded.length, 'file')}): ${listed(onlyIncluded, out)}`);
+  if (notExported.length) out.line(`Never released to ${environment}, so not exported: ${listed(notExported, out)}`);
+  if (onlyIncluded.length) out.line(`Never released to ${environment} itself, so exported only as what the prompts above include: ${listed(onlyIncluded, out)}`);
   return EXIT.ok;
 }
 
