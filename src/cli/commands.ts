@@ -1,7 +1,7 @@
-import { existsSync, renameSync, writeFileSync } from 'fs';
+import { existsSync, renameSync } from 'fs';
 import * as path from 'path';
 import { CONFIG_FILE } from '../core/config';
-import { configWithPeople, proposeSetup } from '../core/setup';
+import { initConfigText, initProposal, proposalLines } from '../core/setup';
 import { PromptReleaseError } from '../core/errors';
 import { shortHash } from '../core/hash';
 import { formatIdentity } from '../core/identity';
@@ -12,32 +12,38 @@ import { formatChangeSummary, formatLineCounts } from '../core/changeSummary';
 import { promptTimeline } from '../core/timeline';
 import * as engine from '../git/engine';
 import type { PromptRepository } from '../git/repository';
+import { createFileNoFollow, lstatOrUndefined, refusal } from '../git/safeFs';
 import { verifyRepository } from '../git/verify';
 import { EXIT } from './exitCodes';
 import { plural } from '../core/words';
-import { formatTime, listed, printProblems, type Output } from './output';
+import { formatTime, formatTrusted, listed, printProblems, type Output } from './output';
 
-export async function initCommand(repo: PromptRepository, force: boolean, out: Output): Promise<number> {
+export async function initCommand(repo: PromptRepository, force: boolean, dryRun: boolean, out: Output): Promise<number> {
   const target = path.join(repo.root, CONFIG_FILE);
-  if (existsSync(target) && !force) {
-    throw new PromptReleaseError('invalid-usage', `${CONFIG_FILE} already exists; nothing was changed`, { hint: 'Use --force to replace it (the old file is kept as .bak).' });
+  const existing = lstatOrUndefined(target);
+  // A link (committed by anyone) is never written through nor taken for the configuration.
+  if (existing && (existing.isSymbolicLink() || !existing.isFile())) throw refusal(target, existing, 'file', () => CONFIG_FILE);
+  if (existing && !force && !dryRun) {
+    throw new PromptReleaseError('invalid-usage', `${CONFIG_FILE} already exists; nothing was changed`, { hint: 'Use --force to replace it (the old file is kept as .bak), or --dry-run to see what init proposes.' });
   }
-  const facts = await repo.setupFacts();
-  const proposal = proposeSetup(facts.paths, facts.codeowners, facts.authors);
-  out.line(proposal.total ? `Found ${proposal.total} prompt file${proposal.total === 1 ? '' : 's'}:` : 'Found no prompt files in the built-in formats; add globs under "prompts" in the configuration.');
-  const width = Math.max(0, ...proposal.kinds.map((k) => k.kind.length));
-  for (const k of proposal.kinds) out.line(`  ${k.kind.padEnd(width)}  ${String(k.count).padStart(4)}  ${k.examples.join(', ')}${k.count > k.examples.length ? ', …' : ''}`);
-  if (facts.codeowners) {
-    const guessed = Object.entries(proposal.people);
-    out.line(guessed.length ? `People proposed from ${facts.codeowners.file} and the commit history (check them):` : `No CODEOWNERS handle matched an email in the history.`);
-    for (const [handle, emails] of guessed) out.line(`  ${handle} -> ${emails.join(', ')}`);
-    if (proposal.unmatched.length) out.line(`  no email found for ${proposal.unmatched.join(', ')}: add theirs under "people"`);
-  } else {
-    out.line('No CODEOWNERS file: prompts have no owners until you add one (.github/CODEOWNERS).');
+  const proposal = initProposal(await repo.setupFacts());
+  for (const line of proposalLines(proposal)) out.line(line);
+  const found = { found: proposal.kinds, candidates: proposal.candidates.groups, candidateExclusions: proposal.candidates.exclusions, indexes: proposal.indexes, people: proposal.people, unmatched: proposal.unmatched };
+  if (dryRun) {
+    out.data({ written: null, ...found });
+    out.line(`Nothing was written (--dry-run). Run prompt-release init to write ${CONFIG_FILE} with this proposal.`);
+    return EXIT.ok;
   }
-  if (existsSync(target)) renameSync(target, target + '.bak');
-  writeFileSync(target, configWithPeople(proposal.people, proposal.unmatched), { flag: 'wx' });
-  out.data({ written: CONFIG_FILE, found: proposal.kinds, people: proposal.people, unmatched: proposal.unmatched });
+  // The old file is kept under a name nothing holds yet: an earlier .bak is never replaced.
+  let kept: string | undefined;
+  if (lstatOrUndefined(target)) {
+    kept = `${CONFIG_FILE}.bak`;
+    for (let n = 2; lstatOrUndefined(path.join(repo.root, kept)); n++) kept = `${CONFIG_FILE}.bak.${n}`;
+    renameSync(target, path.join(repo.root, kept));
+  }
+  createFileNoFollow(repo.root, CONFIG_FILE, initConfigText(proposal), { show: () => CONFIG_FILE });
+  out.data({ written: CONFIG_FILE, ...found, ...(kept ? { kept } : {}) });
+  if (kept) out.line(`Kept the old ${CONFIG_FILE} as ${kept}.`);
   out.line(`Wrote ${CONFIG_FILE}. Review it, then commit it to the trusted branch: the gate uses the version in force there.`);
   return EXIT.ok;
 }
@@ -106,22 +112,25 @@ function printGate(gate: GateResult, file: string, out: Output): void {
 }
 
 export async function gateCommand(repo: PromptRepository, file: string, env: string | undefined, version: number | undefined, out: Output): Promise<number> {
-  const { plan } = await engine.prepareRelease(repo, file, env, version);
-  out.data(gateJson(plan.gate));
+  const { plan, trusted } = await engine.prepareRelease(repo, file, env, version);
+  out.data({ ...gateJson(plan.gate), trusted });
   printGate(plan.gate, file, out);
+  out.line(formatTrusted(trusted));
   return plan.allowed ? EXIT.ok : EXIT.refused;
 }
 
 export async function releaseCommand(repo: PromptRepository, file: string, env: string | undefined, version: number | undefined, out: Output): Promise<number> {
-  const { plan } = await engine.release(repo, file, env, version);
+  const { plan, trusted } = await engine.release(repo, file, env, version);
   if (!plan.allowed) {
-    out.data({ released: false, gate: gateJson(plan.gate) });
+    out.data({ released: false, trusted, gate: gateJson(plan.gate) });
     printGate(plan.gate, file, out);
+    out.line(formatTrusted(trusted));
     out.line('Nothing was tagged.');
     return EXIT.refused;
   }
-  out.data({ released: true, tag: plan.tag, evidence: plan.evidence });
+  out.data({ released: true, trusted, tag: plan.tag, evidence: plan.evidence });
   out.line(`Released ${file} v${plan.evidence.version} to ${plan.evidence.environment}: tag ${plan.tag}`);
+  out.line(formatTrusted(trusted));
   for (const a of plan.evidence.approvals) out.line(`  approved by ${formatIdentity(a.by)} at ${formatTime(a.at)}${a.confirms?.length ? `, confirming ${a.confirms.map((c) => `"${c}"`).join(', ')}` : ''}`);
   for (const c of plan.evidence.checks ?? []) out.line(`  check ${c.name} passed (${formatIdentity(c.by)} at ${formatTime(c.at)}, ${c.record})`);
   for (const i of plan.evidence.includes ?? []) out.line(`  includes ${i.path} (${shortHash(i.contentHash)})`);
@@ -134,7 +143,7 @@ export async function releaseTrainCommand(repo: PromptRepository, env: string | 
   if (!env) throw new PromptReleaseError('invalid-usage', 'release --all needs --env: which environment the train goes to', { hint: 'Usage: prompt-release release --all --env staging [--dry-run]' });
   const plan = await engine.releaseTrain(repo, env, dryRun);
   const go = plan.go.map((p) => ({ path: p.evidence.prompt, version: p.evidence.version, tag: p.tag, approvals: p.evidence.approvals.map((a) => a.by) }));
-  out.data({ environment: env, dryRun, released: dryRun ? [] : go, ready: go, blocked: plan.blocked, current: plan.current, untouched: plan.untouched });
+  out.data({ environment: env, dryRun, trusted: plan.trusted, released: dryRun ? [] : go, ready: go, blocked: plan.blocked, current: plan.current, untouched: plan.untouched });
   out.line(`${dryRun ? 'Would release' : 'Released'} ${go.length} prompt${go.length === 1 ? '' : 's'} to ${env}${go.length ? ':' : '.'}`);
   for (const g of go) out.line(`  ${g.path}  v${g.version}  (${g.tag})`);
   if (plan.blocked.length) {
@@ -142,6 +151,7 @@ export async function releaseTrainCommand(repo: PromptRepository, env: string | 
     for (const b of plan.blocked) out.line(`  ${b.path}: ${b.reasons.join('; ')}`);
   }
   out.line(`${plan.current} already live in ${env}; ${plan.untouched} not reviewed yet.`);
+  out.line(formatTrusted(plan.trusted));
   if (dryRun || go.length === 0) return EXIT.ok;
   if (push) {
     const remote = await repo.pushTags(go.map((g) => g.tag));
@@ -155,16 +165,19 @@ export async function releaseTrainCommand(repo: PromptRepository, env: string | 
 export async function diffCommand(repo: PromptRepository, file: string, from: string | undefined, to: string | undefined, out: Output): Promise<number> {
   const result = await engine.diff(repo, file, from, to);
   const meaning = formatChangeSummary(result.summary);
-  out.data({ from: result.left.label, to: result.right.label, identical: result.identical, summary: result.summary, patch: result.patch });
+  out.data({ from: result.left.label, to: result.right.label, identical: result.identical, summary: result.summary, patch: result.patch, includes: result.includes.map((i) => ({ path: i.path, change: i.change, patch: i.patch })) });
   if (out.json) return EXIT.ok;
   if (result.identical) {
-    out.line(`No differences between ${result.left.label} and ${result.right.label}.`);
+    out.line(`No differences between ${result.left.label} and ${result.right.label}${result.left.includes && result.right.includes && result.left.includes.size ? ', nor in what it includes' : ''}.`);
     return EXIT.ok;
   }
-  out.line(`${capitalized(formatLineCounts(result.summary))}${meaning.length ? '; in meaning:' : '.'}`);
-  for (const line of meaning) out.line(`  ${line}`);
+  if (result.textIdentical) out.line(`The text of ${file} is the same; what it includes differs:`);
+  else out.line(`${capitalized(formatLineCounts(result.summary))}${meaning.length ? '; in meaning:' : '.'}`);
+  if (!result.textIdentical) for (const line of meaning) out.line(`  ${line}`);
+  for (const inc of result.includes) out.line(`  ${inc.change === 'added' ? 'now includes' : inc.change === 'removed' ? 'no longer includes' : 'included file changed:'} ${inc.path}`);
   out.line();
   process.stdout.write(result.patch);
+  for (const inc of result.includes) process.stdout.write(inc.patch);
   return EXIT.ok;
 }
 
@@ -178,7 +191,7 @@ export async function historyCommand(repo: PromptRepository, file: string, out: 
     const when = formatTime(e.time);
     switch (e.kind) {
       case 'version':
-        out.line(`${when}  ${e.deleted ? 'deleted' : 'changed'} in ${e.commit.slice(0, 10)} by ${formatIdentity(e.author)}${e.contentHash ? `  ${shortHash(e.contentHash)}` : ''}${e.version ? `  (v${e.version})` : ''}`);
+        out.line(`${when}  ${e.deleted ? 'deleted' : e.renamedFrom ? `renamed from ${e.renamedFrom}` : 'changed'} in ${e.commit.slice(0, 10)} by ${formatIdentity(e.author)}${e.contentHash ? `  ${shortHash(e.contentHash)}` : ''}${e.version ? `  (v${e.version})` : ''}`);
         break;
       case 'review':
         out.line(`${when}  ${e.verdict === 'approve' ? 'approved' : 'changes requested'} by ${formatIdentity(e.by)}  ${shortHash(e.contentHash)}${e.comment ? `  "${e.comment}"` : ''}`);
@@ -215,12 +228,12 @@ export async function verifyCommand(repo: PromptRepository, strict: boolean, out
     strict: report.strict,
     trusted: report.trusted,
     checked: report.tags.length,
-    tags: report.tags.map(({ tag, ok, problems }) => ({ tag, ok, problems })),
+    tags: report.tags.map(({ tag, ok, problems, records }) => ({ tag, ok, problems, records })),
     live: report.live,
     warnings: report.warnings,
   });
   printProblems(report.problems, out, 'verify', 'warning');
-  out.line(`Trusted branch: ${report.trusted.ref} at ${report.trusted.commit.slice(0, 10)}.`);
+  out.line(formatTrusted(report.trusted));
   const tagsShown = out.verbose ? failedTags : failedTags.slice(0, FAILED_TAGS_SHOWN);
   for (const v of tagsShown) {
     out.line(`✗ ${v.tag}`);

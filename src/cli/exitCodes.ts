@@ -23,6 +23,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'release-conflict':
     case 'detached-head':
     case 'invalid-lock':
+    case 'unsafe-path':
       return EXIT.refused;
     case 'invalid-usage':
     case 'unknown-environment':

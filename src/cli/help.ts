@@ -3,7 +3,7 @@ export const USAGE = `prompt-release — owners, reviews and gated releases for 
 Usage: prompt-release <command> [options]
 
 Commands:
-  init                                   write a commented .promptrelease.yaml
+  init [--dry-run]                       propose what to review, then write .promptrelease.yaml
   status [paths…]                        owners, state, approvals and versions of every prompt
   status --attention [paths…]            what someone must act on: disputed live versions,
                                          overdue review requests, reviews due
@@ -38,19 +38,26 @@ Options:
   --verbose     list every problem on its own line (by default, one line per kind:
                 a count and the first few)
   -C <dir>      run as if started in <dir>
-  --trusted B   the protected branch whose tip holds the policy and the evidence
-                (default: trustedBranch in the configuration, else main or master)
+  --trusted B   the protected branch whose tip holds the policy and the evidence, best
+                in full (refs/remotes/origin/main); a short name that a tag or another
+                branch could also mean is refused (default: trustedBranch in the
+                configuration, else origin's default branch, main or master)
   -h, --help    show help for a command
 
 Exit codes: 0 success · 1 blocked, refused, a failed check recorded or verification failed · 2 invalid usage · 3 repository or configuration error`;
 
 export const COMMAND_HELP: Record<string, string> = {
-  init: `prompt-release init [--force]
+  init: `prompt-release init [--dry-run] [--force]
 
-Shows the prompt files it finds, by kind, then writes .promptrelease.yaml: the built-in
-formats, a staging and a production environment, and a people map proposed from the
-CODEOWNERS handles and the commit history (check it), every setting explained. Refuses to
-overwrite an existing file unless --force is given (the old file is kept as .bak).`,
+Shows what it finds before writing anything: the prompt files in the built-in formats, by
+kind; files outside them that look like prompts (agent command templates in commands/
+folders, agentic workflows), proposed as globs with a count each; link indexes (a file that
+only lists many prompts), proposed under exclude. Then writes .promptrelease.yaml with that
+proposal, a staging and a production environment, and a people map proposed from the
+CODEOWNERS handles and the commit history (check it), every setting explained. --dry-run
+shows the proposal and writes nothing. Refuses to overwrite an existing file unless --force
+is given (the old file is kept as .bak, or .bak.2 and so on when that exists). A
+configuration that is a symbolic link is refused.`,
   status: `prompt-release status [paths…] [--summary] [--state STATE] [--owner @HANDLE] [--env ENV] [--mine] [--json]
 prompt-release status --attention [paths…] [--json]
 
@@ -165,6 +172,8 @@ commits that revision does not contain.`,
 Writes the version live in ENV of every prompt (or of the paths given) under DIR at its
 repository path, and DIR/prompt-release.lock.json (path, version, tag, commit, content hash,
 approvers, released at and by). Verifies first and writes nothing when a live version fails,
-naming it. Prompts never released to ENV are listed. DIR must be empty or an earlier export:
-only files the earlier lock lists are replaced.`,
+naming it. Prompts never released to ENV are listed. DIR is created when missing; otherwise it
+must be empty or an earlier export: only files whose bytes are released content of their path
+are replaced or removed (a lock found there is checked, never trusted). A symbolic link at DIR,
+below it, or at a file it writes is refused, never followed.`,
 };

@@ -20,7 +20,7 @@ const COMMON: ParseArgsConfig['options'] = {
 };
 
 const OPTIONS: Record<string, ParseArgsConfig['options']> = {
-  init: { force: { type: 'boolean' } },
+  init: { force: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
   status: { summary: { type: 'boolean' }, state: { type: 'string' }, owner: { type: 'string' }, env: { type: 'string' }, mine: { type: 'boolean' }, attention: { type: 'boolean' } },
   review: { approve: { type: 'boolean' }, 'request-changes': { type: 'boolean' }, message: { type: 'string', short: 'm' }, confirm: { type: 'string', multiple: true } },
   check: { name: { type: 'string' }, pass: { type: 'boolean' }, fail: { type: 'boolean' }, run: { type: 'string' }, message: { type: 'string', short: 'm' }, details: { type: 'string' } },
@@ -129,7 +129,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     // verify decides from git alone: CI's verdict never rests on a file a previous run left.
     const repo = await PromptRepository.open(workdir, undefined, { persistentCache: command !== 'verify' });
     if (values.trusted !== undefined) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(values.trusted) || values.trusted.includes('..')) throw usageError(`--trusted expects a branch name like main or origin/main, not "${values.trusted}"`);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(values.trusted) || values.trusted.includes('..')) throw usageError(`--trusted expects a branch name like refs/remotes/origin/main, origin/main or main, not "${values.trusted}"`);
       repo.trustedOverride = values.trusted;
     }
     return await run(command, repo, values, positionals, out, workdir);
@@ -142,7 +142,7 @@ async function run(command: string, repo: PromptRepository, values: Record<strin
   const rel = (p: string) => repo.relativePath(p, cwd);
   switch (command) {
     case 'init':
-      return commands.initCommand(repo, !!values.force, out);
+      return commands.initCommand(repo, !!values.force, !!values['dry-run'], out);
     case 'status':
       if (values.attention) {
         if (values.summary || values.state || values.owner || values.env || values.mine) throw usageError('status --attention takes paths only: it lists what needs attention, most urgent first');

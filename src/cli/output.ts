@@ -50,3 +50,8 @@ export function listed(items: Iterable<string>, out: Output): string {
 }
 
 export { formatTime } from '../core/words';
+
+/** The root every decision rested on, by full ref name and commit: what a command that decides prints. */
+export function formatTrusted(trusted: { ref: string; commit: string }): string {
+  return `Trusted: ${trusted.ref} at ${trusted.commit.slice(0, 10)}.`;
+}

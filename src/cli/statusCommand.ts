@@ -14,7 +14,7 @@ import { approvalsText, stateLabel, type PromptState } from '../core/state';
 import { closest, plural } from '../core/words';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';
-import { formatTime, listed, printProblems, type Output } from './output';
+import { formatTime, formatTrusted, listed, printProblems, type Output } from './output';
 
 export interface StatusOptions {
   paths: string[];
@@ -56,9 +56,12 @@ export async function statusCommand(repo: PromptRepository, options: StatusOptio
       out.line();
       printSummary(model, prompts, out);
     }
+    out.line(formatTrusted(model.trusted));
     printProblems(problems, out, 'status');
     const notice = workingConfigNotice(repo, model);
     if (notice) out.error(notice);
+    const unsigned = unsignedNotice(model);
+    if (unsigned) out.error(unsigned);
   }
   return EXIT.ok;
 }
@@ -246,6 +249,13 @@ function relevantProblems(problems: Problem[], shown: Set<string>, filtered: boo
 }
 
 /** The configuration being edited is not the one in force: say so, since the gate ignores the working copy. */
+/** One line, not one per record: where no environment requires signatures, approvals prove only who committed them. */
+function unsignedNotice(model: RepoModel): string | undefined {
+  if (model.config.environments.some((e) => e.signatures === 'required')) return undefined;
+  if (!model.policy.ledger.records.some((r) => r.record.type === 'review')) return undefined;
+  return 'note: approvals are unsigned: no environment has signatures: required, so an approval shows only which commit author recorded it; to have approvers prove it, commit an allowed-signers file, name it with signers: in .promptrelease.yaml and set signatures: required on an environment';
+}
+
 function workingConfigNotice(repo: PromptRepository, model: RepoModel): string | undefined {
   const file = path.join(repo.root, '.promptrelease.yaml');
   const working = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
@@ -263,6 +273,7 @@ export async function attentionCommand(repo: PromptRepository, paths: string[], 
   out.data({ head: model.head, trusted: model.trusted, attention: items });
   if (items.length === 0) {
     out.line('Nothing needs attention: no change request on a live version, no overdue review request, no live version due for review.');
+    out.line(formatTrusted(model.trusted));
     return EXIT.ok;
   }
   const width = Math.min(60, Math.max(...items.map((a) => a.prompt.length)));
@@ -273,5 +284,6 @@ export async function attentionCommand(repo: PromptRepository, paths: string[], 
   const counts = (['disputed', 'overdue', 'review-due'] as const).map((k) => [k, items.filter((a) => a.kind === k).length] as const).filter(([, n]) => n);
   out.line();
   out.line(`${plural(items.length, 'item')} need${items.length === 1 ? 's' : ''} attention: ${counts.map(([k, n]) => `${n} ${attentionLabel(k)}`).join(' · ')}.`);
+  out.line(formatTrusted(model.trusted));
   return EXIT.ok;
 }

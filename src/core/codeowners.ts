@@ -1,3 +1,5 @@
+import { compileGlobNode, node, type GlobNode } from './glob';
+
 /** GitHub looks for CODEOWNERS in these places, in this order. */
 export const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
 
@@ -56,61 +58,62 @@ function stripComment(line: string): string {
   return hashAt >= 0 ? line.slice(0, hashAt) : line;
 }
 
-/** One path segment of a pattern as a regular expression: `*` and `?` stay within the segment; brackets are literal. */
-function segmentSource(segment: string): string {
-  let out = '';
+/** Any one character, `/` included. */
+const anyChar = () => node.char(() => true);
+
+/** One path segment of a pattern: `*` and `?` stay within the segment; brackets and braces are literal; `\` escapes. */
+function segmentNode(segment: string): GlobNode {
+  const items: GlobNode[] = [];
   for (let i = 0; i < segment.length; i++) {
     const ch = segment[i];
-    if (ch === '\\' && i + 1 < segment.length) out += escape(segment[++i]);
-    else if (ch === '*') out += '[^/]*';
-    else if (ch === '?') out += '[^/]';
-    else out += escape(ch);
+    if (ch === '\\' && i + 1 < segment.length) items.push(node.literal(segment[++i]));
+    else if (ch === '*') {
+      while (segment[i + 1] === '*') i++;
+      items.push(node.star(node.notSlash()));
+    } else if (ch === '?') items.push(node.notSlash());
+    else items.push(node.literal(ch));
   }
-  return out;
-}
-
-function escape(ch: string): string {
-  return /[.*+?^${}()|[\]\\/]/.test(ch) ? `\\${ch}` : ch;
+  return node.seq(...items);
 }
 
 /**
  * GitHub's matching: a pattern with a slash before its end is anchored at the root, one
  * without matches at any depth; a trailing slash matches directories only; a pattern that
- * matches a directory owns everything below it, except `dir/*`, which GitHub documents as
- * owning only the files directly in dir/.
+ * matches a directory owns everything below it, except a last segment that is a lone `*`
+ * (`docs/*`, `/*`), which GitHub documents as owning only the files directly in that folder.
+ * `**` is any number of folders (`a/**` everything inside a, not a itself), and a pattern
+ * ending in `**\/` owns what `**` would. The pattern becomes an automaton (src/core/glob.ts),
+ * so matching never backtracks: a line full of `*` cannot hang the gate.
  */
 export function compilePattern(pattern: string): (path: string) => boolean {
-  const directoryOnly = pattern.endsWith('/') && pattern !== '/';
+  let directoryOnly = pattern.endsWith('/') && pattern !== '/';
   const body = pattern.replace(/^\//, '').replace(/\/$/, '');
   const anchored = pattern.startsWith('/') || body.includes('/');
   if (body === '' || body === '**') return () => true;
   const segments = body.split('/');
-  let source = '';
-  let afterAnyDirectories = false;
+  // `foo/**/` owns every file below foo, as `foo/**` does (GitHub's behaviour, see the table in the tests).
+  if (directoryOnly && segments[segments.length - 1] === '**') directoryOnly = false;
+  const items: GlobNode[] = [];
+  if (!anchored) items.push(node.opt(node.seq(node.star(anyChar()), node.slash())));
   segments.forEach((segment, i) => {
+    const last = i === segments.length - 1;
     if (segment === '**') {
-      // Trailing: everything inside; leading or middle: zero or more directories.
-      source += i === segments.length - 1 ? `${source ? '/' : ''}.*` : `${source ? '/' : ''}(?:.*/)?`;
-      afterAnyDirectories = i < segments.length - 1;
+      if (i === 0) items.push(node.opt(node.seq(node.star(anyChar()), node.slash())));
+      else if (last) items.push(node.plus(anyChar()));
+      else items.push(node.opt(node.seq(node.star(anyChar()), node.slash())));
       return;
     }
-    if (source && !afterAnyDirectories) source += '/';
-    afterAnyDirectories = false;
-    source += segmentSource(segment.replace(/\*\*+/g, '*'));
+    items.push(segmentNode(segment));
+    if (!last) items.push(node.slash());
   });
-  const prefix = anchored ? '^' : '^(?:.*/)?';
-  // The whole path, or (for a directory match) a leading part of it.
-  const self = new RegExp(`${prefix}${source}$`);
-  const directory = new RegExp(`${prefix}${source}/`);
-  const directChildrenOnly = /(^|\/)\*$/.test(body) && segments.length > 1;
+  const below = node.seq(node.slash(), node.plus(anyChar()));
+  const lastSegment = segments[segments.length - 1];
+  if (directoryOnly) items.push(below);
+  else if (!(anchored && /^\*+$/.test(lastSegment))) items.push(node.opt(below));
+  const matches = compileGlobNode(node.seq(...items));
+  // An anchored pattern can only match below its literal prefix: cheap to test first.
   const literal = anchored ? body.slice(0, body.search(/[*?\\]|$/)) : '';
-  return (path) => {
-    // An anchored pattern can only match below its literal prefix: cheap to test first.
-    if (literal && !path.startsWith(literal)) return false;
-    if (!directoryOnly && self.test(path)) return true;
-    if (directChildrenOnly) return false;
-    return directory.test(path);
-  };
+  return (path) => (!literal || path.startsWith(literal)) && matches(path);
 }
 
 /** Owners of a path: the owners of the last matching rule; none when it un-owns or nothing matches. */

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { DEFAULT_PROMPT_GLOBS } from './detection';
 import { PromptReleaseError, type SourceLocation } from './errors';
+import { promptGlobProblem } from './glob';
 import { closest } from './words';
 
 export const CONFIG_FILE = '.promptrelease.yaml';
@@ -122,7 +123,8 @@ people: {}
 #   "@prompt-team": ["@alice", "@bob"]
 
 # The protected branch whose tip holds this policy and the review evidence (default: main,
-# else master, else origin's default branch). CI can pass --trusted origin/main instead.
+# else master, else origin's default branch). Best named in full (refs/heads/main); a short
+# name a tag or another branch also means is refused. CI passes --trusted refs/remotes/origin/main.
 # trustedBranch: main
 
 # Prompts larger than this many bytes are refused.
@@ -183,6 +185,8 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
           if (key === 'exclude' && glob.startsWith('!')) return fail(`"${glob}": exclude takes plain globs; a "!" belongs in "prompts"`, item);
           if (body === '') return fail(`"${glob}" excludes nothing: write the glob after the "!"`, item);
           if (body.startsWith('/') || body.split('/').includes('..')) return fail(`glob "${glob}" must be relative to the repository root`, item);
+          const problem = promptGlobProblem(body);
+          if (problem) return fail(`glob "${glob}" cannot be used: ${problem}`, item);
           if (/^!/.test(glob) && (list as any).items.indexOf(item) === 0) return fail(`"${glob}" comes first, so there is nothing before it to exclude from; list the globs it narrows first`, item);
           return glob;
         });
@@ -217,9 +221,18 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
       }
       case 'trustedBranch': {
         if (!isScalar(value) || typeof value.value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(value.value) || value.value.includes('..')) {
-          fail('"trustedBranch" must be a branch name like main or origin/main', value ?? keyNode);
+          fail('"trustedBranch" must be a branch name like refs/remotes/origin/main, origin/main or main', value ?? keyNode);
         }
         config.trustedBranch = (value as any).value;
+        break;
+      }
+      case 'signers': {
+        const v = isScalar(value) && typeof value.value === 'string' ? value.value.trim() : '';
+        const parts = v.split('/');
+        if (!v || v.startsWith('/') || v.includes('\\') || parts.includes('..') || parts.includes('.') || parts.includes('') || v === CONFIG_FILE || /(^|\/)CODEOWNERS$/.test(v) || v.startsWith('.promptrelease/')) {
+          fail('"signers" must be the path of an allowed-signers file relative to the repository root, like .github/allowed_signers', value ?? keyNode);
+        }
+        config.signers = v;
         break;
       }
       case 'escalateAfter': {
@@ -236,7 +249,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         break;
       }
       default:
-        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, trustedBranch, escalateAfter or maxPromptBytes)`, keyNode);
+        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, signers, trustedBranch, escalateAfter or maxPromptBytes)`, keyNode);
     }
   }
   return config;
@@ -287,8 +300,12 @@ function parseEnvironment(
         policy.reviewEvery = duration;
         break;
       }
+      case 'signatures':
+        if (scalar !== 'required') fail(`"signatures" of "${name}" accepts only "required" (records count only when signed by a key the signers file lists); leave it out to accept unsigned records`, v ?? pair.key);
+        policy.signatures = 'required';
+        break;
       default:
-        fail(`unknown policy key "${key}" in "${name}" (expected approvals, ownerApproval, requirePrevious, checks, criteria, reviewEvery)`, pair.key);
+        fail(`unknown policy key "${key}" in "${name}" (expected approvals, ownerApproval, requirePrevious, checks, criteria, reviewEvery, signatures)`, pair.key);
     }
   }
   if (policy.ownerApproval && policy.approvals < 1) policy.approvals = 1;

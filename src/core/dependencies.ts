@@ -45,13 +45,42 @@ export interface Resolution {
   unknown: string[];
 }
 
+/**
+ * How many levels of includes the resolver follows (a prompt's own includes are level 1).
+ * A chain that goes deeper is refused, never cut short: what lies past it was not read.
+ */
 export const MAX_INCLUDE_DEPTH = 16;
+/** Where the limit is set, for the messages that name it. */
+const DEPTH_LIMIT = 'MAX_INCLUDE_DEPTH in src/core/dependencies.ts';
 
-/** Which reference syntaxes a file's format has: Dotprompt partials, Prompty files, Markdown links. */
+/** Which reference syntaxes a file's format has and the tool resolves: Dotprompt partials, Prompty files, Markdown links. */
 export function referenceKindsOf(path: string): Reference['kind'][] {
   if (path.endsWith('.prompt')) return ['partial'];
   if (path.endsWith('.prompty')) return ['file'];
   if (/\.(md|mdc|markdown)$/i.test(path)) return ['link'];
+  return [];
+}
+
+/**
+ * Include syntaxes a file's template engine reads at run time but whose file the tool cannot
+ * tell from the repository (the application or the working directory decides): any use of
+ * one makes the prompt fail closed. Each with what decides it, for the message.
+ */
+export function unreadKindsOf(path: string): { kind: Reference['kind']; decidedBy: string }[] {
+  if (path.endsWith('.prompty')) {
+    return [
+      { kind: 'partial', decidedBy: "Prompty's mustache renderer, from the directory the application runs in" },
+      { kind: 'template', decidedBy: "Prompty's Jinja renderer, from the application's loader" },
+    ];
+  }
+  if (/\.(hbs|handlebars|mustache)$/i.test(path)) return [{ kind: 'partial', decidedBy: 'the application, which registers the partials of a plain Handlebars or Mustache template' }];
+  if (/\.(j2|jinja|jinja2|liquid)$/i.test(path)) return [{ kind: 'template', decidedBy: "the application's template loader" }];
+  if (/\.(tmpl|tpl)$/i.test(path)) {
+    return [
+      { kind: 'template', decidedBy: "the application's template set" },
+      { kind: 'partial', decidedBy: 'the application, which registers the partials of the template' },
+    ];
+  }
   return [];
 }
 
@@ -70,6 +99,8 @@ export function candidatePaths(from: string, ref: Reference): string[] {
     }
     return folders.map((d) => normalize(d ? `${d}/${file}` : file)).filter((p): p is string => p !== undefined);
   }
+  // Prompty reads "${file:/x}" from the machine's root, not the repository's.
+  if (ref.kind === 'file' && ref.target.startsWith('/')) return [];
   const target = ref.target.startsWith('/') ? ref.target.slice(1) : dir ? `${dir}/${ref.target}` : ref.target;
   const path = normalize(target);
   return path ? [path] : [];
@@ -89,25 +120,60 @@ function normalize(path: string): string | undefined {
 }
 
 /**
- * Everything a file includes, transitively, at one commit. A partial or Prompty file that is
- * not there is missing (it would fail to render); a Markdown link counts only when it leads
- * to another prompt or instruction file, since links may point anywhere.
- */
-/**
  * Where partial files of a given file name (`_tone.prompt`) are, anywhere in the tree: Genkit
  * registers every partial under its prompts folder by its bare name, whatever the subfolder.
  */
 export type PartialFinder = (fileName: string) => string[];
 
-export function resolveIncludes(root: string, rootFacts: BlobFacts | undefined, lookup: FileLookup, isPrompt: (path: string) => boolean, partialsNamed?: PartialFinder): Resolution {
+/** Limits an include must meet besides the depth: the size a prompt may have (maxPromptBytes). */
+export interface IncludeLimits {
+  maxBytes?: number;
+}
+
+/**
+ * Everything a file includes, transitively, at one commit. A partial or Prompty file that is
+ * not there is missing (it would fail to render); a Markdown link counts only when it leads
+ * to another prompt or instruction file, since links may point anywhere. Whatever cannot be
+ * established (a dynamic partial, an include the format's engine resolves at run time, a
+ * chain deeper than MAX_INCLUDE_DEPTH, an included file over maxPromptBytes) is missing too,
+ * with the reason: the prompt fails closed.
+ */
+export function resolveIncludes(
+  root: string,
+  rootFacts: BlobFacts | undefined,
+  lookup: FileLookup,
+  isPrompt: (path: string) => boolean,
+  partialsNamed?: PartialFinder,
+  limits: IncludeLimits = {},
+): Resolution {
   const includes: Dependency[] = [];
   const missing: MissingDependency[] = [];
   const unknown: string[] = [];
   const seen = new Set([root]);
-  const visit = (path: string, facts: BlobFacts | undefined, depth: number) => {
+  // Breadth first: each file is read at its shallowest level, so the depth limit is exact.
+  const queue: { path: string; facts: BlobFacts | undefined; chain: string[]; inline: Set<string> }[] = [{ path: root, facts: rootFacts, chain: [root], inline: new Set() }];
+  for (let next = 0; next < queue.length; next++) {
+    const { path, facts, chain, inline: inherited } = queue[next];
+    const depth = chain.length - 1;
     const kinds = referenceKindsOf(path);
-    for (const ref of facts?.references ?? []) {
+    const unread = unreadKindsOf(path);
+    const refs = facts?.references ?? [];
+    // Inline partials defined here, or by a file up the chain, answer a partial of that name.
+    const inline = new Set(inherited);
+    for (const ref of refs) if (ref.defines && kinds.includes(ref.kind)) inline.add(ref.target);
+    const miss = (ref: Reference, reason: string) => missing.push({ via: path, line: ref.line, kind: ref.kind, target: ref.target, reason });
+    for (const ref of refs) {
+      if (ref.defines) continue;
+      const runtime = unread.find((u) => u.kind === ref.kind);
+      if (runtime && !kinds.includes(ref.kind)) {
+        miss(ref, ref.unresolvable ?? `${runtime.decidedBy} decides which file it is, when the prompt runs; the tool cannot tell, so that content cannot be reviewed: write it into the prompt`);
+        continue;
+      }
       if (!kinds.includes(ref.kind)) continue;
+      if (ref.unresolvable) {
+        miss(ref, ref.unresolvable);
+        continue;
+      }
       const candidates = candidatePaths(path, ref);
       let found: { path: string; file: FileAt } | undefined;
       let pending = false;
@@ -141,36 +207,49 @@ export function resolveIncludes(root: string, rootFacts: BlobFacts | undefined, 
         }
       }
       if (reason) {
-        missing.push({ via: path, line: ref.line, kind: ref.kind, target: ref.target, reason });
+        miss(ref, reason);
         continue;
       }
+      if (!found && ref.kind === 'partial' && inline.has(ref.target)) continue;
       if (!found || (ref.kind === 'link' && !isPrompt(found.path))) {
         if (ref.kind !== 'link') {
           const where = candidates.length ? `looked for ${candidates.join(', ')}` : 'it points outside the repository';
-          missing.push({ via: path, line: ref.line, kind: ref.kind, target: ref.target, reason: `not found (${where})` });
+          miss(ref, `not found (${where})`);
         }
         continue;
       }
       if (seen.has(found.path)) continue;
+      if (depth + 1 > MAX_INCLUDE_DEPTH) {
+        miss(
+          ref,
+          `${found.path} would be include level ${depth + 1} of ${root} (${[...chain, found.path].join(' → ')}), deeper than the ${MAX_INCLUDE_DEPTH} levels the tool follows (${DEPTH_LIMIT}); what lies past it was not read, so it cannot be reviewed or released: make the chain shorter`,
+        );
+        continue;
+      }
       seen.add(found.path);
       const { file } = found;
       if (file.mode === '120000' || file.mode === '160000') {
-        missing.push({ via: path, line: ref.line, kind: ref.kind, target: ref.target, reason: `${found.path} is a ${file.mode === '120000' ? 'symbolic link' : 'submodule'}, so its content cannot be reviewed` });
+        miss(ref, `${found.path} is a ${file.mode === '120000' ? 'symbolic link' : 'submodule'}, so its content cannot be reviewed`);
         continue;
       }
       if (!file.facts) {
+        // Read and asked again: not seen yet.
+        seen.delete(found.path);
         unknown.push(found.path);
         continue;
       }
       if (file.facts.binary) {
-        missing.push({ via: path, line: ref.line, kind: ref.kind, target: ref.target, reason: `${found.path} is a binary file` });
+        miss(ref, `${found.path} is a binary file`);
+        continue;
+      }
+      if (limits.maxBytes !== undefined && file.facts.size > limits.maxBytes) {
+        miss(ref, `${found.path} is ${file.facts.size} bytes, more than maxPromptBytes (${limits.maxBytes}, from .promptrelease.yaml), so it is not read as part of ${root}: make it smaller or raise maxPromptBytes`);
         continue;
       }
       includes.push({ path: found.path, blob: file.blob, contentHash: file.facts.contentHash, via: path, line: ref.line, kind: ref.kind });
-      if (depth < MAX_INCLUDE_DEPTH) visit(found.path, file.facts, depth + 1);
+      queue.push({ path: found.path, facts: file.facts, chain: [...chain, found.path], inline });
     }
-  };
-  visit(root, rootFacts, 0);
+  }
   includes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { includes, missing, unknown: [...new Set(unknown)] };
 }
@@ -207,6 +286,6 @@ export function releasedAsIs(evidence: { contentHash: string; includes?: Include
 }
 
 export function formatMissing(m: MissingDependency): string {
-  const what = m.kind === 'partial' ? `partial "${m.target}"` : m.kind === 'file' ? `file "${m.target}"` : `"${m.target}"`;
+  const what = m.kind === 'partial' ? `partial "${m.target}"` : m.kind === 'file' ? `file "${m.target}"` : m.kind === 'template' ? `template "${m.target}"` : `"${m.target}"`;
   return `${m.via}:${m.line} includes ${what}, which cannot be used: ${m.reason}`;
 }

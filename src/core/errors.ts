@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'unknown-reviewer'
   | 'unknown-identity'
   | 'outside-repository'
+  | 'unsafe-path'
   | 'not-a-prompt'
   | 'not-committed'
   | 'uncommitted-changes'

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { extractReferences, type Reference } from './references';
+import { extractReferences, REFERENCE_MARKERS, type Reference } from './references';
 
 /** Content hash of the exact bytes: a BOM, CRLF or a zero-width character is a change. */
 export function contentHash(bytes: Uint8Array): string {
@@ -29,9 +29,6 @@ export interface BlobFacts {
   /** What the text includes (partials, file references, links), by syntax; absent when none. */
   references?: Reference[];
 }
-
-/** Text every reference syntax contains (see references.ts). */
-const REFERENCE_MARKERS = ['{{', '${file:', '](', '#file:'];
 
 export function blobFacts(bytes: Uint8Array): BlobFacts {
   const binary = looksBinary(bytes);

@@ -38,6 +38,8 @@ export interface PathEvent {
   time: number;
   status: FileChange['status'];
   blob: string;
+  /** For a rename: the path it was renamed from. */
+  from?: string;
 }
 
 /** path -> its changes, newest first (the order people read a history in). */
@@ -51,7 +53,8 @@ export function indexHistory(log: LogCommit[]): PathHistory {
     for (const change of c.changes) {
       let events = index.get(change.path);
       if (!events) index.set(change.path, (events = []));
-      events.push({ commit: c.commit, author: c.author, time: c.time, status: change.status, blob: change.blob });
+      const from = change.status === 'R' ? change.sources.find((s) => s.path !== change.path)?.path : undefined;
+      events.push({ commit: c.commit, author: c.author, time: c.time, status: change.status, blob: change.blob, ...(from ? { from } : {}) });
     }
   }
   return index;
@@ -125,4 +128,20 @@ export class CommitGraph {
     this.ancestorCache.set(commit, seen);
     return seen;
   }
+}
+
+/**
+ * The releases of a prompt under any of its names. A release made under an earlier name is
+ * this prompt's when the content it released is one this prompt had under that name (a file
+ * later re-created at the old path is another prompt).
+ */
+export function releasesUnderNames<R extends { evidence: { blob: string } }>(names: string[], releasesOf: (name: string) => R[] | undefined, eventsOf: (name: string) => PathEvent[] | undefined): R[] {
+  const [path, ...earlier] = names;
+  const own = releasesOf(path) ?? [];
+  if (earlier.length === 0) return own;
+  const inherited = earlier.flatMap((name) => {
+    const blobs = new Set((eventsOf(name) ?? []).map((e) => e.blob));
+    return (releasesOf(name) ?? []).filter((r) => blobs.has(r.evidence.blob));
+  });
+  return [...inherited, ...own];
 }

@@ -20,6 +20,8 @@ export interface TagFacts {
   filesAtCommit?: Map<string, FileAt | null>;
   /** What a released content includes at its commit, recomputed from the files there. */
   includesAt?(commit: string, prompt: string, blob: string, claimed: string[]): IncludedContent[];
+  /** What cannot be established of what it includes there (a limit reached, a dynamic partial…), as messages. */
+  unresolvedIncludesAt?(commit: string, prompt: string, blob: string, claimed: string[]): string[];
 }
 
 export interface TagCheck {
@@ -93,6 +95,8 @@ function checkTag(tag: RawTag, facts: TagFacts, ledger: RecordLedger): TagCheck 
     const actual = facts.includesAt(ev.commit, ev.prompt, ev.blob, (ev.includes ?? []).map((i) => i.path));
     const differences = includeDifferences(ev.includes ?? [], actual);
     if (differences.length) problems.push(`its evidence does not list what ${ev.prompt} includes at the commit (${differences.join('; ')})`);
+    const unresolved = facts.unresolvedIncludesAt?.(ev.commit, ev.prompt, ev.blob, (ev.includes ?? []).map((i) => i.path)) ?? [];
+    if (unresolved.length) problems.push(`what ${ev.prompt} includes at the commit cannot be established, so its evidence cannot be recomputed: ${unresolved.join('; ')}`);
     for (const claimed of ev.includes ?? []) {
       const at = facts.filesAtCommit?.get(`${ev.commit}:${claimed.path}`);
       if (at && at.blob !== claimed.blob) problems.push(`the included ${claimed.path} at the commit is blob ${at.blob.slice(0, 10)}, not ${claimed.blob.slice(0, 10)} as its evidence says`);

@@ -5,7 +5,7 @@ import type { Config } from './config';
 import { formatMissing, includeDifferences, includedContent, releasedAsIs, resolveIncludes, type Dependency, type FileAt, type IncludedContent, type MissingDependency } from './dependencies';
 import type { Problem } from './errors';
 import type { BlobFacts } from './hash';
-import { indexHistory, renameIndex, type LogCommit, type PathEvent, type PathHistory } from './history';
+import { indexHistory, releasesUnderNames, renameIndex, type LogCommit, type PathEvent, type PathHistory } from './history';
 import type { Identity } from './identity';
 import { checkTags, releasesByPrompt, type TagCheck, type TagFacts } from './integrity';
 import type { RecordLedger } from './ledger';
@@ -14,12 +14,12 @@ import { evaluate, tallyReviews, type EvaluationContext, type GateResult, type R
 import { POLICY_RULES } from './rules';
 import { promptMatcher } from './prompts';
 import type { CheckRecord, CommentRecord, FeedbackRecord, ReviewRecord, ReviewRequestRecord, StoredRecord } from './records';
-import type { RawTag, Release } from './releases';
+import { orderReleases, type RawTag, type Release } from './releases';
 import { stateOf, type PromptState } from './state';
 import type { TrustedPolicy } from './trustedPolicy';
 
 export interface TrustedRef {
-  /** As the user or the configuration named it, e.g. main or origin/main. */
+  /** Its full ref name, e.g. refs/remotes/origin/main or refs/heads/main: never a short name another ref could shadow. */
   ref: string;
   commit: string;
 }
@@ -165,7 +165,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     const lookup = atHead ? (p: string) => headFiles.get(p) ?? null : (p: string) => filesAtCommit?.get(`${commit}:${p}`);
     // At a release commit only the files its evidence names are known; each is checked there.
     const partialsNamed = atHead ? headPartials : (name: string) => (claimedAt.get(`${commit}\0${path}`) ?? []).filter((p) => p === name || p.endsWith(`/${name}`));
-    const resolved = resolveIncludes(path, facts, lookup, isGovernedPath, partialsNamed);
+    const resolved = resolveIncludes(path, facts, lookup, isGovernedPath, partialsNamed, { maxBytes: config.maxPromptBytes });
     const missingIncludes = [
       ...resolved.missing,
       // Fail closed: what could not be read cannot be approved.
@@ -183,6 +183,10 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
         claimedAt.set(`${commit}\0${prompt}`, claimed);
         return includedContent(includesOf(prompt, blob, factsByBlob.get(blob) ?? snapshot.tagFacts.factsOf?.(blob), commit).includes);
       },
+      unresolvedIncludesAt: (commit, prompt, blob, claimed) => {
+        claimedAt.set(`${commit}\0${prompt}`, claimed);
+        return includesOf(prompt, blob, factsByBlob.get(blob) ?? snapshot.tagFacts.factsOf?.(blob), commit).missingIncludes.map(formatMissing);
+      },
     },
     ledger,
   );
@@ -190,6 +194,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     if (check.problems.length) problems.push({ severity: 'error', message: `release tag ${check.tag} is not trusted: ${check.problems[0]}`, subject: check.tag, cause: 'release tags are not trusted (prompt-release verify says why)' });
   }
   const releasesOf = releasesByPrompt(tagChecks);
+  const releasesUnderNamesMemo = new Map<string, Release[]>();
   const environments = config.environments;
 
   // Content reviewed and released is a checkpoint: authors before it had their work approved.
@@ -305,7 +310,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
 
   function decide(subject: Subject, environment: string, purpose: EvaluationContext['purpose'], extra: Partial<EvaluationContext> = {}): GateResult {
     const ctx = context(environment, purpose, extra);
-    const key = `${subject.names.join('\0')}\0${subject.contentHash}\0${subject.owners.join(' ')}\0${subject.blob}\0${subject.includes.map((i) => i.path + ':' + i.contentHash).join(' ')}`;
+    const key = `${subject.names.join('\0')}\0${subject.contentHash}\0${subject.owners.join(' ')}\0${subject.blob}\0${subject.includes.map((i) => i.path + ':' + i.contentHash).join(' ')}\0${ctx.env.signatures ?? ''}`;
     let tally = tallies.get(key);
     if (!tally) tallies.set(key, (tally = tallyReviews(subject, ctx)));
     return evaluate(subject, ctx, POLICY_RULES, tally);
@@ -314,9 +319,16 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   /** A release the gate relies on: whole, on the trusted branch, and its content (with these includes, when given) meets today's policy there. */
   function trustedRelease(environment: string, path: string, hash: string, includes?: IncludedContent[]): Release | undefined {
     if (!environments.some((e) => e.name === environment)) return undefined;
-    return (releasesOf.get(path) ?? []).find(
+    return releasesOfPrompt(path).find(
       (r) => r.evidence.environment === environment && (includes ? releasedAsIs(r.evidence, hash, includes) : r.evidence.contentHash === hash) && meetsPolicy(r),
     );
+  }
+
+  /** A prompt's releases under its name and, for what it released under them, its earlier names: a rename keeps its releases. */
+  function releasesOfPrompt(path: string): Release[] {
+    let list = releasesUnderNamesMemo.get(path);
+    if (!list) releasesUnderNamesMemo.set(path, (list = orderReleases(releasesUnderNames(namesOf(path), (n) => releasesOf.get(n), (n) => history.get(n)))));
+    return list;
   }
 
   function meetsPolicy(release: Release): boolean {
@@ -360,7 +372,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     const comments = mine.filter((r): r is StoredRecord<CommentRecord> => r.record.type === 'comment');
     const checks = mine.filter((r): r is StoredRecord<CheckRecord> => r.record.type === 'check');
     const feedback = mine.filter((r): r is StoredRecord<FeedbackRecord> => r.record.type === 'feedback');
-    const promptReleases = releasesOf.get(file.path) ?? [];
+    const promptReleases = releasesOfPrompt(file.path);
     const current: Record<string, Release | undefined> = {};
     for (const r of promptReleases) current[r.evidence.environment] = r;
     const { includes, missingIncludes } = file.blob && !policyFile ? includesOf(file.path, file.blob, file.facts) : { includes: [], missingIncludes: [] };

@@ -9,41 +9,27 @@ export function githubHandleOf(email: string): string | undefined {
   return match ? `@${match[1]}` : undefined;
 }
 
-/** A `.mailmap` line joins a commit email to a proper email: `Name <proper> [Name] <commit>`. */
-export function parseMailmap(text: string): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/#.*$/, '');
-    const emails = [...line.matchAll(/<([^<>]+)>/g)].map((m) => normalizeEmail(m[1]));
-    if (emails.length === 2) pairs.push([emails[0], emails[1]]);
-  }
-  return pairs;
-}
-
 /**
  * Who is who. Owners (CODEOWNERS `@user`, `@org/team`, emails) resolve to emails through the
  * `people` map of the trusted configuration; that map alone grants owner rights.
  *
  * Separately, emails are grouped into persons so that counting and self-approval see people,
- * not addresses: the emails listed directly under one `@user` handle, the emails a trusted
- * `.mailmap` joins, and a GitHub noreply email with its handle are one person. Joining only
- * ever merges people, so it can lower a count or widen "who wrote this", never raise a count.
+ * not addresses: the emails listed directly under one `@user` handle, and a GitHub noreply
+ * email with its handle, are one person. Only the trusted policy joins identities: a
+ * `.mailmap` is a file anyone can commit, so it decides nothing (not who counts as whom, not
+ * who wrote what); git may use it to show names, and that is all.
  */
 export class People {
   private readonly cache = new Map<string, Set<string>>();
   private readonly parent = new Map<string, string>();
 
-  constructor(
-    private readonly people: Record<string, string[]>,
-    mailmap: [string, string][] = [],
-  ) {
+  constructor(private readonly people: Record<string, string[]>) {
     for (const [handle, members] of Object.entries(people)) {
       // A team (`@org/team`) lists members; a user handle's own emails are one person.
       if (handle.includes('/')) continue;
       this.union(handle.toLowerCase(), handle.toLowerCase());
       for (const m of members) if (!m.startsWith('@')) this.union(handle.toLowerCase(), normalizeEmail(m));
     }
-    for (const [proper, commit] of mailmap) this.union(proper, commit);
   }
 
   emailsOf(owner: string): Set<string> {
@@ -95,8 +81,7 @@ export class People {
 
   /**
    * May a commit by `committer` carry a record made by `recorder`? Only the same email, or two
-   * emails the trusted `people` map lists under one user handle: a `.mailmap` line (which
-   * anyone can add) never lets one address speak for another.
+   * emails the trusted `people` map lists under one user handle.
    */
   mayRecordFor(committer: string, recorder: string): boolean {
     const a = normalizeEmail(committer);

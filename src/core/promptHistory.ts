@@ -1,7 +1,7 @@
-import { indexHistory, renameIndex, type LogCommit, type PathEvent } from './history';
+import { indexHistory, releasesUnderNames, renameIndex, type LogCommit, type PathEvent } from './history';
 import { checkTags, releasesByPrompt, type TagFacts } from './integrity';
 import type { CheckRecord, CommentRecord, FeedbackRecord, ReviewRecord, ReviewRequestRecord, StoredRecord } from './records';
-import { parseTagMessage, type RawTag, type Release } from './releases';
+import { orderReleases, parseTagMessage, type RawTag, type Release } from './releases';
 import type { TrustedPolicy } from './trustedPolicy';
 
 /** What one prompt's history is read from: its own log, not the whole repository's. */
@@ -44,9 +44,10 @@ export function promptHistoryOf(input: PromptHistoryInput): PromptHistory {
   // Release checks compare a prompt's own tags with each other only, so its tags are enough.
   const own = input.tags.filter((t) => {
     const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
-    return parsed !== undefined && 'evidence' in parsed && parsed.evidence.prompt === path;
+    return parsed !== undefined && 'evidence' in parsed && names.includes(parsed.evidence.prompt);
   });
   const checks = checkTags(own, { ...input.tagFacts, modeOf: (p, blob) => modes.get(`${p}\0${blob}`) }, policy.ledger);
+  const byPrompt = releasesByPrompt(checks);
   const mine = policy.ledger.about(names);
   return {
     path,
@@ -57,6 +58,6 @@ export function promptHistoryOf(input: PromptHistoryInput): PromptHistory {
     feedback: mine.filter((r): r is StoredRecord<FeedbackRecord> => r.record.type === 'feedback'),
     requests: mine.filter((r): r is StoredRecord<ReviewRequestRecord> => r.record.type === 'review-request'),
     comments: mine.filter((r): r is StoredRecord<CommentRecord> => r.record.type === 'comment'),
-    releases: releasesByPrompt(checks).get(path) ?? [],
+    releases: orderReleases(releasesUnderNames(names, (n) => byPrompt.get(n), (n) => index.get(n))),
   };
 }

@@ -1,6 +1,7 @@
-import picomatch from 'picomatch';
 import type { Config } from './config';
 import { PROMPT_KINDS } from './detection';
+import { PromptReleaseError } from './errors';
+import { promptGlobProblem, promptGlobsMatcher } from './glob';
 
 /** Review, request and comment records live here; they are never prompts themselves. */
 export const RECORDS_DIR = '.promptrelease/records';
@@ -23,7 +24,7 @@ const compiledMatchers = new Map<string, PromptMatcher>();
 
 function compileMatcher(config: Pick<Config, 'prompts'> & { exclude?: string[] }): PromptMatcher {
   // The last glob that matches decides (as in .gitignore). Neighbouring globs of the same sign
-  // become one regular expression, so a path is tested once per run of signs, not per glob.
+  // become one automaton, so a path is tested once per run of signs, not per glob.
   const groups: { negated: boolean; globs: string[] }[] = [];
   for (const glob of config.prompts) {
     const negated = glob.startsWith('!');
@@ -31,8 +32,8 @@ function compileMatcher(config: Pick<Config, 'prompts'> & { exclude?: string[] }
     if (last && last.negated === negated) last.globs.push(negated ? glob.slice(1) : glob);
     else groups.push({ negated, globs: [negated ? glob.slice(1) : glob] });
   }
-  const rules = groups.map((g) => ({ negated: g.negated, match: anyOf(g.globs) }));
-  const excluded = config.exclude?.length ? anyOf(config.exclude) : () => false;
+  const rules = groups.map((g) => ({ negated: g.negated, match: globsMatcher(g.globs) }));
+  const excluded = globsMatcher(config.exclude ?? []);
   const answers = new Map<string, boolean>();
   const decide = (path: string): boolean => {
     if (path.startsWith('.promptrelease/') || excluded(path)) return false;
@@ -46,11 +47,17 @@ function compileMatcher(config: Pick<Config, 'prompts'> & { exclude?: string[] }
   };
 }
 
-/** One regular expression for several globs, with picomatch's semantics for each. */
-function anyOf(globs: string[]): (path: string) => boolean {
-  const sources = globs.map((g) => picomatch.makeRe(g, { dot: true }).source);
-  const combined = new RegExp(sources.map((s) => `(?:${s})`).join('|'));
-  return (path) => combined.test(path);
+/** The configuration refuses a glob it cannot match; an editor setting can still hold one, so say which. */
+function globsMatcher(globs: string[]): (path: string) => boolean {
+  for (const glob of globs) {
+    const problem = promptGlobProblem(glob);
+    if (problem) {
+      throw new PromptReleaseError('invalid-config', `prompt glob "${glob}" cannot be used: ${problem}`, {
+        hint: 'Fix the glob in the promptRelease.prompts setting or in .promptrelease.yaml.',
+      });
+    }
+  }
+  return promptGlobsMatcher(globs);
 }
 
 /**
@@ -66,5 +73,7 @@ export function promptPathspecs(config: Pick<Config, 'prompts'>): string[] | und
 
 /** The kind of prompt a path is by the default table, for reports like `init`'s. */
 export function kindOf(path: string): string | undefined {
-  return PROMPT_KINDS.find((k) => k.globs.some((g) => picomatch.isMatch(path, g, { dot: true })))?.kind;
+  return KIND_MATCHERS.find((k) => k.match(path))?.kind;
 }
+
+const KIND_MATCHERS = PROMPT_KINDS.map((k) => ({ kind: k.kind, match: globsMatcher(k.globs) }));

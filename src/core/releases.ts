@@ -183,6 +183,8 @@ export function parseTagMessage(message: string): ParsedTagMessage {
   if (!Number.isInteger(data.version) || !Number.isInteger(data.sequence) || !Array.isArray(data.approvals)) {
     return { error: 'its evidence lacks version, sequence or approvals: the tag message was edited' };
   }
+  const badInclude = data.includes !== undefined && !(Array.isArray(data.includes) && data.includes.every((i: any) => typeof i?.path === 'string' && /^[0-9a-f]{40}$/.test(i?.blob) && /^sha256:[0-9a-f]{64}$/.test(i?.contentHash)));
+  if (badInclude) return { error: 'its evidence lists includes without a path, a blob id and a content hash each: the tag message was edited' };
   if (evidenceDigest(data) !== data.digest) return { error: 'its evidence does not match its digest: the tag message was edited' };
   return { evidence: data as ReleaseEvidence };
 }

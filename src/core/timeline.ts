@@ -4,7 +4,7 @@ import type { PromptStatus } from './model';
 import type { Verdict } from './records';
 
 export type TimelineEntry =
-  | { kind: 'version'; time: string; commit: string; author: Identity; blob: string; contentHash?: string; version?: number; deleted?: boolean }
+  | { kind: 'version'; time: string; commit: string; author: Identity; blob: string; contentHash?: string; version?: number; deleted?: boolean; renamedFrom?: string }
   | { kind: 'review'; time: string; by: Identity; verdict: Verdict; contentHash: string; version?: number; comment?: string; record: string }
   | { kind: 'review-request'; time: string; by: Identity; reviewers: string[]; contentHash: string; record: string }
   | { kind: 'release'; time: string; environment: string; version: number; by: Identity; tag: string; approvals: Identity[] }
@@ -27,6 +27,7 @@ export function promptTimeline(prompt: Pick<PromptStatus, 'reviews' | 'requests'
       contentHash: hash,
       version: hash ? versionOf.get(hash) : undefined,
       ...(e.status === 'D' ? { deleted: true } : {}),
+      ...(e.from ? { renamedFrom: e.from } : {}),
     });
   }
   for (const r of prompt.reviews) {

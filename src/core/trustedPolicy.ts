@@ -6,11 +6,10 @@ import { contentHash } from './hash';
 import { ZERO_OID, type LogCommit } from './history';
 import { formatIdentity, type Identity } from './identity';
 import { RecordLedger } from './ledger';
-import { parseMailmap, People } from './people';
+import { People } from './people';
 import type { ReviewRecord, StoredRecord } from './records';
-import type { AllowedSigners } from './signatures';
+import { parseAllowedSigners, type AllowedSigners } from './signatures';
 
-export const MAILMAP_FILE = '.mailmap';
 /** The files that make the rules: changing them is reviewed like a prompt when they have an owner. */
 export const POLICY_FILES = [CONFIG_FILE, ...CODEOWNERS_LOCATIONS];
 
@@ -26,8 +25,8 @@ export interface TrustedInputs {
   log: LogCommit[];
   /** Texts of every record and policy blob in those logs, by blob id. */
   texts: Map<string, string>;
-  /** `.mailmap` at the trusted tip. */
-  mailmap?: string;
+  /** The file named by `signers:` at the trusted tip (TEMP until the signers file is a rules file). */
+  signersFile?: { file: string; text?: string };
 }
 
 export interface PendingPolicyChange {
@@ -75,9 +74,8 @@ interface PolicyState {
  */
 export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   const problems: Problem[] = [];
-  const mailmap = inputs.mailmap ? parseMailmap(inputs.mailmap) : [];
   const parsedCache = new Map();
-  const strictPeople = new People({}, mailmap);
+  const strictPeople = new People({});
   // Approvals of the policy itself are attributed by exact email: aliases come from the policy being decided.
   let strict: RecordLedger | undefined;
   const strictLedger = () => (strict ??= new RecordLedger(inputs.log, inputs.texts, strictPeople, parsedCache));
@@ -105,8 +103,16 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
     if (proposed.has(CONFIG_FILE)) adopted = true;
   }
 
-  const people = new People(state.config.people, mailmap);
-  const ledger = new RecordLedger(inputs.log, inputs.texts, people, parsedCache);
+  const people = new People(state.config.people);
+  let signers: AllowedSigners | undefined;
+  const signersFile = state.config.signers;
+  if (signersFile) {
+    const text = inputs.signersFile?.file === signersFile ? inputs.signersFile.text : undefined;
+    if (text === undefined) problems.push({ severity: 'error', message: `the signers file ${signersFile} named by ${CONFIG_FILE} is not on the trusted branch, so no signature counts; commit it there`, location: { file: signersFile } });
+    signers = parseAllowedSigners(text ?? '', signersFile);
+    for (const e of text === undefined ? [] : signers.errors) problems.push({ severity: 'error', message: e.message, location: { file: signersFile, line: e.line, col: e.col } });
+  }
+  const ledger = new RecordLedger(inputs.log, inputs.texts, people, parsedCache, signers);
   problems.push(...parseErrors.values(), ...ledger.problems);
   for (const e of state.codeowners?.errors ?? []) problems.push({ severity: 'error', message: e.message, location: { file: state.codeowners!.file, line: e.line, col: e.col }, subject: `${state.codeowners!.file}:${e.line}`, cause: 'lines GitHub skips in the code owners file' });
   const inForce = new Map<string, string>();
@@ -122,7 +128,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
     });
   }
   const configText = state.configBlob ? inputs.texts.get(state.configBlob) : undefined;
-  return { config: state.config, codeowners: state.codeowners, people, ledger, pending: [...pendingByFile.values()], inForce, configText, authorship, problems };
+  return { config: state.config, codeowners: state.codeowners, people, ledger, pending: [...pendingByFile.values()], inForce, configText, authorship, problems, signers };
 
   /** Takes each proposed file that differs from what is in force, if the policy in force lets it. */
   function adopt(current: PolicyState, reviewed: boolean): PolicyState {
@@ -183,7 +189,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
     }
     const text = inputs.texts.get(blob) ?? '';
     const hash = contentHash(Buffer.from(text, 'utf8'));
-    const currentPeople = new People(current.config.people, mailmap);
+    const currentPeople = new People(current.config.people);
     const authors = new Set([...authorship.authorsOf(blob).values()].map((who) => currentPeople.personOf(who.email)));
     const approved = strictLedger()
       .about([file])

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { PromptStatus, RepoModel } from '../core/model';
 import type { GateResult } from '../core/policy';
 import { approvalsText, gateNote, stateLabel, type PromptState } from '../core/state';
+import { shortRefName } from '../core/trustedRef';
 
 interface StateLook {
   icon: string;
@@ -69,9 +70,9 @@ export function policyText(model: RepoModel, file: string, blob: string | undefi
   if (pending && pending.blob === blob) {
     return { title: `Release rules: change not in force · needs an owner (${pending.owners.join(', ')})`, tooltip: pending.message };
   }
-  if (blob && inForce === blob) return { title: `Release rules in force on ${model.trusted.ref}`, tooltip: `This version of ${file} is the policy the gate and verify apply.` };
+  if (blob && inForce === blob) return { title: `Release rules in force on ${shortRefName(model.trusted.ref)}`, tooltip: `This version of ${file} is the policy the gate and verify apply (trusted: ${model.trusted.ref} at ${model.trusted.commit.slice(0, 10)}).` };
   return {
-    title: `Release rules: this version is not in force on ${model.trusted.ref}`,
+    title: `Release rules: this version is not in force on ${shortRefName(model.trusted.ref)}`,
     tooltip: `The gate applies the version of ${file} in force on the trusted branch ${model.trusted.ref}; merge this one there (and have an owner approve it if the file has owners).`,
   };
 }

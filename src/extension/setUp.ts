@@ -1,15 +1,14 @@
-import { existsSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../core/config';
 import { PromptReleaseError } from '../core/errors';
-import { configWithPeople, proposeSetup } from '../core/setup';
-import { plural } from '../core/words';
+import { initConfigText, initProposal, proposalLines } from '../core/setup';
+import { createFileNoFollow, lstatOrUndefined } from '../git/safeFs';
 import type { FolderState, PromptWorkspace } from './workspace';
 
 /** Folders whose repository has no .promptrelease.yaml yet: the view offers to set them up. */
 export function foldersNeedingSetUp(workspace: PromptWorkspace): FolderState[] {
-  return workspace.folders.filter((s) => s.status === 'ready' && s.repo && !existsSync(path.join(s.repo.root, CONFIG_FILE)));
+  return workspace.folders.filter((s) => s.status === 'ready' && s.repo && !lstatOrUndefined(path.join(s.repo.root, CONFIG_FILE)));
 }
 
 /**
@@ -30,24 +29,12 @@ export async function setUpRepository(workspace: PromptWorkspace, arg: vscode.Ur
     return;
   }
   const repo = chosen.repo;
-  const facts = await repo.setupFacts();
-  const proposal = proposeSetup(facts.paths, facts.codeowners, facts.authors);
-  const found = proposal.kinds.map((k) => `• ${k.kind}: ${k.count} (${k.examples.join(', ')}${k.count > k.examples.length ? ', …' : ''})`);
-  const people = Object.entries(proposal.people).map(([handle, emails]) => `• ${handle} → ${emails.join(', ')}`);
-  const detail = [
-    proposal.total ? `Found ${plural(proposal.total, 'prompt file')}:` : 'Found no prompt files in the built-in formats; add globs under "prompts" afterwards.',
-    ...found,
-    '',
-    facts.codeowners ? (people.length ? `People proposed from ${facts.codeowners.file} and the commit history (check them):` : `No ${facts.codeowners.file} handle matched an email in the history.`) : 'No CODEOWNERS file: prompts have no owners until you add one.',
-    ...people,
-    ...(proposal.unmatched.length ? [`No email found for ${proposal.unmatched.join(', ')}: add theirs under "people".`] : []),
-    '',
-    `This writes ${CONFIG_FILE} with staging (1 approval) and production (2 approvals, one by an owner). Commit it to the trusted branch to put it in force.`,
-  ].join('\n');
+  const proposal = initProposal(await repo.setupFacts());
+  const detail = [...proposalLines(proposal, true), '', `This writes ${CONFIG_FILE} with staging (1 approval) and production (2 approvals, one by an owner). Commit it to the trusted branch to put it in force.`].join('\n');
   if (!(await confirm(`Set up prompt releases in ${chosen.folder.name}?`, detail, 'Write Configuration'))) return;
   const target = path.join(repo.root, CONFIG_FILE);
-  // Never over a file someone wrote meanwhile.
-  writeFileSync(target, configWithPeople(proposal.people, proposal.unmatched), { flag: 'wx' });
+  // Never over a file someone wrote meanwhile, never through a link.
+  createFileNoFollow(repo.root, CONFIG_FILE, initConfigText(proposal), { show: () => CONFIG_FILE });
   await workspace.refresh(chosen.folder);
   await vscode.window.showTextDocument(vscode.Uri.file(target));
 }

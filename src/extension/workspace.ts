@@ -170,7 +170,7 @@ export class PromptWorkspace implements vscode.Disposable {
       if (IGNORED.test(uri.path)) return;
       const rel = path.relative(repo.root, uri.fsPath).split(path.sep).join('/');
       const model = this.states.get(folder.uri.toString())?.model;
-      const relevant = !model || rel.startsWith('.promptrelease') || rel.endsWith('CODEOWNERS') || rel === '.mailmap' || matcherFor(model.config)(rel);
+      const relevant = !model || rel.startsWith('.promptrelease') || rel.endsWith('CODEOWNERS') || matcherFor(model.config)(rel);
       if (relevant) this.schedule(folder, rel.startsWith(`${RECORDS_DIR}/`));
     };
     const gitWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.gitDir), '{HEAD,index,packed-refs,refs/**}'));

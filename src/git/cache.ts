@@ -1,7 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import * as path from 'path';
 import type { BlobFacts } from '../core/hash';
+import { REFERENCE_SYNTAX_VERSION } from '../core/references';
 import type { LogCommit } from '../core/history';
+import { replaceFileNoFollow } from './safeFs';
 
 /**
  * What earlier runs learned from git, kept in `.git/prompt-release/cache-v2.json` so a
@@ -18,13 +20,12 @@ export interface CachedLog {
   log: LogCommit[];
 }
 
-/** What the trusted branch's tip holds beyond the prompts: the record and policy history, configuration and .mailmap. */
+/** What the trusted branch's tip holds beyond the prompts: the record and policy history and the configuration. */
 export interface CachedTrustedRead {
   tip: string;
   log: LogCommit[];
   firstParentLog: LogCommit[];
   config?: string;
-  mailmap?: string;
 }
 
 /** Which tag targets are reachable from a trusted tip: a fact of the two commits. */
@@ -49,8 +50,8 @@ interface CacheFile {
   reachability?: CachedReachability;
 }
 
-/** Change it whenever the shape of the data or the way git's output is parsed changes. */
-const FORMAT = 'prompt-release-cache-2';
+/** Change it whenever the shape of the data, the way git's output is parsed or the references read from a blob change. */
+const FORMAT = `prompt-release-cache-2-refs${REFERENCE_SYNTAX_VERSION}`;
 const FILE = path.join('prompt-release', 'cache-v2.json');
 
 /** Values by key that a run marks as used; a finished run keeps only those. */
@@ -163,13 +164,11 @@ export class PersistentCache {
       trustedRead: this.trustedRead,
       reachability: this.reachability,
     };
-    const temporary = `${this.file}.${process.pid}.tmp`;
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(temporary, JSON.stringify(data));
-      renameSync(temporary, this.file);
+      // Below the git directory, never through a link: a temporary file renamed over the cache.
+      replaceFileNoFollow(path.dirname(path.dirname(this.file)), FILE, JSON.stringify(data));
     } catch {
-      rmSync(temporary, { force: true });
+      // No cache this time; the next run reads git again.
     }
   }
 }

@@ -1,22 +1,25 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/codeowners';
 import { PromptReleaseError } from '../core/errors';
 import { blobFacts, type BlobFacts } from '../core/hash';
-import { ZERO_OID, type LogCommit } from '../core/history';
+import { renameIndex, ZERO_OID, type LogCommit } from '../core/history';
 import { parseIdent, type Identity } from '../core/identity';
-import { MAX_INCLUDE_DEPTH, resolveIncludes, type FileAt } from '../core/dependencies';
+import { resolveIncludes, type FileAt } from '../core/dependencies';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model';
+import { candidateRefs, chooseTrustedRef, type ExistingRef } from '../core/trustedRef';
 import { promptHistoryOf, type PromptHistory } from '../core/promptHistory';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts';
+import { candidatePathsToRead, type FileText } from '../core/setup';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
 import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/config';
-import { isPolicyFile, MAILMAP_FILE, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
+import { isPolicyFile, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
 import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
 import { PersistentCache, type ObjectAtPath } from './cache';
 import { GitRunner, type GitCommandListener } from './runner';
+import { checkFolders, createFileNoFollow } from './safeFs';
 
 export interface HeadInfo {
   commit: string;
@@ -166,43 +169,41 @@ export class PromptRepository {
   }
 
   /**
-   * The trusted branch: `--trusted`, else the main branch (origin's default branch, main,
-   * master). Failing to find one is an error: nothing is decided against an unknown root.
+   * The trusted branch by its full ref name: `--trusted`, else the main branch (origin's
+   * default branch, main, master). A short name is resolved among every ref it could mean,
+   * read with one `git for-each-ref`, and refused when more than one exists: a tag or branch
+   * named like the trusted branch never shadows it. Failing to find one is an error: nothing
+   * is decided against an unknown root.
    */
-  private async resolveTrusted(named?: string): Promise<TrustedRef> {
-    if (named) {
-      const commit = await this.git
-        .run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${named}^{commit}`])
-        .then((out) => out.trim())
-        .catch(() => '');
-      if (!commit) {
-        throw new PromptReleaseError('no-trusted-branch', `the trusted branch "${named}" does not exist in this clone`, {
-          hint: `Fetch it (git fetch origin ${named.replace(/^origin\//, '')}) or name another with --trusted.`,
-        });
-      }
-      return { ref: named, commit };
-    }
-    const out = await this.git.run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(symref)', 'refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master']);
-    const refs = new Map<string, { commit: string; symref: string }>();
-    for (const line of out.split('\n').filter(Boolean)) {
-      const [ref, commit, symref] = line.split('\0');
-      refs.set(ref, { commit, symref });
-    }
+  async resolveTrusted(named?: string): Promise<TrustedRef> {
+    if (named) return chooseTrustedRef(named, await this.existingRefs(candidateRefs(named)));
+    const refs = new Map((await this.existingRefs(['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master', 'refs/remotes/origin/main', 'refs/remotes/origin/master'])).map((r) => [r.ref, r]));
     const originHead = refs.get('refs/remotes/origin/HEAD');
     const candidates: string[] = [];
-    if (originHead?.symref) candidates.push(originHead.symref.replace('refs/remotes/origin/', 'refs/heads/'), originHead.symref);
-    candidates.push('refs/heads/main', 'refs/heads/master');
+    // origin's default branch as a local branch first (when it is main or master, read above), then as origin has it.
+    if (originHead?.symref?.startsWith('refs/remotes/origin/')) candidates.push(originHead.symref.replace('refs/remotes/origin/', 'refs/heads/'), originHead.symref);
+    // A CI checkout has neither a local main nor origin/HEAD, only the fetched remote branch.
+    candidates.push('refs/heads/main', 'refs/heads/master', 'refs/remotes/origin/main', 'refs/remotes/origin/master');
     for (const ref of candidates) {
       const found = ref === originHead?.symref ? originHead : refs.get(ref);
-      if (found?.commit) return { ref: ref.replace(/^refs\/(heads|remotes)\//, ''), commit: found.commit };
+      if (found?.type === 'commit') return { ref, commit: found.object };
     }
-    if (originHead?.symref) {
-      const commit = await this.git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${originHead.symref}^{commit}`]).then((o) => o.trim()).catch(() => '');
-      if (commit) return { ref: originHead.symref.replace(/^refs\/remotes\//, ''), commit };
-    }
-    throw new PromptReleaseError('no-trusted-branch', 'cannot tell which branch is trusted: this repository has no main or master branch', {
-      hint: 'Name the protected branch with --trusted BRANCH, or set trustedBranch in .promptrelease.yaml on the main branch.',
+    throw new PromptReleaseError('no-trusted-branch', 'cannot tell which branch is trusted: this repository has no main or master branch, here or as origin has it', {
+      hint: 'Name the protected branch with --trusted BRANCH (in full: refs/remotes/origin/main), or set trustedBranch in .promptrelease.yaml on the main branch.',
     });
+  }
+
+  /** The refs of these exact full names that exist, read with one `git for-each-ref` (a symbolic ref with its target). */
+  private async existingRefs(names: string[]): Promise<ExistingRef[]> {
+    const wanted = new Set(names);
+    // for-each-ref also lists refs below a name (refs/heads/main/x for refs/heads/main): only exact names are kept.
+    const out = await this.git.run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(objecttype)%00%(symref)', '--end-of-options', ...wanted]);
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\0'))
+      .filter(([ref]) => wanted.has(ref))
+      .map(([ref, object, type, symref]) => ({ ref, object, type, symref: symref || undefined }));
   }
 
   /**
@@ -252,8 +253,8 @@ export class PromptRepository {
     let read = await readBoth(trusted);
     const named = read.policy.config.trustedBranch;
     if (!this.trustedOverride && named && named !== trusted.ref) {
-      trusted = await this.resolveTrusted(named);
-      read = await readBoth(trusted);
+      const configured = await this.resolveTrusted(named);
+      if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) read = await readBoth((trusted = configured));
     }
     const { policy, mergedTags, prompts } = read;
     this.historyReads.clear();
@@ -343,7 +344,10 @@ export class PromptRepository {
 
   /**
    * Files at HEAD that prompts include but that are not prompts themselves, with their facts.
-   * Nothing is read when no prompt includes anything; otherwise one read per level of nesting.
+   * Nothing is read when no prompt includes anything; otherwise one read per level of nesting,
+   * until nothing new is asked for (the resolver itself refuses chains deeper than
+   * MAX_INCLUDE_DEPTH, so this ends). A file asked for but not read comes back without facts,
+   * so the model says its content could not be read instead of calling it missing.
    */
   private async headDependencies(tree: TreeEntry[], promptEntries: TreeEntry[], facts: Map<string, BlobFacts>, isPrompt: (path: string) => boolean) {
     const roots = promptEntries.filter((e) => facts.get(e.blob)?.references);
@@ -360,15 +364,19 @@ export class PromptRepository {
       return entry ? { blob: entry.blob, mode: entry.mode, facts: facts.get(entry.blob) } : null;
     };
     const needed = new Set<string>();
-    for (let round = 0; round <= MAX_INCLUDE_DEPTH; round++) {
+    const tried = new Set<string>();
+    for (;;) {
       const unknown = new Set<string>();
       for (const root of roots) {
         const resolved = resolveIncludes(root.path, facts.get(root.blob), lookup, isPrompt, partialsNamed);
         for (const dep of resolved.includes) needed.add(dep.path);
         for (const p of resolved.unknown) unknown.add(p);
       }
-      const blobs = [...unknown].map((p) => byPath.get(p)?.blob).filter((b): b is string => !!b && !facts.has(b));
+      for (const p of unknown) if (byPath.has(p)) needed.add(p);
+      // Only blobs not tried before: one git cannot read is not asked for again and again.
+      const blobs = [...unknown].map((p) => byPath.get(p)?.blob).filter((b): b is string => !!b && !facts.has(b) && !tried.has(b));
       if (blobs.length === 0) break;
+      for (const b of blobs) tried.add(b);
       for (const [blob, f] of await this.factsOf(blobs)) facts.set(blob, f);
     }
     const prompts = new Set(promptEntries.map((e) => e.path));
@@ -377,12 +385,14 @@ export class PromptRepository {
 
   /**
    * What released prompts include at their release commits: the files each reference names
-   * there (`<commit>:<path>`, cached by object id), read level by level.
+   * there (`<commit>:<path>`, cached by object id), read level by level until nothing new is
+   * asked for; whatever stays unread the model reports as unreadable, never as absent.
    */
   private async releasedDependencies(releases: { commit: string; prompt: string; blob: string; claimed: string[] }[], facts: Map<string, BlobFacts>, isPrompt: (path: string) => boolean) {
     const files = new Map<string, FileAt | null>();
     const roots = releases.filter((r) => facts.get(r.blob)?.references);
-    for (let round = 0; round <= MAX_INCLUDE_DEPTH && roots.length; round++) {
+    const tried = new Set<string>();
+    while (roots.length) {
       const unknownNames = new Set<string>();
       const unknownBlobs = new Set<string>();
       for (const root of roots) {
@@ -395,19 +405,24 @@ export class PromptRepository {
         for (const p of resolveIncludes(root.prompt, facts.get(root.blob), lookup, isPrompt, claimedNamed).unknown) {
           const name = `${root.commit}:${p}`;
           const known = files.get(name);
-          if (known === undefined) unknownNames.add(name);
-          else if (known) unknownBlobs.add(known.blob);
+          if (known === undefined) {
+            if (!tried.has(name)) unknownNames.add(name);
+          } else if (known && !tried.has(known.blob)) unknownBlobs.add(known.blob);
         }
       }
       if (unknownNames.size === 0 && unknownBlobs.size === 0) break;
       const names = [...unknownNames];
+      for (const name of names) tried.add(name);
       const objects = await this.objectIds(names);
       names.forEach((name, i) => {
         const o = objects[i];
+        // A name git could not be asked about (a line break in it) stays unknown: unreadable, not absent.
+        if (name.includes('\n')) return;
         files.set(name, o ? { blob: o.oid, mode: o.type === 'blob' ? '100644' : o.type === 'commit' ? '160000' : '040000' } : null);
-        if (o?.type === 'blob') unknownBlobs.add(o.oid);
+        if (o?.type === 'blob' && !tried.has(o.oid)) unknownBlobs.add(o.oid);
       });
       const blobs = [...unknownBlobs].filter((b) => !facts.has(b));
+      for (const b of unknownBlobs) tried.add(b);
       if (blobs.length) for (const [blob, f] of await this.factsOf(blobs)) facts.set(blob, f);
     }
     for (const [name, file] of files) if (file) files.set(name, { ...file, facts: facts.get(file.blob) });
@@ -440,19 +455,16 @@ export class PromptRepository {
   }
 
   /**
-   * The trusted tip's configuration and .mailmap (the header, needed first) and the history
-   * of records and policy files. All of it is a fact of the tip commit, so the cache answers
-   * for the same tip without running git.
+   * The trusted tip's configuration (the header, needed first) and the history of records and
+   * policy files. All of it is a fact of the tip commit, so the cache answers for the same tip
+   * without running git. No `.mailmap` is read: only the trusted policy joins identities.
    */
   private readTrustedBranch(root: TrustedRef) {
     const cached = this.cache.trustedRead?.tip === root.commit ? this.cache.trustedRead : undefined;
     if (cached) {
-      return { header: Promise.resolve({ config: cached.config, mailmap: cached.mailmap }), logs: Promise.resolve(cached), cached: true };
+      return { header: Promise.resolve({ config: cached.config }), logs: Promise.resolve(cached), cached: true };
     }
-    const header = this.readObjects([`${root.commit}:${CONFIG_FILE}`, `${root.commit}:${MAILMAP_FILE}`]).then(([config, mailmap]) => ({
-      config: config?.toString('utf8'),
-      mailmap: mailmap?.toString('utf8'),
-    }));
+    const header = this.readObjects([`${root.commit}:${CONFIG_FILE}`]).then(([config]) => ({ config: config?.toString('utf8') }));
     const logs = Promise.all([this.log([root.commit], HISTORY_PATHS), this.log([root.commit], POLICY_FILES, ['--first-parent'])]).then(([log, firstParentLog]) => ({ log, firstParentLog }));
     return { header, logs, cached: false };
   }
@@ -462,7 +474,13 @@ export class PromptRepository {
     const [header, { log, firstParentLog }, mergedTags] = await Promise.all([branch.header, branch.logs, this.tagsOnTrustedBranch(trusted, tags)]);
     if (!branch.cached && !shallow) this.cache.setTrustedRead({ tip: trusted.commit, log, firstParentLog, ...header });
     const texts = await this.textsOf(log.flatMap((c) => c.changes.filter((ch) => ch.status !== 'D' && ch.blob !== ZERO_OID).map((ch) => ch.blob)));
-    const policy = trustedPolicy({ log, firstParentLog, texts, mailmap: header.mailmap });
+    let policy = trustedPolicy({ log, firstParentLog, texts });
+    // TEMP signers plumbing: the signers file named by the configuration in force, read at the trusted tip.
+    const signersPath = policy.config.signers;
+    if (signersPath) {
+      const [bytes] = await this.readObjects([`${trusted.commit}:${signersPath}`]);
+      policy = trustedPolicy({ log, firstParentLog, texts, signersFile: { file: signersPath, text: bytes?.toString('utf8') } });
+    }
     return { policy, mergedTags };
   }
 
@@ -574,24 +592,29 @@ export class PromptRepository {
     if ('error' in attempt) throw attempt.error;
     let trusted = attempt.ref;
     const read = async (root: TrustedRef) => {
-      const released = tags.map((t) => {
-        const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
-        return parsed && 'evidence' in parsed && parsed.evidence.prompt === file ? parsed.evidence : undefined;
-      });
       // Commits only the trusted branch has (when HEAD is elsewhere) follow HEAD's own.
       const trustedOnly = head === root.commit ? Promise.resolve([] as LogCommit[]) : this.followLog([root.commit, `^${head}`], file);
-      const [trustedRead, log, objects] = await Promise.all([
+      const fullLog = Promise.all([headLog, trustedOnly]).then(([own, more]) => [...own, ...more]);
+      // Releases made under any of the file's names are its own: which names, the log says.
+      const released = fullLog.then((log) => {
+        const names = new Set([file, ...(renameIndex(log).get(file) ?? [])]);
+        return tags.map((t) => {
+          const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
+          return parsed && 'evidence' in parsed && names.has(parsed.evidence.prompt) ? parsed.evidence : undefined;
+        });
+      });
+      const [trustedRead, log, [objects, releasedEvidence]] = await Promise.all([
         this.readTrusted(root, this.readTrustedBranch(root), tags, shallow),
-        Promise.all([headLog, trustedOnly]).then(([own, more]) => [...own, ...more]),
-        this.objectIds(tags.map((t, i) => (released[i] ? `${t.commit}:${file}` : '\n'))),
+        fullLog,
+        released.then(async (evidence) => [await this.objectIds(tags.map((t, i) => (evidence[i] ? `${t.commit}:${evidence[i]!.prompt}` : '\n'))), evidence] as const),
       ]);
-      return { ...trustedRead, log, objects, releasedBlobs: released.filter((e) => e !== undefined).map((e) => e!.blob) };
+      return { ...trustedRead, log, objects, releasedBlobs: releasedEvidence.filter((e) => e !== undefined).map((e) => e!.blob) };
     };
     let result = await read(trusted);
     const named = result.policy.config.trustedBranch;
     if (!this.trustedOverride && named && named !== trusted.ref) {
-      trusted = await this.resolveTrusted(named);
-      result = await read(trusted);
+      const configured = await this.resolveTrusted(named);
+      if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) result = await read((trusted = configured));
     }
     const { policy, mergedTags, log, objects, releasedBlobs } = result;
     const facts = await this.factsOf([...log.flatMap((c) => c.changes.filter((ch) => ch.blob !== ZERO_OID).map((ch) => ch.blob)), ...releasedBlobs]);
@@ -622,9 +645,10 @@ export class PromptRepository {
   }
 
   /** What `init` looks at: every file in the working tree git knows or would add, CODEOWNERS on disk, and who committed. */
-  async setupFacts(): Promise<{ paths: string[]; codeowners?: Codeowners; authors: Identity[] }> {
-    const [files, log] = await Promise.all([
+  async setupFacts(): Promise<{ paths: string[]; codeowners?: Codeowners; authors: Identity[]; texts: FileText[] }> {
+    const [files, staged, log] = await Promise.all([
       this.git.run(['ls-files', '-z', '--cached', '--others', '--exclude-standard']),
+      this.git.run(['ls-files', '-z', '--stage']),
       this.git.run(['log', '--format=%ae%x00%an', 'HEAD']).catch(() => ''),
     ]);
     const location = CODEOWNERS_LOCATIONS.find((f) => existsSync(path.join(this.root, f)));
@@ -634,7 +658,19 @@ export class PromptRepository {
       const [email, name] = line.split('\0');
       if (!seen.has(email.toLowerCase())) seen.set(email.toLowerCase(), { email, name });
     }
-    return { paths: [...new Set(files.split('\0').filter(Boolean))], codeowners, authors: [...seen.values()] };
+    const paths = [...new Set(files.split('\0').filter(Boolean))];
+    // What init looks into: Markdown prompts (a link index among them) and files in layouts
+    // that hold prompts in some projects; committed regular files only, read from the index.
+    const isPrompt = promptMatcher(defaultConfig());
+    const wanted = new Set([...paths.filter((p) => isPrompt(p) && /\.md$/i.test(p)), ...candidatePathsToRead(paths, isPrompt)]);
+    const blobs: { path: string; blob: string }[] = [];
+    for (const entry of staged.split('\0').filter(Boolean)) {
+      const match = /^(\d+) ([0-9a-f]+) 0\t(.*)$/s.exec(entry);
+      if (match && match[1].startsWith('100') && wanted.has(match[3])) blobs.push({ path: match[3], blob: match[2] });
+    }
+    const bytes = await this.readObjects(blobs.map((b) => b.blob));
+    const texts = blobs.flatMap((b, i) => (bytes[i] ? [{ path: b.path, text: bytes[i]!.toString('utf8') }] : []));
+    return { paths, codeowners, authors: [...seen.values()], texts };
   }
 
   /**
@@ -711,6 +747,9 @@ export class PromptRepository {
       GIT_COMMITTER_NAME: by.name,
       GIT_COMMITTER_EMAIL: by.email,
     };
+    // The record's folder in the working tree must not lead through a link (a hostile commit, a
+    // merge in progress): checked before anything is committed, and again as the file is written.
+    checkFolders(this.root, path.posix.dirname(recordPath), false, { show: (p) => this.relativeName(p) });
     const scratch = mkdtempSync(path.join(tmpdir(), 'prompt-release-index-'));
     try {
       let parent = head.commit;
@@ -726,6 +765,8 @@ export class PromptRepository {
           await this.git.run(['update-index', '--add', '--cacheinfo', `100644,${blob},${recordPath}`]);
           return { commit, path: recordPath };
         } catch (err) {
+          // A link put in the record's way after the check: the record is committed, its copy refused.
+          if (err instanceof PromptReleaseError && err.code === 'unsafe-path') throw new PromptReleaseError('unsafe-path', `${err.message}. The record is committed (${commit.slice(0, 12)}); only its copy in the working tree was not written`, { hint: `Remove the link, then: git checkout -- ${recordPath}` });
           // Someone else moved the branch meanwhile: rebuild on top of their commit.
           const now = await this.head();
           if (attempt >= 3 || now.commit === parent || now.branch !== head.branch) throw err;
@@ -738,10 +779,15 @@ export class PromptRepository {
   }
 
   private placeInWorkingTree(recordPath: string, text: string): void {
-    const target = path.join(this.root, recordPath);
-    mkdirSync(path.dirname(target), { recursive: true });
-    // The name is new and random; never overwrite something that is already there.
-    writeFileSync(target, text, { flag: 'wx' });
+    // The name is new and random: created exclusively, never over something already there, and
+    // never through a link at the file or at any folder on its way.
+    createFileNoFollow(this.root, recordPath, text, { show: (p) => this.relativeName(p) });
+  }
+
+  /** A path under the work tree as a repository path, for messages. */
+  private relativeName(absolute: string): string {
+    const rel = path.relative(this.root, absolute);
+    return rel && !rel.startsWith('..') ? rel.split(path.sep).join('/') : absolute;
   }
 
   /**

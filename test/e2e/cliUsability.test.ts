@@ -100,7 +100,7 @@ describe('the CLI as people use it', function () {
     repo.write('.promptrelease.yaml', 'environments:\n  staging: { approvals: 0 }\n');
     try {
       const status = await repo.cli(DAVE, 'status', PROMPT);
-      assert.match(status.stderr, /note: \.promptrelease\.yaml in your working tree differs from the version in force on main/);
+      assert.match(status.stderr, /note: \.promptrelease\.yaml in your working tree differs from the version in force on refs\/heads\/main/);
     } finally {
       repo.git('checkout', '--', '.promptrelease.yaml');
     }

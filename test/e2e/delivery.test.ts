@@ -305,7 +305,7 @@ describe('release trains', function () {
     repo.commit(CAROL, 'No approvals needed', { '.promptrelease.yaml': 'environments:\n  staging: { approvals: 0 }\n  production: { approvals: 0 }\n', 'prompts/draft.prompt.md': 'Ship it unreviewed.\n' });
     const train = await repo.cli(CAROL, 'release', '--all', '--env', 'production');
     assert.strictEqual(train.code, 1);
-    assert.match(train.stderr, /HEAD is not on the trusted branch main/);
+    assert.match(train.stderr, /HEAD is not on the trusted branch refs\/heads\/main/);
     assert.deepStrictEqual(tags(), []);
   });
 

@@ -90,7 +90,7 @@ describe('hostile contributor: the rules come from the trusted branch', function
     const release = await repo.cli(CAROL, 'release', PROMPT, '--env', 'staging');
     assert.strictEqual(release.code, 1, release.stdout + release.stderr);
     assert.match(release.stdout, /needs 1 more approval \(has 0 of 1\)/, 'the policy of the side branch does not apply');
-    assert.match(release.stdout, /not on the trusted branch main/);
+    assert.match(release.stdout, /not on the trusted branch refs\/heads\/main/);
     assert.strictEqual(repo.git('tag', '-l', 'prompt-release/*').trim(), '');
 
     // Naming the side branch as the root does not help: its policy change is owned, so it is not in force there either.
@@ -317,17 +317,17 @@ describe('hostile contributor: which branch is trusted', function () {
       repo.git('switch', '-q', 'main');
       repo.commit(ALICE, 'Trust the protected branch', { '.promptrelease.yaml': GUARDED_CONFIG + 'trustedBranch: protected\n' });
       const pending = JSON.parse((await ok(repo, DAVE, 'status', '--json')).stdout);
-      assert.strictEqual(pending.trusted.ref, 'main', 'an owned change of the trusted branch waits for another owner too');
+      assert.strictEqual(pending.trusted.ref, 'refs/heads/main', 'an owned change of the trusted branch waits for another owner too');
       await ok(repo, BOB, 'review', '.promptrelease.yaml', '--approve');
       const status = JSON.parse((await ok(repo, DAVE, 'status', '--json')).stdout);
-      assert.strictEqual(status.trusted.ref, 'protected');
+      assert.strictEqual(status.trusted.ref, 'refs/heads/protected');
       assert.strictEqual(status.prompts[0].environments[0].required, 2, 'the policy of the branch the configuration names');
 
       // A side branch naming itself as trusted changes nothing: the setting is read from main.
       repo.git('switch', '-q', '-c', 'mine');
       repo.commit(CAROL, 'Trust me', { '.promptrelease.yaml': GUARDED_CONFIG.replace('staging: { approvals: 1 }', 'staging: { approvals: 0 }') + 'trustedBranch: mine\n' });
       const side = JSON.parse((await ok(repo, CAROL, 'status', '--json')).stdout);
-      assert.strictEqual(side.trusted.ref, 'protected');
+      assert.strictEqual(side.trusted.ref, 'refs/heads/protected');
       assert.strictEqual(side.prompts[0].environments[0].required, 2);
     } finally {
       repo.dispose();

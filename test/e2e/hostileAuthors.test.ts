@@ -66,7 +66,7 @@ describe('hostile contributor: authorship survives merges, renames, trailers and
     repo.gitAs(DAVE, 'commit', '-q', '-m', 'Rename');
     expectSelfApproval(await approveAs(repo, CAROL, 'prompts/welcome.prompt.md'), CAROL);
     const history = await repo.cli(DAVE, 'history', 'prompts/welcome.prompt.md');
-    assert.match(history.stdout, /changed in \w+ by Carol Author[^\n]*\n[^]*changed in \w+ by Dave Releaser/, 'the history goes back past the rename');
+    assert.match(history.stdout, /changed in \w+ by Carol Author[^\n]*\n[^]*renamed from prompts\/greeting\.prompt\.md in \w+ by Dave Releaser/, 'the history goes back past the rename');
     assert.strictEqual((await approveAs(repo, BOB, 'prompts/welcome.prompt.md')).code, 0, 'the renamer wrote nothing');
   });
 
@@ -89,11 +89,13 @@ describe('hostile contributor: authorship survives merges, renames, trailers and
     assert.match(gate.stdout, /needs 1 more approval \(has 1 of 2\)/);
   });
 
-  it('joins the aliases a trusted .mailmap names, and never lets one address speak for another', async () => {
-    repo.commit(ALICE, 'Mailmap', { '.mailmap': 'Carol Author <carol@example.com> <carol@home.example.org>\n' });
+  it('joins the aliases the trusted people: lists, whatever a .mailmap says, and never lets one address speak for another', async () => {
+    repo.commit(ALICE, 'Carol has two addresses', {
+      '.promptrelease.yaml': 'environments:\n  staging: { approvals: 1 }\npeople:\n  "@alice": [alice@example.com]\n  "@prompt-team": ["@alice", "@bob"]\n  "@carol": [carol@example.com, carol@home.example.org]\n',
+    });
     expectSelfApproval(await approveAs(repo, CAROL_HOME), CAROL_HOME);
 
-    // A record naming Alice in a commit by Carol does not count, even if the mailmap joins them.
+    // A record naming Alice in a commit by Carol does not count, even if a mailmap joins them.
     repo.commit(ALICE, 'Mailmap grab', { '.mailmap': 'Alice Owner <alice@example.com> <carol@example.com>\n' });
     const blob = repo.git('rev-parse', `HEAD:${PROMPT}`).trim();
     const hash = 'sha256:' + require('crypto').createHash('sha256').update(Buffer.from(repo.git('cat-file', 'blob', blob))).digest('hex');

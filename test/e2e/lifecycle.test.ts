@@ -403,6 +403,36 @@ describe('lifecycle against a hostile contributor (CLI)', function () {
     assert.strictEqual((await statusOf(repo, SUPPORT)).environments[0].current, null, 'an untrusted tag is no release');
   });
 
+  it('a hand-made release tag whose evidence lists an include without its blob is refused with a reason, not a crash', async () => {
+    repo = partialRepo();
+    const { record: approval, recordPath } = await json(repo, ALICE, 'review', SUPPORT, '--approve');
+    const commit = headCommit(repo);
+    const tone = JSON.parse((await ok(repo, DAVE, 'status', '--json')).stdout).prompts.find((p: any) => p.path === TONE);
+    const evidence = sealEvidence({
+      format: 'prompt-release/1',
+      environment: 'staging',
+      prompt: SUPPORT,
+      contentHash: approval.contentHash,
+      blob: approval.blob,
+      commit,
+      version: 1,
+      sequence: 1,
+      approvals: [{ by: { name: ALICE.name, email: ALICE.email }, at: new Date().toISOString(), record: recordPath, owners: ['@alice', '@prompt-team'] }],
+      policy: { approvals: 1, ownerApproval: false, requirePrevious: false },
+      releasedBy: { name: CAROL.name, email: CAROL.email },
+      releasedAt: new Date().toISOString(),
+      includes: [{ path: TONE, contentHash: tone.contentHash } as any],
+    });
+    const tag = releaseTagName('staging', SUPPORT, 1, 1);
+    repo.write('.git/forged-msg', formatTagMessage(evidence));
+    repo.gitAs(CAROL, 'tag', '-a', '--cleanup=verbatim', '-F', '.git/forged-msg', tag, commit);
+
+    const verify = await repo.cli(undefined, 'verify');
+    assert.strictEqual(verify.code, 1, verify.stdout + verify.stderr);
+    assert.doesNotMatch(verify.stderr, /unexpected failure/);
+    assert.match(verify.stdout, /its evidence lists includes without a path, a blob id and a content hash each/);
+  });
+
   it('whoever edited a file a Prompty prompt includes (not a prompt itself) cannot approve that prompt', async () => {
     const PROMPTY = 'prompts/support.prompty';
     const SAMPLE = 'prompts/support.sample.json';

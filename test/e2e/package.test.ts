@@ -43,7 +43,7 @@ describe('the npm package', function () {
 describe('the GitHub Action', function () {
   this.timeout(120_000);
 
-  it('verifies against origin/<trusted-branch>, exports when asked, and fails on a hand-made tag', async () => {
+  it('verifies against refs/remotes/origin/<trusted-branch>, exports when asked, and fails on a hand-made tag', async () => {
     const repo = standardRepo();
     const work = mkdtempSync(path.join(tmpdir(), 'prc-action-'));
     try {
@@ -67,7 +67,7 @@ describe('the GitHub Action', function () {
       };
       const good = run(path.join(work, 'checkout'));
       assert.strictEqual(good.code, 0, good.summary);
-      assert.match(good.summary, /✅ Every release tag verified against `origin\/main`\./);
+      assert.match(good.summary, /✅ Every release tag verified against `refs\/remotes\/origin\/main` at `[0-9a-f]{10}`\./);
       assert.match(good.summary, /📦 Exported the prompts live in staging to `released-prompts\/staging`/);
       assert.ok(require('fs').existsSync(path.join(work, 'checkout', 'released-prompts', 'staging', 'prompt-release.lock.json')));
 
@@ -75,7 +75,7 @@ describe('the GitHub Action', function () {
       repo.git('push', '-q', remote, 'refs/tags/prompt-release/production/prompts/greeting.prompt.md/v1');
       const bad = run(path.join(work, 'checkout-after-hand-made-tag'));
       assert.strictEqual(bad.code, 1);
-      assert.match(bad.summary, /❌ `prompt-release verify` failed against `origin\/main` \(exit 1\)/);
+      assert.match(bad.summary, /❌ `prompt-release verify` failed against `refs\/remotes\/origin\/main` at `[0-9a-f]{10}` \(exit 1\)/);
     } finally {
       repo.dispose();
       rmSync(work, { recursive: true, force: true });

@@ -166,7 +166,7 @@ describe('prompt-release init', () => {
       const written = readFileSync(path.join(repo.dir, '.promptrelease.yaml'), 'utf8');
       assert.match(written, /^# Prompt Release Control/);
       assert.match(written, /ownerApproval: true/);
-      assert.match(forced.stdout, /Found 1 prompt file:\n  Copilot prompt file +1  prompts\/greeting.prompt.md/);
+      assert.match(forced.stdout, /Found 1 prompt file in the built-in formats:\n  Copilot prompt file +1  prompts\/greeting.prompt.md/);
     } finally {
       repo.dispose();
     }
@@ -185,7 +185,7 @@ describe('prompt-release init', () => {
       repo.commit({ name: 'The Octocat', email: '583231+octocat@users.noreply.github.com' }, 'Tune', { 'AGENTS.md': 'Run all tests.\n' });
       const result = await repo.cli(undefined, 'init');
       assert.strictEqual(result.code, 0, result.stderr);
-      assert.match(result.stdout, /Found 3 prompt files:\n  Agent skill +2  skills\/(csv|pdf)\/SKILL.md, skills\/(csv|pdf)\/SKILL.md\n  AGENTS.md +1  AGENTS.md/);
+      assert.match(result.stdout, /Found 3 prompt files in the built-in formats:\n  Agent skill +2  skills\/(csv|pdf)\/SKILL.md, skills\/(csv|pdf)\/SKILL.md\n  AGENTS.md +1  AGENTS.md/);
       assert.match(result.stdout, /@alice -> alice@example.com/);
       assert.match(result.stdout, /@octocat -> 583231\+octocat@users.noreply.github.com/);
       assert.match(result.stdout, /no email found for @nobody/);

@@ -51,7 +51,7 @@ describe('first run', () => {
     api.confirmSetUp = async (title, detail) => (asked.push({ title, detail }), true);
     await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
     assert.strictEqual(asked.length, 1);
-    assert.match(asked[0].detail, /Found 1 prompt file:\n• Copilot prompt file[^:]*: 1 \(prompts\/hello\.prompt\.md\)/);
+    assert.match(asked[0].detail, /Found 1 prompt file in the built-in formats:\n• Copilot prompt file[^:]*: 1 \(prompts\/hello\.prompt\.md\)/);
     const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const written = require('fs').readFileSync(require('path').join(root, '.promptrelease.yaml'), 'utf8');
     assert.match(written, /environments:/);

@@ -486,7 +486,7 @@ const JOURNEYS: Journey[] = [
           await dialog(page).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
           const text = (await dialog(page).innerText()).replace(/\s+/g, ' ');
           assert(/Set up prompt releases in support-prompts\?/.test(text), `dialog: ${text}`);
-          assert(/Found \d+ prompt files: • Copilot prompt file: \d+/.test(text), `dialog does not list what was found: ${text}`);
+          assert(/Found \d+ prompt files in the built-in formats: • Copilot prompt file: \d+/.test(text), `dialog does not list what was found: ${text}`);
         });
         await step('screenshot first-run.png', async () => {
           await shoot(page, session, path.join(shots, 'first-run.png'));

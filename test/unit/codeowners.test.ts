@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { ownersOf, parseCodeowners } from '../../src/core/codeowners';
+import { globSteps } from '../../src/core/glob';
 
 const owners = (text: string, path: string) => ownersOf(parseCodeowners(text, 'CODEOWNERS'), path).owners;
 
@@ -86,7 +87,10 @@ const CONFORMANCE: [string, string, boolean, string][] = [
   ['a/**/b.md', 'a/b.md', true, 'gitignore: /**/ matches zero directories'],
   ['a/**/b.md', 'a/x/y/b.md', true, 'gitignore: or several'],
   ['foo/**/', 'foo/x/a.md', true, 'gitignore: foo/**/ is every directory below foo'],
-  ['foo/**/', 'foo/a.md', false, 'gitignore: not the files directly in foo'],
+  ['foo/**/', 'foo/a.md', true, 'GitHub: foo/**/ owns what foo/** owns, files directly in foo too (see the table below)'],
+  ['foo/**/', 'foo', false, 'GitHub: not a file named foo'],
+  ['/*', 'README.md', true, 'GitHub: /* owns the files at the root'],
+  ['/*', 'docs/a.md', false, 'GitHub: and nothing in folders (unlike gitignore, where /* matches folders too)'],
   ['/apps/[id]/page.md', 'apps/[id]/page.md', true, 'docs: [ ] ranges do not work, so brackets are literal'],
   ['/apps/[id]/page.md', 'apps/i/page.md', false, 'no character range'],
   ['*.MD', 'README.md', false, 'docs: paths are case sensitive'],
@@ -107,5 +111,92 @@ describe('CODEOWNERS conformance table (GitHub documentation + gitignore)', () =
     assert.deepStrictEqual(owners('/apps/ @octocat\n/apps/github\n', 'apps/github/x.md'), []);
     assert.deepStrictEqual(owners('/apps/ @octocat\n/apps/github\n', 'apps/web/x.md'), ['@octocat']);
     assert.deepStrictEqual(owners('/apps/ @octocat\n/apps/github @doctocat\n', 'apps/github/x.md'), ['@doctocat']);
+  });
+});
+
+/**
+ * GitHub's matching, case by case: the table another CODEOWNERS implementation keeps of how
+ * GitHub matches each pattern (hmarr/codeowners, testdata/patterns.json, MIT), restated here
+ * as our own rows. Row: pattern, what it shows, [path, owned?] pairs. Where it departs from
+ * gitignore, GitHub wins: `/*` owns only files at the root; `foo/**\/` owns everything below
+ * foo, files directly in it too; `[ ]`, `{ }`, `^` and `:` are literal; `\\` escapes.
+ */
+const GITHUB_TABLE: [string, string, [string, boolean][]][] = [
+  ["foo", "single-segment pattern", [["foo", true], ["foo.txt", false], ["foo/bar", true], ["bar/foo", true], ["bar/foo.txt", false], ["bar/baz", false], ["bar/foo/baz", true]]],
+  ["/foo", "single-segment pattern with leading slash", [["foo", true], ["fool.txt", false], ["foo/bar", true], ["bar/foo", false], ["bar/baz", false], ["foo/bar/baz", true], ["bar/foo/baz", false]]],
+  ["foo/", "single-segment pattern with trailing slash", [["foo", false], ["foo/bar", true], ["foo/bar/baz", true], ["bar/foo", false], ["bar/baz", false], ["bar/foo/baz", true], ["bar/foo/baz/qux", true]]],
+  ["/foo/", "single-segment pattern with leading and trailing slash", [["foo", false], ["foo/bar", true], ["foo/bar/baz", true], ["bar/foo", false], ["bar/baz", false], ["bar/foo/baz", false], ["bar/foo/baz/qux", false]]],
+  ["foo/bar", "multi-segment (implicitly left-anchored) pattern", [["foo/bar", true], ["foo/bart", false], ["foo/bar/baz", true], ["baz/foo/bar", false], ["baz/foo/bar/qux", false]]],
+  ["/foo/bar", "multi-segment pattern with leading slash", [["foo/bar", true], ["foo/bart", false], ["foo/bar/baz", true], ["baz/foo/bar", false], ["baz/foo/bar/qux", false]]],
+  ["foo/bar/", "multi-segment pattern with trailing slash", [["foo/bar", false], ["foo/bart", false], ["foo/bar/baz", true], ["baz/foo/bar", false], ["baz/foo/bar/qux", false]]],
+  ["/foo/bar/", "multi-segment pattern with leading and trailing slash", [["foo/bar", false], ["foo/bart", false], ["foo/bar/baz", true], ["foo/bar/baz/qux", true], ["baz/foo/bar", false], ["baz/foo/bar/qux", false]]],
+  ["*", "single segment lone wildcard", [["foo", true], ["foo/bar", true], ["bar/foo", true], ["bar/foo/baz", true], ["bar/baz", true], ["xfoo", true]]],
+  ["f*", "single segment pattern with wildcard", [["foo", true], ["foo/bar", true], ["foo/bar/baz", true], ["bar/foo", true], ["bar/foo/baz", true], ["bar/baz", false], ["xfoo", false]]],
+  ["/*", "single segment pattern with leading slash and lone wildcard", [["foo", true], ["bar", true], ["foo/bar", false], ["foo/bar/baz", false]]],
+  ["/f*", "single segment pattern with leading slash and wildcard", [["foo", true], ["foo/bar", true], ["foo/bar/baz", true], ["bar/foo", false], ["bar/foo/baz", false], ["bar/baz", false], ["xfoo", false]]],
+  ["f*/", "single segment pattern with trailing slash and wildcard", [["foo", false], ["foo/bar", true], ["bar/foo", false], ["bar/foo/baz", true], ["bar/baz", false], ["xfoo", false]]],
+  ["/*/", "single segment pattern with leading and trailing slash and lone wildcard", [["foo", false], ["foo/bar", true], ["bar/foo", true], ["bar/foo/baz", true]]],
+  ["/f*/", "single segment pattern with leading and trailing slash and wildcard", [["foo", false], ["foo/bar", true], ["bar/foo", false], ["bar/foo/baz", false], ["bar/baz", false], ["xfoo", false]]],
+  ["f\\*o", "single segment pattern with escaped wildcard", [["foo", false], ["f*o", true]]],
+  ["foo/*", "pattern with trailing wildcard segment", [["foo", false], ["foo/bar", true], ["foo/bar/baz", false], ["bar/foo", false], ["bar/foo/baz", false], ["bar/baz", false], ["xfoo", false]]],
+  ["foo/*.txt", "multi-segment pattern with wildcard", [["foo", false], ["foo/bar.txt", true], ["foo/bar/baz.txt", false], ["qux/foo/bar.txt", false], ["qux/foo/bar/baz.txt", false]]],
+  ["foo/*/baz", "multi-segment pattern with lone wildcard", [["foo", false], ["foo/bar", false], ["foo/baz", false], ["foo/bar/baz", true], ["foo/bar/baz/qux", true]]],
+  ["f?o", "single segment pattern with single-character wildcard", [["foo", true], ["fo", false], ["fooo", false]]],
+  ["f\\?o", "single segment pattern with escaped single-character wildcard", [["foo", false], ["f?o", true]]],
+  ["**/foo/bar", "leading double-asterisk wildcard", [["foo/bar", true], ["qux/foo/bar", true], ["qux/foo/bar/baz", true], ["foo/baz/bar", false], ["qux/foo/baz/bar", false]]],
+  ["**/*bar*", "leading double-asterisk wildcard with regular wildcard", [["bar", true], ["foo/bar", true], ["foo/rebar", true], ["foo/barrio", true], ["foo/qux/bar", true]]],
+  ["foo/bar/**", "trailing double-asterisk wildcard", [["foo/bar", false], ["foo/bar/baz", true], ["foo/bar/baz/qux", true], ["qux/foo/bar", false], ["qux/foo/bar/baz", false]]],
+  ["foo/**/bar", "middle double-asterisk wildcard", [["foo/bar", true], ["foo/bar/baz", true], ["foo/qux/bar/baz", true], ["foo/qux/quux/bar/baz", true], ["foo/bar/baz/qux", true], ["qux/foo/bar", false], ["qux/foo/bar/baz", false]]],
+  ["foo/**/", "middle double-asterisk wildcard with trailing slash", [["foo", false], ["foo/bar", true], ["foo/bar/", true], ["foo/bar/baz", true]]],
+  ["foo/**/bar/b*", "middle double-asterisk wildcard with trailing wildcard", [["foo/bar", false], ["foo/bar/baz", true], ["foo/bar/qux", false], ["foo/qux/bar", false], ["foo/qux/bar/baz", true], ["foo/qux/bar/qux", false]]],
+  ["/apps/[param]/file.ts", "pattern with square brackets", [["apps/[param]/file.ts", true], ["apps/other/file.ts", false], ["apps/[other]/file.ts", false], ["apps/param/file.ts", false]]],
+  ["services/foo:bar/**/*", "pattern with colon", [["services/foo:bar/baz.json", true], ["services/foo-bar/baz.json", false]]],
+  ["vllm/v1/worker/^cpu", "pattern with caret", [["vllm/v1/worker/^cpu", true], ["vllm/v1/worker/cpu", false]]],
+];
+
+describe('CODEOWNERS: GitHub\'s matching, the whole published table', () => {
+  const total = GITHUB_TABLE.reduce((n, [, , paths]) => n + paths.length, 0);
+
+  it(`has all ${total} cases of the table`, () => {
+    assert.strictEqual(GITHUB_TABLE.length, 30);
+    assert.strictEqual(total, 153);
+  });
+
+  for (const [pattern, name, paths] of GITHUB_TABLE) {
+    it(`${name}: ${pattern}`, () => {
+      const wrong = paths.filter(([path, owned]) => (owners(`${pattern} @o\n`, path).length > 0) !== owned);
+      assert.deepStrictEqual(wrong, [], `${pattern} decides these paths unlike GitHub`);
+    });
+  }
+});
+
+describe('CODEOWNERS: patterns that would make a backtracking matcher hang', () => {
+  const flat = 'a'.repeat(10_000);
+  const deep = 'a/'.repeat(4_999) + 'ab';
+
+  it('match a 10,000-character path in steps bounded by pattern × path', () => {
+    const cases: [string, string, boolean][] = [
+      // The regular expression this replaced took minutes on the first (already at 40 characters).
+      ['*a*a*a*a*a*a*a*a*a*a*a*a*b', flat, false],
+      ['*a*a*a*a*a*a*a*a*a*a*a*a*b', flat + 'b', true],
+      ['**/*a*a*a*a*a*a*a*a*a*a*a*a*b', deep, false],
+      ['**/**/**/**/**/**/**/**/**/**/**/**/x', deep, false],
+      ['**/**/**/**/**/**/**/**/**/**/**/**/ab', deep, true],
+      ['a/**/a/**/a/**/a/**/a/**/a/**/a/**/x', deep, false],
+      ['/a/**/a/**/a/**/a/**/a/**/a/**/a/**/a/', deep, true],
+      ['*a*a*a*a*a*a*a*a*a*a*a*a*b/', deep, false],
+    ];
+    for (const [pattern, path, owned] of cases) {
+      const before = globSteps();
+      assert.strictEqual(owners(`${pattern} @o\n`, path).length > 0, owned, pattern);
+      const steps = globSteps() - before;
+      assert.ok(steps <= 20 * pattern.length * path.length, `${pattern}: ${steps} steps`);
+    }
+  });
+
+  it('still gives the owners of the last matching line', () => {
+    const text = '* @everyone\n*a*a*a*a*a*a*a*a*a*a*a*a*b @bees\n';
+    assert.deepStrictEqual(owners(text, flat), ['@everyone']);
+    assert.deepStrictEqual(owners(text, flat + 'b'), ['@bees']);
   });
 });

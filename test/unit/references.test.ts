@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { candidatePaths, formatMissing, includeDifferences, referenceKindsOf, resolveIncludes, type FileAt } from '../../src/core/dependencies';
+import { candidatePaths, formatMissing, includeDifferences, MAX_INCLUDE_DEPTH, referenceKindsOf, resolveIncludes, type FileAt } from '../../src/core/dependencies';
 import { blobFacts } from '../../src/core/hash';
 import { promptMatcher } from '../../src/core/prompts';
 import { defaultConfig } from '../../src/core/config';
@@ -11,7 +11,8 @@ const refs = (text: string) => extractReferences(text).map((r) => `${r.kind}:${r
 describe('references a prompt makes, by syntax', () => {
   it('finds Dotprompt partials with their lines, block partials and whitespace control included', () => {
     const text = ['---', 'model: gemini', '---', '{{> header}}', 'Hello {{name}}.', '{{#> layout title="x"}}body{{/layout}}', '{{~> shared/footer tone=tone ~}}', '{{>   spaced }}', '{{> (lookup . "dynamic")}}'].join('\n');
-    assert.deepStrictEqual(refs(text), ['partial:header@4', 'partial:layout@6', 'partial:shared/footer@7', 'partial:spaced@8']);
+    assert.deepStrictEqual(refs(text), ['partial:header@4', 'partial:layout@6', 'partial:shared/footer@7', 'partial:spaced@8', 'partial:(lookup . "dynamic")@9']);
+    assert.match(extractReferences(text)[4].unresolvable ?? '', /dynamic partial/, 'a dynamic partial is reported, as one that cannot be resolved');
   });
 
   it('ignores partial syntax inside Handlebars comments, both forms, keeping later lines right', () => {
@@ -66,6 +67,107 @@ describe('references a prompt makes, by syntax', () => {
     assert.deepStrictEqual(referenceKindsOf('.github/prompts/a.prompt.md'), ['link']);
     assert.deepStrictEqual(referenceKindsOf('.cursor/rules/a.mdc'), ['link']);
     assert.deepStrictEqual(referenceKindsOf('models/a.prompt.yml'), []);
+  });
+});
+
+describe('every spelling of a Handlebars partial (Dotprompt)', () => {
+  const one = (text: string) => {
+    const found = extractReferences(text);
+    assert.strictEqual(found.length, 1, `${JSON.stringify(text)} gave ${JSON.stringify(found)}`);
+    return found[0];
+  };
+  const name = (text: string) => {
+    const r = one(text);
+    assert.strictEqual(r.unresolvable, undefined, `${JSON.stringify(text)}: ${r.unresolvable}`);
+    assert.strictEqual(r.kind, 'partial');
+    return r.target;
+  };
+
+  it('reads a bare, double-quoted, single-quoted and bracketed name the same way', () => {
+    assert.strictEqual(name('{{> tone}}'), 'tone');
+    assert.strictEqual(name('{{> "tone"}}'), 'tone');
+    assert.strictEqual(name("{{> 'tone'}}"), 'tone');
+    assert.strictEqual(name('{{> [tone]}}'), 'tone');
+    assert.strictEqual(name('{{>tone}}'), 'tone');
+    assert.strictEqual(name('{{>\n  tone\n}}'), 'tone', 'whitespace, line breaks included, may follow ">"');
+  });
+
+  it('reads names with spaces, quotes and brackets inside, as Handlebars unescapes them', () => {
+    assert.strictEqual(name('{{> [name with spaces]}}'), 'name with spaces');
+    assert.strictEqual(name('{{> "with \\"quote\\""}}'), 'with "quote"');
+    assert.strictEqual(name("{{> 'it\\'s'}}"), "it's");
+    assert.strictEqual(name('{{> [a\\]b]}}'), 'a]b');
+    assert.strictEqual(name('{{> "shared/tone"}}'), 'shared/tone');
+    assert.strictEqual(name('{{> shared/[my tone]}}'), 'shared/my tone');
+    assert.strictEqual(name('{{> shared.tone}}'), 'shared.tone', 'a dotted path is one name, as Handlebars passes it to the resolver');
+  });
+
+  it('reads a partial with a context, hash parameters and whitespace control', () => {
+    assert.strictEqual(name('{{> tone ctx}}'), 'tone');
+    assert.strictEqual(name('{{> tone ctx key=value other="}}"}}'), 'tone', 'a "}}" inside a string parameter does not end it');
+    assert.strictEqual(name('{{> "tone" . level=(add 1 2)}}'), 'tone');
+    assert.strictEqual(name('{{~> tone ~}}'), 'tone');
+    assert.strictEqual(name('{{~> [my tone] key=1~}}'), 'my tone');
+  });
+
+  it('reads block partials, with every spelling of their name', () => {
+    assert.strictEqual(name('{{#> layout}}fallback{{/layout}}'), 'layout');
+    assert.strictEqual(name('{{#> "layout" title="x"}}fallback{{/layout}}'), 'layout');
+    assert.strictEqual(name('{{~#> [the layout] ~}}x{{/[the layout]}}'), 'the layout');
+  });
+
+  it('fails closed on a dynamic partial: a subexpression or data variable picks it when the prompt runs', () => {
+    for (const text of ['{{> (lookup . "x")}}', "{{> (whichPartial) ctx}}", '{{#> (concat "a" b)}}x{{/x}}', '{{> @root.which}}', '{{> 42}}', '{{> true}}', '{{> this}}']) {
+      const r = one(text);
+      assert.strictEqual(r.kind, 'partial');
+      assert.ok(r.unresolvable, `${text} must not resolve to a file`);
+    }
+  });
+
+  it('does not take the partial block a layout renders ({{> @partial-block}}) for a file', () => {
+    assert.deepStrictEqual(extractReferences('before {{> @partial-block }} after'), []);
+  });
+
+  it('takes an inline partial for a definition, not a file', () => {
+    const found = extractReferences('{{#*inline "intro"}}Hi{{/inline}}\n{{> intro}}\n{{~#*inline \'outro\' ~}}Bye{{/inline}}');
+    assert.deepStrictEqual(
+      found.map((r) => `${r.target}@${r.line}${r.defines ? ' (defined)' : ''}`),
+      ['intro@1 (defined)', 'intro@2', 'outro@3 (defined)'],
+    );
+  });
+
+  it('ignores escaped mustaches, comments of every form and raw blocks, and keeps a partial after a literal backslash', () => {
+    assert.deepStrictEqual(extractReferences('\\{{> escaped}}'), [], 'a backslash makes "{{" text');
+    assert.deepStrictEqual(refs('\\\\{{> real}}'), ['partial:real@1'], 'two backslashes are a backslash before a real partial');
+    assert.deepStrictEqual(refs('{{~! not {{> a}} }}\n{{~!-- {{> b}} --~}}\n{{{{raw}}}} {{> c}} {{{{/raw}}}}\n{{> d}}'), ['partial:d@4']);
+    assert.deepStrictEqual(refs('{{{{raw}}}} {{{{raw}}}} {{> nested}} {{{{/raw}}}} {{> still}} {{{{/raw}}}} {{> after}}'), ['partial:after@1']);
+    assert.deepStrictEqual(refs('{{helper "}} {{> not}}"}} {{> yes}}'), ['partial:yes@1'], 'a string inside a mustache is not a partial');
+  });
+
+  it('fails closed on what it cannot read, naming the line, instead of skipping the rest', () => {
+    for (const text of ['{{!-- never closed {{> hidden}}', '{{> tone', '{{> }}', '{{> "unclosed}}', '{{> [unclosed}}', '{{ > spaced}}', '{{{> triple}}}', '{{{{raw}}}} {{> hidden}}']) {
+      const found = extractReferences(`line one\n${text}`);
+      assert.ok(found.some((r) => r.unresolvable && r.line === 2), `${JSON.stringify(text)} gave ${JSON.stringify(found)}`);
+    }
+  });
+});
+
+describe('Prompty and template-engine includes', () => {
+  it('reads a ${file:} path as Prompty does: up to the next colon, spaces kept', () => {
+    assert.deepStrictEqual(refs('a: ${file:my sample.json}\nb: "${file:data.json:ignored}"'), ['file:my sample.json@1', 'file:data.json@2']);
+    const [empty, backslash] = extractReferences('a: ${file:}\nb: ${file:..\\secret.json}');
+    assert.ok(empty.unresolvable && backslash.unresolvable);
+  });
+
+  it('reads a Prompty base: in the front matter as an include, and only there', () => {
+    const text = ['---', 'name: x', 'base: ../shared/base.prompty  # parent', '---', 'base: not front matter'].join('\n');
+    assert.deepStrictEqual(refs(text), ['file:../shared/base.prompty@3']);
+  });
+
+  it('reports Jinja, Liquid and Go template includes, which only the application can resolve', () => {
+    const found = extractReferences('{% include "header.j2" %}\n{%- extends base %}\n{% render "x" %}\n{{ template "y" . }}');
+    assert.deepStrictEqual(found.map((r) => `${r.kind}@${r.line}`), ['template@1', 'template@2', 'template@3', 'template@4']);
+    assert.ok(found.every((r) => r.unresolvable));
   });
 });
 
@@ -203,6 +305,91 @@ describe('resolving includes', () => {
     const r = resolveIncludes('p/x.prompt', blobFacts(Buffer.from('{{> a}}\n{{> b}}\n')), lookup, isPrompt);
     assert.deepStrictEqual(r.unknown.sort(), ['p/_a.prompt', 'p/_b.prompt']);
     assert.deepStrictEqual([r.includes, r.missing], [[], []]);
+  });
+
+  it(`follows a chain exactly ${MAX_INCLUDE_DEPTH} levels deep, and refuses one level more, naming the prompt, the chain and the limit`, () => {
+    const chain = (levels: number) => {
+      const files: Record<string, string> = { 'p/root.prompt': '{{> l1}}\n' };
+      for (let i = 1; i <= levels; i++) files[`p/_l${i}.prompt`] = i < levels ? `level ${i}\n{{> l${i + 1}}}\n` : `level ${i}\n`;
+      return tree(files)('p/root.prompt');
+    };
+    const atLimit = chain(MAX_INCLUDE_DEPTH);
+    assert.deepStrictEqual(atLimit.missing, []);
+    assert.strictEqual(atLimit.includes.length, MAX_INCLUDE_DEPTH);
+    for (const levels of [MAX_INCLUDE_DEPTH + 1, MAX_INCLUDE_DEPTH + 5]) {
+      const deeper = chain(levels);
+      assert.strictEqual(deeper.includes.length, MAX_INCLUDE_DEPTH, 'nothing past the limit is taken as reviewed');
+      assert.strictEqual(deeper.missing.length, 1);
+      const message = formatMissing(deeper.missing[0]);
+      assert.ok(message.startsWith(`p/_l${MAX_INCLUDE_DEPTH}.prompt:2 includes partial "l${MAX_INCLUDE_DEPTH + 1}", which cannot be used: `), message);
+      assert.match(message, new RegExp(`include level ${MAX_INCLUDE_DEPTH + 1} of p/root\\.prompt \\(p/root\\.prompt → p/_l1\\.prompt → .* → p/_l${MAX_INCLUDE_DEPTH + 1}\\.prompt\\)`));
+      assert.match(message, /deeper than the 16 levels the tool follows \(MAX_INCLUDE_DEPTH in src\/core\/dependencies\.ts\)/);
+    }
+  });
+
+  it('measures depth by the shortest way to a file, so a long way round to a near file is no refusal', () => {
+    const files: Record<string, string> = { 'p/root.prompt': '{{> l1}}\n{{> near}}\n', 'p/_near.prompt': 'near\n' };
+    for (let i = 1; i <= MAX_INCLUDE_DEPTH; i++) files[`p/_l${i}.prompt`] = i < MAX_INCLUDE_DEPTH ? `{{> l${i + 1}}}\n` : '{{> near}}\n';
+    const r = tree(files)('p/root.prompt');
+    assert.deepStrictEqual(r.missing, []);
+    assert.ok(r.includes.some((d) => d.path === 'p/_near.prompt'));
+  });
+
+  it('refuses an included file larger than maxPromptBytes, naming the setting', () => {
+    const r = resolveIncludes('p/a.prompt', blobFacts(Buffer.from('{{> big}}\n')), (p) => (p === 'p/_big.prompt' ? { blob: 'c'.repeat(40), mode: '100644', facts: blobFacts(Buffer.alloc(2048, 65)) } : null), isPrompt, undefined, { maxBytes: 1024 });
+    assert.deepStrictEqual(r.includes, []);
+    assert.match(formatMissing(r.missing[0]), /^p\/a\.prompt:1 includes partial "big", which cannot be used: p\/_big\.prompt is 2048 bytes, more than maxPromptBytes \(1024/);
+  });
+
+  it('resolves every spelling of a partial to the same file', () => {
+    const resolve = tree({
+      'p/a.prompt': '{{> "quoted"}}\n{{> [my tone]}}\n{{~> trimmed ~}}\n{{> params ctx key=1}}\n{{#> block}}fallback{{/block}}\n',
+      'p/_quoted.prompt': 'q\n',
+      'p/_my tone.prompt': 't\n',
+      'p/_trimmed.prompt': 'w\n',
+      'p/_params.prompt': 'p\n',
+      'p/_block.prompt': 'b {{> @partial-block}}\n',
+    });
+    const r = resolve('p/a.prompt');
+    assert.deepStrictEqual(r.includes.map((d) => d.path), ['p/_block.prompt', 'p/_my tone.prompt', 'p/_params.prompt', 'p/_quoted.prompt', 'p/_trimmed.prompt']);
+    assert.deepStrictEqual(r.missing, []);
+  });
+
+  it('fails closed on a dynamic partial and on a form it cannot read, at its line', () => {
+    const r = tree({ 'p/a.prompt': 'x\n{{> (lookup . "which")}}\n{{ > spaced}}\n' })('p/a.prompt');
+    assert.deepStrictEqual(r.missing.map((m) => `${m.via}:${m.line}`), ['p/a.prompt:2', 'p/a.prompt:3']);
+    assert.match(formatMissing(r.missing[0]), /dynamic partial/);
+  });
+
+  it('takes an inline partial, here or in a file that includes this one, for no missing file, yet counts a file of that name', () => {
+    const r = tree({
+      'p/page.prompt': '{{#> layout}}{{#*inline "content"}}Hello{{/inline}}{{/layout}}\n{{#*inline "local"}}x{{/inline}}{{> local}}\n',
+      'p/_layout.prompt': 'Header\n{{> content}}\n{{> absent}}\n',
+    })('p/page.prompt');
+    assert.deepStrictEqual(r.includes.map((d) => d.path), ['p/_layout.prompt']);
+    assert.deepStrictEqual(r.missing.map((m) => `${m.via}:${m.line} ${m.target}`), ['p/_layout.prompt:3 absent']);
+    const shadowed = tree({ 'p/a.prompt': '{{#*inline "tone"}}x{{/inline}}{{> tone}}\n', 'p/_tone.prompt': 'file\n' })('p/a.prompt');
+    assert.deepStrictEqual(shadowed.includes.map((d) => d.path), ['p/_tone.prompt'], 'a file the name could mean is still reviewed');
+  });
+
+  it('fails closed on includes a format resolves at run time: Prompty partials and Jinja, plain Handlebars partials', () => {
+    const r = tree({
+      'flows/a.prompty': '---\nsample: ${file:/etc/passwd}\n---\n{{> header}}\n{% include "x.jinja2" %}\n',
+      'prompts/a.hbs': '{{> footer}}\n',
+      'prompts/b.j2': '{% extends "base.j2" %}\n',
+      'prompts/plain.md': '{{> not-a-partial-in-markdown}}\n',
+    });
+    assert.deepStrictEqual(r('flows/a.prompty').missing.map((m) => `${m.line}:${m.kind}`), ['2:file', '4:partial', '5:template']);
+    assert.match(formatMissing(r('flows/a.prompty').missing[0]), /outside the repository/);
+    assert.match(formatMissing(r('flows/a.prompty').missing[1]), /Prompty's mustache renderer/);
+    assert.deepStrictEqual(r('prompts/a.hbs').missing.map((m) => m.line), [1]);
+    assert.deepStrictEqual(r('prompts/b.j2').missing.map((m) => m.line), [1]);
+    assert.deepStrictEqual(r('prompts/plain.md').missing, []);
+  });
+
+  it('counts a Prompty base as an include', () => {
+    const r = tree({ 'flows/a.prompty': '---\nbase: shared.prompty\n---\nhi\n', 'flows/shared.prompty': '---\nname: s\n---\nbase text\n' })('flows/a.prompty');
+    assert.deepStrictEqual(r.includes.map((d) => d.path), ['flows/shared.prompty']);
   });
 
   it('says what differs between the includes a record was made for and today', () => {

@@ -46,6 +46,16 @@ describe('rule: included content', () => {
     assert.deepStrictEqual([problem.severity, problem.location, problem.prompt], ['error', { file: P, line: 2 }, P]);
   });
 
+  it('blocks a prompt whose partial is dynamic, saying it cannot be released rather than asking for a file', () => {
+    const b = new SnapshotBuilder(CONFIG, OWNERS);
+    b.commit(carol, { [P]: 'Hello.\n{{> (lookup . "which")}}\n' });
+    b.review(alice, P, 'approve');
+    const g = gate(b, 'staging');
+    assert.strictEqual(g.allowed, false);
+    assert.strictEqual(g.unmet.length, 1);
+    assert.match(g.unmet[0].message, new RegExp(`^${P.replace(/[.]/g, '\\.')}:2 includes partial .*a dynamic partial.*; ${P.replace(/[.]/g, '\\.')} cannot be released while what it includes cannot be established$`));
+  });
+
   it('treats an approval made while the partial was missing as stale once it appears', () => {
     const b = new SnapshotBuilder(CONFIG, OWNERS);
     b.commit(carol, { [P]: 'Hello.\n{{> header}}\n' });

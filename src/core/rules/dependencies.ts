@@ -13,7 +13,9 @@ export const includedContent: PolicyRule = {
   check(subject, { env }, tally) {
     const unmet: Requirement[] = subject.missingIncludes.map((m) => ({
       code: 'missing-dependency',
-      message: `${formatMissing(m)}; fix the reference or add the file, then have the prompt reviewed`,
+      message: m.reason.startsWith('not found')
+        ? `${formatMissing(m)}; fix the reference or add the file, then have the prompt reviewed`
+        : `${formatMissing(m)}; ${subject.path} cannot be released while what it includes cannot be established`,
     }));
     const short = tally.approvals.length < env.approvals || (env.ownerApproval && !tally.approvals.some((a) => a.owners.length > 0));
     if (short && tally.stale.length) {
