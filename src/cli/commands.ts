@@ -16,7 +16,7 @@ import { createFileNoFollow, lstatOrUndefined, refusal } from '../git/safeFs';
 import { verifyRepository } from '../git/verify';
 import { EXIT } from './exitCodes';
 import { plural } from '../core/words';
-import { formatTime, formatTrusted, listed, printProblems, type Output } from './output';
+import { briefly, formatTime, formatTrusted, printProblems, type Output } from './output';
 
 export async function initCommand(repo: PromptRepository, force: boolean, dryRun: boolean, out: Output): Promise<number> {
   const target = path.join(repo.root, CONFIG_FILE);
@@ -64,7 +64,7 @@ export async function reviewCommand(repo: PromptRepository, file: string, verdic
   const what = verdict === 'approve' ? 'Approved' : 'Requested changes to';
   out.line(`${what} ${file} (${shortHash(result.record.contentHash)}) as ${formatIdentity(result.record.by)}.`);
   if (result.record.confirms?.length) out.line(`  confirmed: ${result.record.confirms.map((c) => `"${c}"`).join(', ')}`);
-  if (result.record.includes?.length) out.line(`  covers what it includes: ${listed(result.record.includes.map((i) => i.path), out)}`);
+  if (result.record.includes?.length) out.line(`  covers what it includes: ${briefly(result.record.includes.map((i) => i.path), out)}`);
   out.line(`Recorded in commit ${result.commit.slice(0, 10)} (${result.recordPath}); push it so others see it.`);
   if (verdict === 'approve') {
     const short = model.config.environments.map((env) => ({ env: env.name, missing: unconfirmed(result.record, env.criteria) })).filter((e) => e.missing.length);

@@ -44,9 +44,15 @@ export function printProblems(problems: Problem[], out: Output, command: string,
   }
 }
 
-/** A list inside a line: the first few and how many more ("a, b, c and 12 more"); every one with --verbose. */
-export function listed(items: Iterable<string>, out: Output): string {
-  return out.verbose ? [...new Set(items)].join(', ') : someOf(items);
+/**
+ * A list inside a line: the first few and how many more ("a, b, c and 12 more"); every one with
+ * --verbose. Sentences are separated with "; ".
+ */
+export function briefly(items: Iterable<string>, out: Pick<Output, 'verbose'>, separator = ', '): string {
+  const unique = [...new Set(items)];
+  if (out.verbose) return unique.join(separator);
+  if (separator === ', ') return someOf(unique);
+  return unique.length <= 4 ? unique.join(separator) : `${unique.slice(0, 3).join(separator)}${separator}and ${unique.length - 3} more`;
 }
 
 export { formatTime } from '../core/words';

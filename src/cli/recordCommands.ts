@@ -9,7 +9,7 @@ import { closest, someOf } from '../core/words';
 import * as engine from '../git/engine';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';
-import { listed, type Output } from './output';
+import { briefly, type Output } from './output';
 import { runCheckCommand } from './runCheck';
 
 export interface CheckOptions {
@@ -65,7 +65,7 @@ export async function checkCommand(repo: PromptRepository, file: string, options
   const outcome = record.result === 'pass' ? 'passed' : `failed${record.exitCode !== undefined ? ` (exit ${record.exitCode})` : ''}`;
   out.line(`Recorded: check "${record.name}" ${outcome} on ${file} (${shortHash(record.contentHash)}) as ${formatIdentity(record.by)}.`);
   if (record.summary) out.line(`  ${record.summary}`);
-  if (record.includes?.length) out.line(`  covers what it includes: ${listed(record.includes.map((i) => i.path), out)}`);
+  if (record.includes?.length) out.line(`  covers what it includes: ${briefly(record.includes.map((i) => i.path), out)}`);
   out.line(`Recorded in commit ${result.commit.slice(0, 10)} (${result.recordPath}); push it so others see it.`);
   const required = requiredIn(model, record.name);
   if (required.length === 0) {

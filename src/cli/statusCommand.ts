@@ -14,7 +14,7 @@ import { approvalsText, stateLabel, type PromptState } from '../core/state';
 import { closest, plural } from '../core/words';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';
-import { formatTime, formatTrusted, listed, printProblems, type Output } from './output';
+import { briefly, formatTime, formatTrusted, printProblems, type Output } from './output';
 
 export interface StatusOptions {
   paths: string[];
@@ -195,11 +195,11 @@ function printPrompt(model: RepoModel, p: PromptStatus, out: Output): void {
   out.line(`${p.path}  [${stateLabel(p.state)}]${working}  ${whereLive(model, p)}`);
   out.line(`  owners      ${p.owners.length ? p.owners.join(', ') : '(none — add one to CODEOWNERS)'}`);
   out.line(`  content     ${p.contentHash ? shortHash(p.contentHash) : '—'}${p.unusable ? `  ⚠ ${p.unusable}` : ''}`);
-  if (p.includes.length) out.line(`  includes    ${p.includes.length > 4 ? `${plural(p.includes.length, 'file')}: ` : ''}${listed(p.includes.map((d) => d.path), out)}`);
+  if (p.includes.length) out.line(`  includes    ${p.includes.length > 4 ? `${plural(p.includes.length, 'file')}: ` : ''}${briefly(p.includes.map((d) => d.path), out)}`);
   const missing = out.verbose ? p.missingIncludes : p.missingIncludes.slice(0, 3);
   for (const m of missing) out.line(`  ⚠ ${formatMissing(m)}`);
   if (missing.length < p.missingIncludes.length) out.line(`  ⚠ and ${plural(p.missingIncludes.length - missing.length, 'more include')} that cannot be resolved (--verbose lists every one)`);
-  if (p.usedBy.length) out.line(`  used by     ${plural(p.usedBy.length, 'prompt')}: ${listed(p.usedBy, out)}`);
+  if (p.usedBy.length) out.line(`  used by     ${plural(p.usedBy.length, 'prompt')}: ${briefly(p.usedBy, out)}`);
   const names = model.config.environments.map((e) => e.name);
   model.config.environments.forEach((env, i) => {
     const gate = p.gates[i];
@@ -279,7 +279,7 @@ export async function attentionCommand(repo: PromptRepository, paths: string[], 
   const width = Math.min(60, Math.max(...items.map((a) => a.prompt.length)));
   const kindWidth = Math.max(...items.map((a) => attentionLabel(a.kind).length));
   for (const a of items) {
-    out.line(`${attentionLabel(a.kind).padEnd(kindWidth)}  ${a.prompt.padEnd(width)}  ${a.message}${a.people.length ? ` — for ${listed(a.people, out)}` : ''}`);
+    out.line(`${attentionLabel(a.kind).padEnd(kindWidth)}  ${a.prompt.padEnd(width)}  ${a.message}${a.people.length ? ` — for ${briefly(a.people, out)}` : ''}`);
   }
   const counts = (['disputed', 'overdue', 'review-due'] as const).map((k) => [k, items.filter((a) => a.kind === k).length] as const).filter(([, n]) => n);
   out.line();
