@@ -38,6 +38,18 @@ describe('output a person can read', function () {
       }
     });
 
+    it('are read to the end every time: git output is never cut short when the process exits first', async () => {
+      // Before git's output was read to its close, some of these runs crashed or read a cut log.
+      const runs = [];
+      for (let round = 0; round < 3; round++) runs.push(...(await Promise.all([1, 2, 3, 4].flatMap(() => [repo.cli(DAVE, 'verify', '--json'), repo.cli(DAVE, 'status', '--json')]))));
+      for (const run of runs) {
+        assert.strictEqual(run.code, 0, run.stderr);
+        const json = JSON.parse(run.stdout);
+        const problems: string[] = json.warnings ?? json.problems.map((p: any) => p.message);
+        assert.strictEqual(problems.filter((m) => /review record is unusable/.test(m)).length, 2000);
+      }
+    });
+
     it('are each listed with --verbose, and all in --json', async () => {
       const verbose = await repo.cli(DAVE, 'verify', '--verbose');
       assert.strictEqual(verbose.stderr.split('\n').filter((l) => /review record is unusable/.test(l)).length, 2000, verbose.stderr.slice(0, 400));
