@@ -109,7 +109,7 @@
     drawRows();
     const when = (/** @type {string} */ iso) => iso.slice(0, 16).replace('T', ' ');
     $('releases').replaceChildren(
-      ...(data.recentReleases.length ? data.recentReleases.map((/** @type {any} */ r) => el('li', {}, [icon('rocket'), ` ${r.path} v${r.version} → ${r.environment} `, el('span', { class: 'muted' }, [`by ${r.by}, ${when(r.at)}`])])) : [el('li', { class: 'muted' }, ['No releases yet.'])]),
+      ...(data.recentReleases.length ? data.recentReleases.map((/** @type {any} */ r) => el('li', {}, [icon('rocket'), ` ${r.path} v${r.version} → ${r.environment} `, el('span', { class: 'muted' }, [`by ${r.by}, ${when(r.at)} · `]), el('span', { class: r.signed ? 'signed' : 'unsigned', title: r.signature }, [icon(r.signed ? 'verified' : 'unverified'), ` ${r.signature}`])])) : [el('li', { class: 'muted' }, ['No releases yet.'])]),
     );
     $('pending').replaceChildren(
       ...(data.pendingReviews.length ? data.pendingReviews.map((/** @type {any} */ r) => el('li', {}, [icon('eye'), ` ${r.path}: ${r.what} `, el('span', { class: 'muted' }, [when(r.at)])])) : [el('li', { class: 'muted' }, ['Nothing is waiting for review.'])]),
@@ -144,6 +144,7 @@
       el('td', { class: 'path' }, [
         p.path,
         ...(p.feedback ? [' ', el('span', { class: `feedback${p.feedback.bad ? ' feedback-bad' : ''}`, title: p.feedback.label, 'aria-label': p.feedback.label }, [icon('feedback'), ` ${p.feedback.open}`])] : []),
+        ...(p.signed ? [' ', el('span', { class: p.signatures.every((/** @type {any} */ s) => s.signed) ? 'signed' : 'unsigned', title: p.signatures.map((/** @type {any} */ s) => `${s.by}: ${s.text}`).join('\n'), 'aria-label': p.signed }, [icon(p.signatures.every((/** @type {any} */ s) => s.signed) ? 'verified' : 'unverified')])] : []),
         ...(p.reviewDue && p.reviewDue.length ? [' ', el('span', { class: 'attention-review-due', title: `Review due in ${p.reviewDue.join(', ')}`, 'aria-label': `Review due in ${p.reviewDue.join(', ')}` }, [icon('bell')])] : []),
       ]),
       el('td', p.owners.length ? {} : { class: 'unowned' }, [p.owners.length ? p.owners.join(', ') : 'no owner']),

@@ -2,12 +2,14 @@ import { existsSync, renameSync } from 'fs';
 import * as path from 'path';
 import { CONFIG_FILE } from '../core/config';
 import { initConfigText, initProposal, proposalLines } from '../core/setup';
+import { SIGNING_SETUP_STEPS } from '../core/signedEvidence';
 import { PromptReleaseError } from '../core/errors';
 import { shortHash } from '../core/hash';
 import { formatIdentity } from '../core/identity';
 import { allCriteria, notAPrompt } from '../core/operations';
 import { unconfirmed } from '../core/rules/criteria';
 import type { GateResult } from '../core/policy';
+import type { RecordSignature } from '../core/signatures';
 import { formatChangeSummary, formatLineCounts } from '../core/changeSummary';
 import { promptTimeline } from '../core/timeline';
 import * as engine from '../git/engine';
@@ -45,6 +47,8 @@ export async function initCommand(repo: PromptRepository, force: boolean, dryRun
   out.data({ written: CONFIG_FILE, ...found, ...(kept ? { kept } : {}) });
   if (kept) out.line(`Kept the old ${CONFIG_FILE} as ${kept}.`);
   out.line(`Wrote ${CONFIG_FILE}. Review it, then commit it to the trusted branch: the gate uses the version in force there.`);
+  out.line('To make approvals and release tags signed evidence (who approved is then proven, not only claimed by a commit author):');
+  for (const step of SIGNING_SETUP_STEPS) out.line(`  ${step}`);
   return EXIT.ok;
 }
 
@@ -120,7 +124,7 @@ export async function gateCommand(repo: PromptRepository, file: string, env: str
 }
 
 export async function releaseCommand(repo: PromptRepository, file: string, env: string | undefined, version: number | undefined, out: Output): Promise<number> {
-  const { plan, trusted } = await engine.release(repo, file, env, version);
+  const { plan, trusted, signed } = await engine.release(repo, file, env, version);
   if (!plan.allowed) {
     out.data({ released: false, trusted, gate: gateJson(plan.gate) });
     printGate(plan.gate, file, out);
@@ -128,8 +132,8 @@ export async function releaseCommand(repo: PromptRepository, file: string, env: 
     out.line('Nothing was tagged.');
     return EXIT.refused;
   }
-  out.data({ released: true, trusted, tag: plan.tag, evidence: plan.evidence });
-  out.line(`Released ${file} v${plan.evidence.version} to ${plan.evidence.environment}: tag ${plan.tag}`);
+  out.data({ released: true, trusted, tag: plan.tag, signed: !!signed, evidence: plan.evidence });
+  out.line(`Released ${file} v${plan.evidence.version} to ${plan.evidence.environment}: tag ${plan.tag}${signed ? ' (signed with your SSH signing key)' : ' (unsigned: no SSH signing setup in git)'}`);
   out.line(formatTrusted(trusted));
   for (const a of plan.evidence.approvals) out.line(`  approved by ${formatIdentity(a.by)} at ${formatTime(a.at)}${a.confirms?.length ? `, confirming ${a.confirms.map((c) => `"${c}"`).join(', ')}` : ''}`);
   for (const c of plan.evidence.checks ?? []) out.line(`  check ${c.name} passed (${formatIdentity(c.by)} at ${formatTime(c.at)}, ${c.record})`);
@@ -228,7 +232,7 @@ export async function verifyCommand(repo: PromptRepository, strict: boolean, out
     strict: report.strict,
     trusted: report.trusted,
     checked: report.tags.length,
-    tags: report.tags.map(({ tag, ok, problems, records }) => ({ tag, ok, problems, records })),
+    tags: report.tags.map(({ tag, ok, problems, signature, records }) => ({ tag, ok, problems, signature: signatureJson(signature), records })),
     live: report.live,
     warnings: report.warnings,
   });
@@ -269,6 +273,12 @@ export async function verifyCommand(repo: PromptRepository, strict: boolean, out
   return report.ok ? EXIT.ok : EXIT.refused;
 }
 
+/** A tag's signature for --json, in the form verify gives cited records: the signer's email, key type and fingerprint, "unsigned", or why it does not count. */
+function signatureJson(signature: RecordSignature | undefined) {
+  if (!signature || signature.status === 'unsigned') return 'unsigned';
+  if (signature.status === 'valid') return { email: signature.email, keyType: signature.keyType, fingerprint: signature.fingerprint };
+  return { invalid: signature.reason, ...(signature.fingerprint ? { keyType: signature.keyType, fingerprint: signature.fingerprint } : {}) };
+}
 
 /** The first line of a text, marked when there is more. */
 function oneLine(text: string): string {

@@ -32,6 +32,8 @@ Commands:
   export --env ENV --out DIR [paths…]    write the versions live in ENV and a lock file to DIR
   changelog --env ENV [--since REF|DATE] Markdown release notes of what changed in ENV
   install-hook [--remove]                opt-in pre-push guard: release tags must pass verify
+  signers                                who may sign (the trusted signers file) and which
+                                         keys were seen signing records and release tags
 
 Options:
   --json        print one JSON document instead of text
@@ -124,6 +126,11 @@ Rollback is --version vN: the earlier version is released again from the commit 
 first released from, through the same gate; a re-release is tagged v<N>-2, v<N>-3, …
 Existing tags are never moved or deleted.
 
+With an SSH signing setup in git (gpg.format ssh, user.signingKey) the tag is signed as
+"git tag -s" signs it, without running any program your git configuration names; to an
+environment with "signatures: required" release refuses, before tagging, when you have no
+signing setup or the signers file in force does not list your key for you.
+
 release --all --env ENV [--dry-run] [--push] is a release train: it plans the release of the
 committed content of every prompt to ENV, prints what goes and what is blocked (with every
 reason), then creates all the tags in one transaction (all or none). --dry-run only prints
@@ -145,6 +152,11 @@ today's policy (from the trusted branch's tip) with today's records: an open cha
 on live content fails. A shallow clone is refused (exit 3). Exit 1 lists every problem.
 Run it in CI with full history, so a plain "git tag" cannot bypass the gate.
 
+In an environment with "signatures: required" a release tag counts only when its SSH
+signature verifies with a key the trusted signers file lists for its tagger, who must be the
+releaser its evidence names: an unsigned copy of a tag's message fails. --json gives each
+tag's signature (status, signer, key type, fingerprint).
+
 A live version whose latest approval is older than its environment's reviewEvery is a
 warning: verify prints it and exits 0; --strict makes it a failure (exit 1). Re-approving the
 same content renews it without a new release.
@@ -161,6 +173,19 @@ verify does (exit 1 when it fails). --json adds the version, tag, content hash a
 Adds a pre-push hook that runs prompt-release verify whenever a push includes a release tag,
 and refuses the push when it fails. It never replaces a hook it did not write; --remove
 removes only its own.`,
+  signers: `prompt-release signers [--trusted BRANCH] [--json]
+
+Lists who may sign, from the signers file in force on the trusted branch (named by "signers:"
+in .promptrelease.yaml, in git's allowed-signers format): each principal, key type,
+fingerprint and line, and how many records and release tags each key signed that count.
+Lines of the file that cannot be used are warnings. Without a signers file it says so and
+gives the steps: configure git signing (git config gpg.format ssh; git config
+user.signingKey ~/.ssh/id_ed25519.pub), add your key to the signers file through review,
+turn on "signatures: required" for an environment.
+
+When you have a signing setup, release signs its tag as "git tag -s" does (git verify-tag
+accepts it); in an environment with "signatures: required" verify accepts only release tags
+signed by a key the signers file lists for their releaser.`,
   changelog: `prompt-release changelog --env ENV [--since REF|DATE] [--json]
 
 Markdown release notes: each prompt released to ENV in the period, from which version to

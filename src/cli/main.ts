@@ -9,6 +9,7 @@ import { EXIT, exitCodeFor } from './exitCodes';
 import { COMMAND_HELP, USAGE } from './help';
 import { consoleOutput, type Output } from './output';
 import * as records from './recordCommands';
+import { signersCommand } from './signersCommand';
 import { attentionCommand, statusCommand } from './statusCommand';
 
 const COMMON: ParseArgsConfig['options'] = {
@@ -35,6 +36,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   export: { env: { type: 'string' }, out: { type: 'string' } },
   changelog: { env: { type: 'string' }, since: { type: 'string' } },
   'install-hook': { remove: { type: 'boolean' } },
+  signers: {},
 };
 
 function usageError(message: string, hint?: string): PromptReleaseError {
@@ -187,6 +189,9 @@ async function run(command: string, repo: PromptRepository, values: Record<strin
       return delivery.showCommand(repo, rel(onePath(command, positionals)), values.env, out);
     case 'install-hook':
       return delivery.installHookCommand(repo, !!values.remove, out);
+    case 'signers':
+      if (positionals.length) throw usageError('signers takes no paths: it lists who may sign, from the signers file in force');
+      return signersCommand(repo, out);
     case 'changelog':
       if (positionals.length) throw usageError('changelog takes no paths: it describes every prompt released to --env');
       return delivery.changelogCommand(repo, values.env, values.since, out);

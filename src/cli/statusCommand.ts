@@ -4,12 +4,13 @@ import { feedbackOf, feedbackSummary } from '../core/feedback';
 import type { GateResult } from '../core/policy';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
-import { findEnvironment } from '../core/config';
+import { CONFIG_FILE, findEnvironment, parseConfig } from '../core/config';
 import { formatLocation, PromptReleaseError, type Problem } from '../core/errors';
-import { shortHash } from '../core/hash';
-import type { Identity } from '../core/identity';
+import { gitBlobId, shortHash } from '../core/hash';
+import { formatIdentity, type Identity } from '../core/identity';
 import type { PromptStatus, RepoModel } from '../core/model';
 import { promptMatcher } from '../core/prompts';
+import { approvalSignatures } from '../core/signedEvidence';
 import { approvalsText, stateLabel, type PromptState } from '../core/state';
 import { closest, plural } from '../core/words';
 import type { PromptRepository } from '../git/repository';
@@ -45,7 +46,8 @@ export async function statusCommand(repo: PromptRepository, options: StatusOptio
   );
   const shown = new Set(prompts.map((p) => p.path));
   const problems = relevantProblems(model.problems, shown, filters.length > 0 || prompts.length < model.prompts.length);
-  out.data({ head: model.head, trusted: model.trusted, prompts: prompts.map((p) => statusJson(model, p)), summary: summarize(model, prompts), problems });
+  const notice = workingConfigNotice(repo, model);
+  out.data({ head: model.head, trusted: model.trusted, prompts: prompts.map((p) => statusJson(model, p)), summary: summarize(model, prompts), problems, ...(notice ? { workingConfig: notice.line.replace(/^\w+: /, '') } : {}) });
   if (!out.json) {
     if (!model.head.branch) out.line('HEAD is detached: reading only; check out a branch to review or release.\n');
     if (prompts.length === 0) out.line(model.prompts.length ? 'No prompts match these filters.' : `No prompts found (globs: ${model.config.prompts.join(', ')}).`);
@@ -58,12 +60,12 @@ export async function statusCommand(repo: PromptRepository, options: StatusOptio
     }
     out.line(formatTrusted(model.trusted));
     printProblems(problems, out, 'status');
-    const notice = workingConfigNotice(repo, model);
-    if (notice) out.error(notice);
+    if (notice) out.error(notice.line);
     const unsigned = unsignedNotice(model);
     if (unsigned) out.error(unsigned);
   }
-  return EXIT.ok;
+  // A configuration that does not parse is a configuration error, even one not committed yet.
+  return notice?.error ? EXIT.environment : EXIT.ok;
 }
 
 /** The words status prints for each state ("in review", "approved for staging"), as --state takes them. */
@@ -139,6 +141,7 @@ export function statusJson(model: RepoModel, p: PromptStatus) {
     missingIncludes: p.missingIncludes.map((m) => ({ ...m, message: formatMissing(m) })),
     usedBy: p.usedBy,
     checks: checkResults(model, p),
+    approvals: approvalSignatures(model, p).map((a) => ({ by: a.by, at: a.at, record: a.record, signature: a.signature, signed: a.text })),
     environments: model.config.environments.map((env, i) => {
       const gate = p.gates[i];
       const current = p.current[env.name];
@@ -209,6 +212,7 @@ function printPrompt(model: RepoModel, p: PromptStatus, out: Output): void {
     out.line(`  ${env.name.padEnd(11)} ${version} · approvals ${approvalsText(gate, names, env.checks.length ? ['checks'] : [])}${checks}`);
     for (const w of p.live[env.name]?.warnings ?? []) out.line(`  ⚠ ${w.message}`);
   });
+  for (const a of approvalSignatures(model, p)) out.line(`  approved    by ${formatIdentity(a.by)} at ${formatTime(a.at)}: ${a.text}`);
   const feedback = feedbackSummary(model, p);
   if (feedback) out.line(`  feedback    ${feedback.label}: prompt-release history ${p.path} shows them`);
   out.line();
@@ -256,12 +260,28 @@ function unsignedNotice(model: RepoModel): string | undefined {
   return 'note: approvals are unsigned: no environment has signatures: required, so an approval shows only which commit author recorded it; to have approvers prove it, commit an allowed-signers file, name it with signers: in .promptrelease.yaml and set signatures: required on an environment';
 }
 
-function workingConfigNotice(repo: PromptRepository, model: RepoModel): string | undefined {
-  const file = path.join(repo.root, '.promptrelease.yaml');
-  const working = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+/**
+ * The configuration in the working tree, when it is not the one in force: an error with its
+ * line when it does not parse (a configuration error), else what the gate uses instead.
+ */
+function workingConfigNotice(repo: PromptRepository, model: RepoModel): { line: string; error?: boolean } | undefined {
+  const file = path.join(repo.root, CONFIG_FILE);
+  const working = existsSync(file) ? readFileSync(file) : undefined;
   const inForce = model.policy.configText;
-  if (working === undefined || working === inForce) return undefined;
-  return `note: .promptrelease.yaml in your working tree differs from the version in force on ${model.trusted.ref}; the gate uses the version in force until the change is committed there${model.policy.pending.some((p) => p.file === '.promptrelease.yaml') ? ' and approved by an owner' : ''}`;
+  if (working === undefined || working.toString('utf8') === inForce) return undefined;
+  const blob = gitBlobId(working);
+  const committedAndPending = model.policy.pending.find((p) => p.file === CONFIG_FILE && p.blob === blob);
+  try {
+    parseConfig(working.toString('utf8'), CONFIG_FILE);
+  } catch (err) {
+    if (!(err instanceof PromptReleaseError)) throw err;
+    const where = err.location ? `${err.location.file}${err.location.line ? `:${err.location.line}` : ''}${err.location.col ? `:${err.location.col}` : ''}` : CONFIG_FILE;
+    // The committed newest version's error is already among the problems; a working copy's is said here.
+    if (model.problems.some((p) => p.severity === 'error' && p.location?.file === CONFIG_FILE && p.message.startsWith(err.message))) return undefined;
+    return { line: `error: ${where}: ${err.message} (in your working tree: the gate keeps using the version in force on ${model.trusted.ref}; fix it before you commit it)`, error: true };
+  }
+  if (committedAndPending) return { line: `note: ${CONFIG_FILE} as committed on ${model.trusted.ref} is not in force yet: it waits for an owner's approval (prompt-release review ${CONFIG_FILE} --approve); the gate uses the version in force until then` };
+  return { line: `note: ${CONFIG_FILE} in your working tree differs from the version in force on ${model.trusted.ref}; the gate uses the version in force until the change is committed there${model.policy.pending.some((p) => p.file === CONFIG_FILE) ? ' and approved by an owner' : ''}` };
 }
 
 /** `status --attention`: what someone must act on, most urgent first (disputed, overdue, review due). */

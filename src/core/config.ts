@@ -229,7 +229,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
       case 'signers': {
         const v = isScalar(value) && typeof value.value === 'string' ? value.value.trim() : '';
         const parts = v.split('/');
-        if (!v || v.startsWith('/') || v.includes('\\') || parts.includes('..') || parts.includes('.') || parts.includes('') || v === CONFIG_FILE || /(^|\/)CODEOWNERS$/.test(v) || v.startsWith('.promptrelease/')) {
+        if (!v || v.startsWith('/') || /[\\\x00-\x1f]/.test(v) || parts.includes('..') || parts.includes('.') || parts.includes('') || v === CONFIG_FILE || /(^|\/)CODEOWNERS$/.test(v) || v.startsWith('.promptrelease/')) {
           fail('"signers" must be the path of an allowed-signers file relative to the repository root, like .github/allowed_signers', value ?? keyNode);
         }
         config.signers = v;

@@ -30,7 +30,8 @@ export type ErrorCode =
   | 'not-found'
   | 'git-failed'
   | 'invalid-usage'
-  | 'invalid-lock';
+  | 'invalid-lock'
+  | 'rules-undetermined';
 
 /**
  * The one error type the engine throws on purpose. Its message is written for the

@@ -37,3 +37,8 @@ export function blobFacts(bytes: Uint8Array): BlobFacts {
   const references = binary || !REFERENCE_MARKERS.some((m) => buffer.includes(m)) ? [] : extractReferences(buffer.toString('utf8'));
   return { contentHash: contentHash(bytes), size: bytes.length, binary, ...(references.length ? { references } : {}) };
 }
+
+/** The id git gives these bytes as a blob (`git hash-object`), to recognise a working copy without running git. */
+export function gitBlobId(bytes: Uint8Array): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}

@@ -3,6 +3,8 @@ import type { BlobFacts } from './hash';
 import { normalizeEmail } from './identity';
 import type { RecordLedger } from './ledger';
 import { orderReleases, parseReleaseTagName, parseTagMessage, type RawTag, type Release, type ReleaseEvidence } from './releases';
+import { tagSignature, tagSignatureProblem } from './signedEvidence';
+import type { AllowedSigners, RecordSignature } from './signatures';
 
 /** What the git layer knows about each release tag beyond the tag itself. */
 export interface TagFacts {
@@ -22,6 +24,10 @@ export interface TagFacts {
   includesAt?(commit: string, prompt: string, blob: string, claimed: string[]): IncludedContent[];
   /** What cannot be established of what it includes there (a limit reached, a dynamic partial…), as messages. */
   unresolvedIncludesAt?(commit: string, prompt: string, blob: string, claimed: string[]): string[];
+  /** The signers file in force: whose keys a tag's signature may be made with. */
+  signers?: AllowedSigners;
+  /** Whether an environment of the trusted policy requires signed release tags (signatures: required). */
+  signaturesRequired?(environment: string): boolean;
 }
 
 export interface TagCheck {
@@ -29,6 +35,8 @@ export interface TagCheck {
   evidence?: ReleaseEvidence;
   /** Integrity problems: any one means the tag is not a release the tools made on the trusted branch. */
   problems: string[];
+  /** What the tag's own SSH signature proves (unsigned for a tag without one). */
+  signature?: RecordSignature;
 }
 
 /**
@@ -55,7 +63,8 @@ export function checkTags(tags: RawTag[], facts: TagFacts, ledger: RecordLedger)
 
 function checkTag(tag: RawTag, facts: TagFacts, ledger: RecordLedger): TagCheck {
   const problems: string[] = [];
-  const result = (evidence?: ReleaseEvidence): TagCheck => ({ tag: tag.name, evidence, problems });
+  const signature = tag.objectType === 'tag' ? tagSignature(tag, facts.signers) : undefined;
+  const result = (evidence?: ReleaseEvidence): TagCheck => ({ tag: tag.name, evidence, problems, ...(signature ? { signature } : {}) });
   if (tag.objectType !== 'tag') {
     problems.push('it is a lightweight tag in the release namespace: prompt-release did not create it');
     return result();
@@ -70,6 +79,10 @@ function checkTag(tag: RawTag, facts: TagFacts, ledger: RecordLedger): TagCheck 
     return result();
   }
   const ev = parsed.evidence;
+  if (signature && facts.signaturesRequired?.(ev.environment)) {
+    const unproven = tagSignatureProblem(signature, ev, facts.signers?.file);
+    if (unproven) problems.push(unproven);
+  }
   const named = parseReleaseTagName(tag.name);
   if (!named || named.environment !== ev.environment || named.prompt !== ev.prompt || named.version !== ev.version) {
     problems.push(`its name does not match its evidence (${ev.environment}, ${ev.prompt}, v${ev.version})`);

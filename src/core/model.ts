@@ -179,6 +179,8 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     {
       ...snapshot.tagFacts,
       modeOf: (path, blob) => modes.get(`${path}\0${blob}`),
+      signers: policy.signers,
+      signaturesRequired: (env) => config.environments.some((e) => e.name === env && e.signatures === 'required'),
       includesAt: (commit, prompt, blob, claimed) => {
         claimedAt.set(`${commit}\0${prompt}`, claimed);
         return includedContent(includesOf(prompt, blob, factsByBlob.get(blob) ?? snapshot.tagFacts.factsOf?.(blob), commit).includes);

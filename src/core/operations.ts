@@ -11,7 +11,7 @@ import { randomBytes } from 'crypto';
 import { formatTagMessage, releaseTagName, sealEvidence, type Release, type ReleaseEvidence } from './releases';
 import { promptMatcher } from './prompts';
 import type { People } from './people';
-import { isPolicyFile } from './trustedPolicy';
+import { isPolicyFile, type PendingPolicyChange } from './trustedPolicy';
 
 /** The prompt (or policy file) at a path, or a clear reason why it cannot be worked on. */
 export function requirePrompt(model: RepoModel, path: string): PromptStatus {
@@ -104,6 +104,41 @@ export function planReview(prompt: PromptStatus, verdict: Verdict, by: Identity,
     ...(comment?.trim() ? { comment: comment.trim() } : {}),
     ...(prompt.includes.length ? { includes: includedContent(prompt.includes) } : {}),
     ...(verdict === 'approve' && confirms.length ? { confirms } : {}),
+  };
+}
+
+/**
+ * A review of a pending rules transition, bound to it: the file's committed content when it
+ * has one; a deletion (`review <deleted file>`) names the content in force it removes.
+ */
+export function planRulesReview(model: RepoModel, file: string, verdict: Verdict, by: Identity, comment: string | undefined, now: Date, confirms: string[] = []): ReviewRecord {
+  const deletion = model.policy.pending.find((p) => p.file === file && p.transition.deleted);
+  if (deletion && !model.policyFiles.has(file) && !model.byPath.has(file)) return planDeletionReview(model, deletion, verdict, by, comment, now);
+  const record = planReview(requirePrompt(model, file), verdict, by, comment, now, model.people, confirms);
+  const transition = model.policyFiles.has(file) ? model.policy.bindings.get(file) : undefined;
+  return transition ? { ...record, transition } : record;
+}
+
+function planDeletionReview(model: RepoModel, deletion: PendingPolicyChange, verdict: Verdict, by: Identity, comment: string | undefined, now: Date): ReviewRecord {
+  if (verdict === 'approve' && deletion.writers.some((w) => model.people.samePerson(w.email, by.email))) {
+    throw new PromptReleaseError('self-approval', `${by.email} cannot approve the deletion of ${deletion.file}: you deleted it (self-approval)`, {
+      hint: `Ask another owner (${deletion.owners.join(', ')}).`,
+    });
+  }
+  if (verdict === 'request-changes' && !comment?.trim()) {
+    throw new PromptReleaseError('invalid-usage', 'a change request needs a reason', { hint: 'Add -m "what should change".' });
+  }
+  return {
+    format: 1,
+    type: 'review',
+    prompt: deletion.file,
+    contentHash: deletion.contentHash,
+    blob: model.policy.inForce.get(deletion.file) ?? deletion.blob,
+    verdict,
+    by,
+    time: now.toISOString(),
+    ...(comment?.trim() ? { comment: comment.trim() } : {}),
+    transition: deletion.transition,
   };
 }
 

@@ -46,7 +46,16 @@ export function promptHistoryOf(input: PromptHistoryInput): PromptHistory {
     const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
     return parsed !== undefined && 'evidence' in parsed && names.includes(parsed.evidence.prompt);
   });
-  const checks = checkTags(own, { ...input.tagFacts, modeOf: (p, blob) => modes.get(`${p}\0${blob}`) }, policy.ledger);
+  const checks = checkTags(
+    own,
+    {
+      ...input.tagFacts,
+      modeOf: (p, blob) => modes.get(`${p}\0${blob}`),
+      signers: policy.signers,
+      signaturesRequired: (env) => policy.config.environments.some((e) => e.name === env && e.signatures === 'required'),
+    },
+    policy.ledger,
+  );
   const byPrompt = releasesByPrompt(checks);
   const mine = policy.ledger.about(names);
   return {

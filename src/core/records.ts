@@ -30,6 +30,19 @@ export interface ReviewRecord extends RecordBase {
   includes?: IncludedContent[];
   /** Review criteria of the policy the reviewer confirmed, word for word. */
   confirms?: string[];
+  /** On a rules file: the transition approved, so the approval never counts for another (a replay). */
+  transition?: RulesTransition;
+}
+
+/**
+ * A change of a rules file (.promptrelease.yaml, CODEOWNERS, the signers file) as an approval
+ * names it: from the version in force (its content hash, or "none") and the commit where that
+ * version took effect; `deleted` when the change removes the file.
+ */
+export interface RulesTransition {
+  from: string;
+  since: string;
+  deleted?: boolean;
 }
 
 /** The result of an eval run, linter or red-team suite on one content. */

@@ -70,6 +70,10 @@ export interface RawTag {
   message: string;
   tagger?: Identity;
   taggerTime?: number;
+  /** The armour of the tag object's signature, when it has one (see splitTagObject). */
+  signature?: string;
+  /** The bytes that signature covers: the tag object up to the signature, as git splits it. */
+  payload?: string;
 }
 
 export interface Release {

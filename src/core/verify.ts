@@ -17,6 +17,8 @@ export interface TagVerdict {
   ok: boolean;
   problems: string[];
   evidence?: ReleaseEvidence;
+  /** What the tag's SSH signature proves: who signed it with which key, or unsigned. */
+  signature?: RecordSignature;
   /** Each record the release cites, with its signature. */
   records?: CitedRecord[];
 }
@@ -57,7 +59,7 @@ export function verifyModel(model: RepoModel): VerifyReport {
   const tags: TagVerdict[] = model.tagChecks.map((c) => {
     const problems = [...c.problems];
     const records = c.evidence ? citedRecords(model, c.evidence, problems) : undefined;
-    return { tag: c.tag, ok: problems.length === 0, problems: [...new Set(problems)], evidence: c.evidence, ...(records ? { records } : {}) };
+    return { tag: c.tag, ok: problems.length === 0, problems: [...new Set(problems)], evidence: c.evidence, signature: c.signature, ...(records ? { records } : {}) };
   });
   const live: LiveVerdict[] = [];
   const byPrompt = new Map<string, typeof model.releases>();

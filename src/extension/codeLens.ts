@@ -5,6 +5,7 @@ import { DiffSummaryDecorations } from './diffSummary';
 import { SCHEME } from './gitContent';
 import { feedbackSummary } from '../core/feedback';
 import { includesLens, usedByLens } from './lifecycle';
+import { signatureLensText } from '../core/signedEvidence';
 import { approvalsSummary, ownersText, policyText, reviewDueText, stateText, tooltip } from './present';
 import type { PromptAt, PromptWorkspace } from './workspace';
 
@@ -42,7 +43,8 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
     const found = this.workspace.promptAt(document.uri);
     if (!found) return [];
     const { prompt } = found;
-    const state = lens(`$(shield) ${stateText(prompt)} · ${approvalsSummary(prompt)}${reviewDueText(prompt)}`, COMMANDS.showActions, tooltip(prompt));
+    const signed = signatureLensText(found.state.model, prompt);
+    const state = lens(`$(shield) ${stateText(prompt)} · ${approvalsSummary(prompt)}${signed ? ` · $(verified) ${signed}` : ''}${reviewDueText(prompt)}`, COMMANDS.showActions, tooltip(prompt, found.state.model));
     const owners = lens(`$(person) ${ownersText(prompt)}`, COMMANDS.requestReview, 'Owners from CODEOWNERS; click to request their review');
     // How the prompt is tied to others and what its users reported: only when there is something.
     const used = usedByLens(prompt);

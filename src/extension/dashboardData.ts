@@ -1,6 +1,7 @@
 import { attentionLabel, attentionList, type AttentionKind } from '../core/attention';
 import { feedbackSummary } from '../core/feedback';
 import type { RepoModel } from '../core/model';
+import { approvalSignatures, signatureText, signedSummary, signerName } from '../core/signedEvidence';
 import { approvalsText, stateLabel } from '../core/state';
 
 /** Plain data the dashboard renders; built from the models, sent with postMessage. */
@@ -21,8 +22,13 @@ export interface DashboardData {
     feedback: { open: number; bad: number; label: string } | null;
     /** Environments whose live version is due for review. */
     reviewDue: string[];
+    /** Each standing approval and what its signature proves ("signed by @bob (ED25519 SHA256:…)" or "unsigned"). */
+    signatures: { by: string; text: string; signed: boolean }[];
+    /** "all 2 approvals signed", "1 approval unsigned"; null when nothing is approved. */
+    signed: string | null;
   }[];
-  recentReleases: { root: string; path: string; environment: string; version: number; by: string; at: string }[];
+  /** `signature`: what the release tag's own signature proves ("signed by @dave (ED25519 SHA256:…)" or "unsigned"). */
+  recentReleases: { root: string; path: string; environment: string; version: number; by: string; at: string; signature: string; signed: boolean }[];
   pendingReviews: { root: string; path: string; what: string; at: string }[];
   /** The release pipeline at a glance: per environment, how many are live, ready, blocked. */
   pipeline: { environment: string; live: number; ready: number; blocked: number }[];
@@ -64,6 +70,7 @@ export function dashboardData(folders: { name: string; root: string; model: Repo
           data.blocked.push({ root, path: p.path, environment: next.environment, reasons: next.unmet.map((u) => u.message) });
         }
       }
+      const approvals = approvalSignatures(model, p);
       const reviewDue = Object.entries(p.live).filter(([, gate]) => gate?.warnings.some((w) => w.code === 'review-due')).map(([env]) => env);
       for (const env of reviewDue) data.reviewDue[env] = (data.reviewDue[env] ?? 0) + 1;
       data.prompts.push({
@@ -81,6 +88,8 @@ export function dashboardData(folders: { name: string; root: string; model: Repo
         released: Object.values(p.current).some(Boolean),
         feedback: feedbackSummary(model, p) ?? null,
         reviewDue,
+        signatures: approvals.map((a) => ({ by: a.by.name || a.by.email, text: a.text, signed: a.signature.status === 'valid' })),
+        signed: signedSummary(approvals) ?? null,
       });
       for (const req of p.currentRequests) {
         data.pendingReviews.push({ root, path: p.path, what: `${req.record.by.name || req.record.by.email} asked ${req.record.reviewers.join(', ')} to review`, at: req.record.time });
@@ -93,8 +102,19 @@ export function dashboardData(folders: { name: string; root: string; model: Repo
     for (const a of attentionList(model)) {
       data.attention.push({ root, path: a.prompt, kind: a.kind, label: attentionLabel(a.kind), environment: a.environment, message: a.message, since: Number.isFinite(a.since) ? new Date(a.since).toISOString() : '', people: a.people });
     }
+    const tagSignatures = new Map(model.tagChecks.map((c) => [c.tag, c.signature]));
     for (const r of model.releases) {
-      data.recentReleases.push({ root, path: r.evidence.prompt, environment: r.evidence.environment, version: r.evidence.version, by: r.evidence.releasedBy.name || r.evidence.releasedBy.email, at: r.evidence.releasedAt });
+      const signature = tagSignatures.get(r.tag);
+      data.recentReleases.push({
+        root,
+        path: r.evidence.prompt,
+        environment: r.evidence.environment,
+        version: r.evidence.version,
+        by: r.evidence.releasedBy.name || r.evidence.releasedBy.email,
+        at: r.evidence.releasedAt,
+        signature: signatureText(signature, (email) => signerName(model.people, model.config, email)),
+        signed: signature?.status === 'valid',
+      });
     }
   }
   data.environments = [...envs];

@@ -20,11 +20,12 @@ export class PromptDecorationProvider implements vscode.FileDecorationProvider {
     const found = this.workspace.promptAt(uri);
     if (!found) return undefined;
     const { prompt } = found;
+    const hover = tooltip(prompt, found.state.model);
     const look = stateLook(prompt.state);
     const unowned = prompt.owners.length === 0;
     const decoration = new vscode.FileDecoration(
       unowned ? `${look.badge}!` : look.badge,
-      unowned ? `${tooltip(prompt)}\nThis prompt has no owner.` : tooltip(prompt),
+      unowned ? `${hover}\nThis prompt has no owner.` : hover,
       new vscode.ThemeColor(unowned ? 'promptRelease.unownedForeground' : look.color),
     );
     decoration.propagate = false;

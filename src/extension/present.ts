@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { PromptStatus, RepoModel } from '../core/model';
 import type { GateResult } from '../core/policy';
+import { approvalSignatureLines } from '../core/signedEvidence';
 import { approvalsText, gateNote, stateLabel, type PromptState } from '../core/state';
 import { shortRefName } from '../core/trustedRef';
 
@@ -50,7 +51,8 @@ export function stateText(prompt: PromptStatus): string {
   return stateLabel(prompt.state) + edited;
 }
 
-export function tooltip(prompt: PromptStatus): string {
+/** The hover of a prompt; with the model, each standing approval says whether it is signed and by whom. */
+export function tooltip(prompt: PromptStatus, model?: Pick<RepoModel, 'people' | 'config'>): string {
   const lines = [`${prompt.path}: ${stateText(prompt)}`, `Owners: ${prompt.owners.length ? prompt.owners.join(', ') : 'none — add this prompt to CODEOWNERS'}`];
   for (const gate of prompt.gates) {
     const current = prompt.current[gate.environment];
@@ -60,6 +62,7 @@ export function tooltip(prompt: PromptStatus): string {
   const stale = prompt.gates.flatMap((g) => g.unmet).find((u) => u.code === 'dependency-changed');
   if (stale) lines.push(`Approvals stale: ${stale.message}`);
   for (const gate of Object.values(prompt.live)) for (const w of gate?.warnings ?? []) lines.push(`Live version: ${w.message}`);
+  if (model) lines.push(...approvalSignatureLines(model, prompt));
   return lines.join('\n');
 }
 

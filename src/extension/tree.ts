@@ -115,7 +115,7 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
         const dir = path.dirname(prompt.path);
         const urgent = node.attention?.length ? sortAttention(node.attention)[0] : undefined;
         item.description = [dir === '.' ? '' : dir, urgent ? `${attentionLabel(urgent.kind)}: ${urgent.message}` : (node.reason ?? stateLabel(prompt.state)), approvalsSummary(prompt)].filter(Boolean).join(' · ');
-        item.tooltip = urgent ? `${sortAttention(node.attention!).map((a) => `${attentionLabel(a.kind).toUpperCase()}: ${a.message}`).join('\n')}\n\n${tooltip(prompt)}` : tooltip(prompt);
+        item.tooltip = urgent ? `${sortAttention(node.attention!).map((a) => `${attentionLabel(a.kind).toUpperCase()}: ${a.message}`).join('\n')}\n\n${tooltip(prompt, node.state.model)}` : tooltip(prompt, node.state.model);
         item.iconPath = urgent ? attentionIcon(urgent.kind) : stateIcon(prompt.state);
         item.resourceUri = uri;
         item.id = `${node.state.folder.uri}#${this.mode}#${prompt.path}`;

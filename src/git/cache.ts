@@ -24,7 +24,8 @@ export interface CachedLog {
 export interface CachedTrustedRead {
   tip: string;
   log: LogCommit[];
-  firstParentLog: LogCommit[];
+  /** The rules files' blobs in each merge's tree: merge -> path -> blob. */
+  mergeTrees: Record<string, Record<string, string>>;
   config?: string;
 }
 
@@ -51,7 +52,7 @@ interface CacheFile {
 }
 
 /** Change it whenever the shape of the data, the way git's output is parsed or the references read from a blob change. */
-const FORMAT = `prompt-release-cache-2-refs${REFERENCE_SYNTAX_VERSION}`;
+const FORMAT = `prompt-release-cache-3-refs${REFERENCE_SYNTAX_VERSION}`;
 const FILE = path.join('prompt-release', 'cache-v2.json');
 
 /** Values by key that a run marks as used; a finished run keeps only those. */
@@ -108,7 +109,7 @@ export class PersistentCache {
     this.texts = new UsedStore(data.texts);
     this.objects = new UsedStore(data.objects);
     this.promptLog = data.promptLog && typeof data.promptLog.tip === 'string' && Array.isArray(data.promptLog.log) ? data.promptLog : undefined;
-    this.trustedRead = data.trustedRead && typeof data.trustedRead.tip === 'string' && Array.isArray(data.trustedRead.log) && Array.isArray(data.trustedRead.firstParentLog) ? data.trustedRead : undefined;
+    this.trustedRead = data.trustedRead && typeof data.trustedRead.tip === 'string' && Array.isArray(data.trustedRead.log) && typeof data.trustedRead.mergeTrees === 'object' && data.trustedRead.mergeTrees !== null ? data.trustedRead : undefined;
     this.reachability = data.reachability && typeof data.reachability.tip === 'string' && Array.isArray(data.reachability.checked) && Array.isArray(data.reachability.merged) ? data.reachability : undefined;
   }
 

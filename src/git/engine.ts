@@ -1,4 +1,3 @@
-import type { Identity } from '../core/identity';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
@@ -13,7 +12,7 @@ import {
   furthestRelease,
   headSubject,
   planRelease,
-  planReview,
+  planRulesReview,
   rollbackSubject,
   planReviewRequest,
   commentCommitMessage,
@@ -31,9 +30,10 @@ import {
   type ReleasePlan,
 } from '../core/operations';
 import type { PromptRecord, Verdict } from '../core/records';
-import { canonicalRecordBytes, RECORD_NAMESPACE } from '../core/signatures';
+import { canonicalRecordBytes, checkSignature, GIT_NAMESPACE, RECORD_NAMESPACE } from '../core/signatures';
+import type { Identity } from '../core/identity';
 import { someOf } from '../core/words';
-import type { PromptRepository } from './repository';
+import type { PromptRepository, TagSigner } from './repository';
 import { readSigningSetup, signBytes } from './signing';
 
 /** The operations both the CLI and the editor offer, over one repository. */
@@ -76,8 +76,8 @@ async function currentModel(repo: PromptRepository, file: string, known?: RepoMo
 
 export async function review(repo: PromptRepository, file: string, verdict: Verdict, comment?: string, known?: RepoModel, confirms: string[] = []) {
   const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
-  const prompt = requirePrompt(model, file);
-  const record = await signRecord(repo, model, planReview(prompt, verdict, by, comment, new Date(), model.people, checkConfirmations(model.config, confirms)), true);
+  // A rules file's review names the transition it approves (and may approve a deletion).
+  const record = await signRecord(repo, model, planRulesReview(model, file, verdict, by, comment, new Date(), checkConfirmations(model.config, confirms)), true);
   // The model was just checked against HEAD (or read from it): its HEAD is the parent.
   const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record), model.head);
   return { record, commit, recordPath };
@@ -120,6 +120,40 @@ export interface ReleaseOutcome {
   trusted: TrustedRef;
   environment: string;
   prompt: PromptStatus;
+  /** Whether the tag was signed (with the releaser's own git signing setup). */
+  signed?: boolean;
+}
+
+const SIGNING_STEPS = 'Configure git signing (git config gpg.format ssh; git config user.signingKey ~/.ssh/id_ed25519.pub)';
+
+/**
+ * How the releaser signs release tags to `environment`: with their git signing setup when they
+ * have one. An environment with `signatures: required` needs that setup, and a key the trusted
+ * signers file lists for the releaser: anything else is refused here, before anything is written.
+ */
+export async function releaseSigner(repo: PromptRepository, model: RepoModel, environment: string, by: Identity): Promise<TagSigner | undefined> {
+  const required = model.config.environments.some((e) => e.name === environment && e.signatures === 'required');
+  const setup = await readSigningSetup(repo.root);
+  const signers = model.policy.signers;
+  const refuse = (why: string, hint: string) => new PromptReleaseError('gate-blocked', `${environment} requires signed release tags (signatures: required), but ${why}; nothing was tagged`, { hint });
+  if (!required) return setup ? (payload) => signBytes(setup, payload, GIT_NAMESPACE) : undefined;
+  if (!signers) {
+    throw refuse(`no signers file is in force on ${model.trusted.ref}, so no signature can count`, `Add a signers file (git's allowed-signers format) and name it under "signers:" in .promptrelease.yaml on ${model.trusted.ref}, through review; run prompt-release signers for the steps.`);
+  }
+  if (!setup) {
+    throw refuse(`you (${by.email}) have no SSH signing setup in git`, `${SIGNING_STEPS}, and have your public key added to ${signers.file} for ${by.email} through review.`);
+  }
+  if (!signers.signers.some((s) => s.key.fingerprint === setup.fingerprint)) {
+    throw refuse(`your signing key ${setup.fingerprint} is not in the signers file ${signers.file}`, `Add the line "${by.email} ${setup.publicKey.split(/\s+/).slice(0, 2).join(' ')}" to ${signers.file} on ${model.trusted.ref}, through review; or set user.signingKey to the key listed for you there.`);
+  }
+  return async (payload) => {
+    const signature = await signBytes(setup, payload, GIT_NAMESPACE);
+    const check = checkSignature(signers, by.email, signature, payload, GIT_NAMESPACE, Date.now());
+    if (!check.ok) {
+      throw refuse(`your signature would not count: ${check.reason}`, `The signers file ${signers.file} must list your key ${setup.fingerprint} for ${by.email}, valid now and for the git namespace; run prompt-release signers to see who may sign.`);
+    }
+    return signature;
+  };
 }
 
 /**
@@ -134,7 +168,7 @@ function releaser(repo: PromptRepository, forWriting: boolean): Promise<Identity
  * Evaluates the gate for the committed content, or, for a rollback, for an earlier released
  * version (the same evaluator, today's policy and records); tags only when it allows.
  */
-export async function prepareRelease(repo: PromptRepository, file: string, environment?: string, version?: number, known?: RepoModel, forWriting = false): Promise<ReleaseOutcome> {
+export async function prepareRelease(repo: PromptRepository, file: string, environment?: string, version?: number, known?: RepoModel, forWriting = false): Promise<ReleaseOutcome & { model: RepoModel }> {
   const [model, by] = await Promise.all([currentModel(repo, file, known), releaser(repo, forWriting)]);
   const prompt = requirePrompt(model, file);
   if (model.policyFiles.has(prompt.path)) {
@@ -144,19 +178,19 @@ export async function prepareRelease(repo: PromptRepository, file: string, envir
     const hash = prompt.releases.find((r) => r.evidence.version === version)?.evidence.contentHash;
     const env = environment ?? defaultEnvironment(model, prompt, hash);
     const subject = rollbackSubject(model, prompt, version, env);
-    return { plan: planRelease(model, subject, env, by, new Date()), environment: env, prompt, trusted: model.trusted };
+    return { plan: planRelease(model, subject, env, by, new Date()), environment: env, prompt, trusted: model.trusted, model };
   }
   requireCommitted(prompt);
   const env = environment ?? defaultEnvironment(model, prompt);
-  return { plan: planRelease(model, headSubject(model, prompt, env), env, by, new Date()), environment: env, prompt, trusted: model.trusted };
+  return { plan: planRelease(model, headSubject(model, prompt, env), env, by, new Date()), environment: env, prompt, trusted: model.trusted, model };
 }
 
 export async function release(repo: PromptRepository, file: string, environment?: string, version?: number, known?: RepoModel): Promise<ReleaseOutcome> {
-  const outcome = await prepareRelease(repo, file, environment, version, known, true);
-  if (outcome.plan.allowed) {
-    await repo.createTag(outcome.plan.tag, outcome.plan.evidence.commit, outcome.plan.message, outcome.plan.evidence.releasedBy);
-  }
-  return outcome;
+  const { model, ...outcome } = await prepareRelease(repo, file, environment, version, known, true);
+  if (!outcome.plan.allowed) return outcome;
+  const sign = await releaseSigner(repo, model, outcome.environment, outcome.plan.evidence.releasedBy);
+  await repo.createTag(outcome.plan.tag, outcome.plan.evidence.commit, outcome.plan.message, outcome.plan.evidence.releasedBy, sign);
+  return { ...outcome, signed: !!sign };
 }
 
 /** A release train: plans every release the gate allows in `environment`, then tags them together. */
@@ -173,7 +207,10 @@ export async function releaseTrain(repo: PromptRepository, environment: string, 
       hint: 'Look at the new plan and release again.',
     });
   }
-  if (!dryRun) await repo.createTags(plan.go.map((p) => ({ name: p.tag, commit: p.evidence.commit, message: p.message, by: p.evidence.releasedBy })));
+  if (!dryRun && plan.go.length) {
+    const sign = await releaseSigner(repo, model, environment, by);
+    await repo.createTags(plan.go.map((p) => ({ name: p.tag, commit: p.evidence.commit, message: p.message, by: p.evidence.releasedBy })), sign);
+  }
   return { ...plan, trusted: model.trusted };
 }
 

@@ -1,6 +1,7 @@
 import type { FileChange, LogCommit } from '../core/history';
 import type { Identity } from '../core/identity';
 import type { RawTag } from '../core/releases';
+import { splitTagObject } from '../core/signedEvidence';
 
 export interface TreeEntry {
   mode: string;
@@ -96,8 +97,9 @@ export function parseLog(output: string, keep?: (path: string) => boolean): LogC
   return commits;
 }
 
+/** Last, for annotated tags only, the whole tag object (%(raw)): a signature covers its exact bytes. Never a tagged blob's content. */
 export const TAG_FORMAT =
-  '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(taggername)%00%(taggeremail:trim)%00%(taggerdate:unix)%00%(*objecttype)%00%(contents)%00%1e';
+  '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(taggername)%00%(taggeremail:trim)%00%(taggerdate:unix)%00%(*objecttype)%00%(contents)%00%(if:equals=tag)%(objecttype)%(then)%(raw)%(end)%00%1e';
 
 /** `git for-each-ref` with TAG_FORMAT: a tag message cannot contain NUL, so NUL+RS ends a record. */
 export function parseTags(output: string): RawTag[] {
@@ -106,6 +108,8 @@ export function parseTags(output: string): RawTag[] {
     const fields = record.replace(/^\n/, '').split('\0');
     if (fields.length < 9) continue;
     const [ref, objectType, object, peeled, taggerName, taggerEmail, taggerTime, peeledType, message] = fields;
+    // The whole tag object comes last: what a signature covers is its own bytes, split as git splits them.
+    const signed = objectType === 'tag' && fields.length >= 10 ? splitTagObject(fields.slice(9).join('\0')) : undefined;
     tags.push({
       name: ref.replace(/^refs\/tags\//, ''),
       objectType,
@@ -114,6 +118,7 @@ export function parseTags(output: string): RawTag[] {
       message,
       tagger: taggerEmail ? { name: taggerName, email: taggerEmail.replace(/^<|>$/g, '') } : undefined,
       taggerTime: taggerTime ? Number(taggerTime) : undefined,
+      ...(signed?.signature ? { signature: signed.signature, payload: signed.payload } : {}),
     });
   }
   return tags;

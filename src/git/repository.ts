@@ -15,11 +15,14 @@ import { candidatePathsToRead, type FileText } from '../core/setup';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../core/records';
 import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/config';
-import { isPolicyFile, POLICY_FILES, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
+import { isPolicyFile, isRulesFile, POLICY_FILES, signersPathsOf, trustedPolicy, type TrustedPolicy } from '../core/trustedPolicy';
 import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
 import { PersistentCache, type ObjectAtPath } from './cache';
 import { GitRunner, type GitCommandListener } from './runner';
 import { checkFolders, createFileNoFollow } from './safeFs';
+
+/** Signs a tag object's payload: the `-----BEGIN SSH SIGNATURE-----` armour, namespace git. */
+export type TagSigner = (payload: Buffer) => Promise<string>;
 
 export interface HeadInfo {
   commit: string;
@@ -244,11 +247,12 @@ export class PromptRepository {
     const readBoth = async (root: TrustedRef) => {
       const branch = this.readTrustedBranch(root);
       const guess = branch.header.then((h) => guessConfig(h.config));
-      const promptsRead = guess.then((config) => this.readPrompts(head, root, tree, tags, config, shallow));
+      const promptsRead = guess.then((config) => this.readPrompts(head, root, tree, tags, config, shallow, [config]));
       const [trustedRead, guessed] = await Promise.all([this.readTrusted(root, branch, tags, shallow), guess]);
       const inForce = trustedRead.policy.config;
-      const same = JSON.stringify([inForce.prompts, inForce.exclude]) === JSON.stringify([guessed.prompts, guessed.exclude]);
-      return { ...trustedRead, prompts: same ? await promptsRead : await this.readPrompts(head, root, tree, tags, inForce, shallow) };
+      // The signers file the tip's configuration names is a rules file too while that configuration waits for approval.
+      const same = JSON.stringify([inForce.prompts, inForce.exclude, inForce.signers]) === JSON.stringify([guessed.prompts, guessed.exclude, guessed.signers]);
+      return { ...trustedRead, prompts: same ? await promptsRead : await this.readPrompts(head, root, tree, tags, inForce, shallow, [inForce, guessed]) };
     };
     let read = await readBoth(trusted);
     const named = read.policy.config.trustedBranch;
@@ -265,7 +269,7 @@ export class PromptRepository {
     const untrackedPrompts: string[] = [];
     for (const [file, code] of working) {
       if (code === 'untracked') {
-        if (prompts.isPrompt(file) && !byPath.has(file) && !isPolicyFile(file)) untrackedPrompts.push(file);
+        if (prompts.isPrompt(file) && !byPath.has(file) && !prompts.isRules(file)) untrackedPrompts.push(file);
       } else {
         workingChanges.set(file, code);
       }
@@ -298,12 +302,13 @@ export class PromptRepository {
   }
 
   /** Everything about the prompts at HEAD and their history, for the globs of `config` (and the editor's). */
-  private async readPrompts(head: HeadInfo, trusted: TrustedRef, tree: TreeEntry[], tags: RawTag[], config: Config, shallow: boolean) {
+  private async readPrompts(head: HeadInfo, trusted: TrustedRef, tree: TreeEntry[], tags: RawTag[], config: Config, shallow: boolean, rulesConfigs: Config[]) {
+    const isRules = (path: string) => isRulesFile(path, ...rulesConfigs);
     const governed = promptMatcher(config);
     const shown = this.displayGlobs?.length ? promptMatcher({ prompts: this.displayGlobs }) : governed;
     const isPrompt = shown === governed ? governed : (p: string) => governed(p) || shown(p);
-    const promptEntries = tree.filter((e) => (e.type === 'blob' || e.type === 'commit') && isPrompt(e.path) && !isPolicyFile(e.path));
-    const policyEntries = tree.filter((e) => e.type === 'blob' && isPolicyFile(e.path));
+    const promptEntries = tree.filter((e) => (e.type === 'blob' || e.type === 'commit') && isPrompt(e.path) && !isRules(e.path));
+    const policyEntries = tree.filter((e) => e.type === 'blob' && isRules(e.path));
     const evidences = tags.map((t) => {
       const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
       return parsed && 'evidence' in parsed ? parsed.evidence : undefined;
@@ -339,7 +344,7 @@ export class PromptRepository {
       facts,
       isPrompt,
     );
-    return { isPrompt, promptEntries, policyEntries, headOnTrusted, promptLog: [...trustedLog, ...headOnlyLog], promptAtCommit, facts, dependencyFiles, filesAtCommit };
+    return { isPrompt, isRules, promptEntries, policyEntries, headOnTrusted, promptLog: [...trustedLog, ...headOnlyLog], promptAtCommit, facts, dependencyFiles, filesAtCommit };
   }
 
   /**
@@ -462,25 +467,102 @@ export class PromptRepository {
   private readTrustedBranch(root: TrustedRef) {
     const cached = this.cache.trustedRead?.tip === root.commit ? this.cache.trustedRead : undefined;
     if (cached) {
-      return { header: Promise.resolve({ config: cached.config }), logs: Promise.resolve(cached), cached: true };
+      const mergeTrees = new Map(Object.entries(cached.mergeTrees).map(([m, files]) => [m, new Map(Object.entries(files))]));
+      return { header: Promise.resolve({ config: cached.config }), logs: Promise.resolve({ log: cached.log, mergeTrees }), cached: true };
     }
     const header = this.readObjects([`${root.commit}:${CONFIG_FILE}`]).then(([config]) => ({ config: config?.toString('utf8') }));
-    const logs = Promise.all([this.log([root.commit], HISTORY_PATHS), this.log([root.commit], POLICY_FILES, ['--first-parent'])]).then(([log, firstParentLog]) => ({ log, firstParentLog }));
+    // One whole-history read of the rules files and the records (every merge, every parent);
+    // the signers files the configurations name are rules files too, so when there are any the
+    // read is made once more with them. A merge's diff does not say which side it took: the
+    // rules files in each merge's tree are read in one batch.
+    const read = async (signers: string[]) => {
+      const paths = [...POLICY_FILES, ...signers];
+      const log = await this.log([root.commit], [...HISTORY_PATHS, ...signers]);
+      return { log, mergeTrees: await this.rulesAtMerges(log, paths), signers };
+    };
+    const logs = read([]).then(async (first) => {
+      const configs = first.log.flatMap((c) => c.changes.filter((ch) => ch.path === CONFIG_FILE && ch.blob !== ZERO_OID).map((ch) => ch.blob));
+      const signers = configs.length ? signersPathsOf((await this.textsOf(configs)).values()) : [];
+      return signers.length ? read(signers) : first;
+    });
     return { header, logs, cached: false };
+  }
+
+  /**
+   * The rules files' blobs in the tree of each merge of `log`. A merge's combined diff lists
+   * the files that differ from every parent; a file it does not list is the parents' when they
+   * agree, so only a file the parents disagree on and the merge does not list is asked of git,
+   * all in one `cat-file --batch-check`.
+   */
+  private async rulesAtMerges(log: LogCommit[], paths: string[]): Promise<Map<string, Map<string, string>>> {
+    const tracked = new Set(paths);
+    // Per commit, each rules file's blob, or `?commit:path` for one asked of git.
+    const values = new Map<string, Map<string, string>>();
+    const asked: string[] = [];
+    const merges: string[] = [];
+    for (const c of log) {
+      const parents = [...new Set(c.parents)];
+      if (parents.length <= 1) {
+        const before = parents.length ? values.get(parents[0]) : undefined;
+        let tree: Map<string, string> | undefined;
+        for (const ch of c.changes) {
+          const gone = ch.status === 'R' ? ch.sources.map((x) => x.path).filter((p) => p !== ch.path && tracked.has(p)) : [];
+          if (!tracked.has(ch.path) && gone.length === 0) continue;
+          tree ??= new Map(before);
+          for (const p of gone) tree.delete(p);
+          if (!tracked.has(ch.path)) continue;
+          if (ch.status === 'D' || ch.blob === ZERO_OID) tree.delete(ch.path);
+          else tree.set(ch.path, ch.blob);
+        }
+        values.set(c.commit, tree ?? before ?? new Map());
+        continue;
+      }
+      merges.push(c.commit);
+      const listed = new Map(c.changes.filter((ch) => tracked.has(ch.path)).map((ch) => [ch.path, ch.blob]));
+      const tree = new Map<string, string>();
+      for (const p of paths) {
+        const own = listed.get(p);
+        if (own !== undefined) {
+          if (own !== ZERO_OID) tree.set(p, own);
+          continue;
+        }
+        const sides = parents.map((q) => values.get(q)?.get(p) ?? '');
+        if (sides.every((v) => v === sides[0])) {
+          if (sides[0]) tree.set(p, sides[0]);
+        } else {
+          asked.push(`${c.commit}:${p}`);
+          tree.set(p, `?${c.commit}:${p}`);
+        }
+      }
+      values.set(c.commit, tree);
+    }
+    const answers = new Map<string, string | undefined>();
+    if (asked.length) {
+      const output = await this.git.run(['cat-file', '--batch-check'], { input: asked.join('\n') + '\n' });
+      parseBatchCheck(output, asked.length).forEach((o, i) => answers.set(`?${asked[i]}`, o?.type === 'blob' ? o.oid : undefined));
+    }
+    const trees = new Map<string, Map<string, string>>();
+    const resolve = (v: string) => (v.startsWith('?') ? answers.get(v) : v);
+    for (const m of merges) {
+      const tree = new Map<string, string>();
+      for (const [p, v] of values.get(m)!) {
+        const blob = resolve(v);
+        if (blob) tree.set(p, blob);
+      }
+      trees.set(m, tree);
+    }
+    return trees;
   }
 
   /** The policy in force, the record ledger and which release tags are on the trusted branch. */
   private async readTrusted(trusted: TrustedRef, branch: ReturnType<PromptRepository['readTrustedBranch']>, tags: RawTag[], shallow: boolean): Promise<{ policy: TrustedPolicy; mergedTags: Set<string> }> {
-    const [header, { log, firstParentLog }, mergedTags] = await Promise.all([branch.header, branch.logs, this.tagsOnTrustedBranch(trusted, tags)]);
-    if (!branch.cached && !shallow) this.cache.setTrustedRead({ tip: trusted.commit, log, firstParentLog, ...header });
-    const texts = await this.textsOf(log.flatMap((c) => c.changes.filter((ch) => ch.status !== 'D' && ch.blob !== ZERO_OID).map((ch) => ch.blob)));
-    let policy = trustedPolicy({ log, firstParentLog, texts });
-    // TEMP signers plumbing: the signers file named by the configuration in force, read at the trusted tip.
-    const signersPath = policy.config.signers;
-    if (signersPath) {
-      const [bytes] = await this.readObjects([`${trusted.commit}:${signersPath}`]);
-      policy = trustedPolicy({ log, firstParentLog, texts, signersFile: { file: signersPath, text: bytes?.toString('utf8') } });
+    const [header, { log, mergeTrees }, mergedTags] = await Promise.all([branch.header, branch.logs, this.tagsOnTrustedBranch(trusted, tags)]);
+    if (!branch.cached && !shallow) {
+      const trees = Object.fromEntries([...mergeTrees].map(([m, files]) => [m, Object.fromEntries(files)]));
+      this.cache.setTrustedRead({ tip: trusted.commit, log, mergeTrees: trees, ...header });
     }
+    const texts = await this.textsOf(log.flatMap((c) => c.changes.filter((ch) => ch.status !== 'D' && ch.blob !== ZERO_OID).map((ch) => ch.blob)));
+    const policy = trustedPolicy({ log, mergeTrees, texts });
     return { policy, mergedTags };
   }
 
@@ -502,13 +584,13 @@ export class PromptRepository {
     return names;
   }
 
-  /** History over some paths, parents first (`--topo-order --reverse`), every merge included. */
-  private async log(revisions: string[], paths: string[], extra: string[] = []): Promise<LogCommit[]> {
-    // The first-parent walk is the branch's own sequence of states: each merge counts as one change against its first parent.
-    const shape = extra.includes('--first-parent')
-      ? [...LOG_FLAGS.filter((f) => f !== '-c'), '--diff-merges=first-parent', ...extra]
-      : [...LOG_FLAGS, '--full-history', '--parents', ...extra];
-    const output = await this.git.run(['log', ...shape, '--topo-order', '--reverse', '--end-of-options', ...revisions, '--', ...paths]);
+  /**
+   * History over some paths, parents first (`--topo-order --reverse`): the whole ancestry, no
+   * simplification that could hide a path (`--full-history`: every merge is listed, parents
+   * rewritten to the nearest listed ancestors), merges as combined diffs.
+   */
+  private async log(revisions: string[], paths: string[]): Promise<LogCommit[]> {
+    const output = await this.git.run(['log', ...LOG_FLAGS, '--full-history', '--parents', '--topo-order', '--reverse', '--end-of-options', ...revisions, '--', ...paths]);
     return parseLog(output);
   }
 
@@ -794,23 +876,29 @@ export class PromptRepository {
    * Creates an annotated tag; fails if it exists, so of two concurrent releases of the same
    * version exactly one wins. The tagger is the releasing identity.
    */
-  async createTag(name: string, commit: string, message: string, by: Identity): Promise<void> {
-    await this.createTags([{ name, commit, message, by }]);
+  async createTag(name: string, commit: string, message: string, by: Identity, sign?: TagSigner): Promise<void> {
+    await this.createTags([{ name, commit, message, by }], sign);
   }
 
   /**
    * Creates several annotated tags at once: each tag object is written first, then every ref
    * in one transaction, so either all of them exist afterwards or none does.
+   *
+   * With `sign`, each tag is signed as `git tag -s` with gpg.format=ssh signs it: the SSH
+   * signature (namespace git) over the tag object's payload is appended to the message. Every
+   * signature is made before any object is written, and git itself never runs a signing program.
    */
-  async createTags(tags: { name: string; commit: string; message: string; by: Identity }[]): Promise<void> {
+  async createTags(tags: { name: string; commit: string; message: string; by: Identity }[], sign?: TagSigner): Promise<void> {
     if (tags.length === 0) return;
     const seconds = Math.floor(Date.now() / 1000);
-    const objects = await Promise.all(
-      tags.map((t) => {
-        const text = `object ${t.commit}\ntype commit\ntag ${t.name}\ntagger ${t.by.name} <${t.by.email}> ${seconds} +0000\n\n${t.message}`;
-        return this.git.run(['mktag'], { input: text }).then((oid) => oid.trim());
-      }),
-    );
+    const payloads = tags.map((t) => `object ${t.commit}\ntype commit\ntag ${t.name}\ntagger ${t.by.name} <${t.by.email}> ${seconds} +0000\n\n${t.message}${sign && !t.message.endsWith('\n') ? '\n' : ''}`);
+    const texts: string[] = [];
+    for (const payload of payloads) {
+      // One at a time: a signing key may ask for its passphrase or touch.
+      const signature = sign ? await sign(Buffer.from(payload, 'utf8')) : '';
+      texts.push(signature ? payload + (signature.endsWith('\n') ? signature : signature + '\n') : payload);
+    }
+    const objects = await Promise.all(texts.map((text) => this.git.run(['mktag'], { input: text }).then((oid) => oid.trim())));
     const transaction = ['start', ...tags.map((t, i) => `create refs/tags/${t.name} ${objects[i]}`), 'prepare', 'commit', ''].join('\n');
     try {
       await this.git.run(['update-ref', '--stdin'], { input: transaction });

@@ -148,7 +148,7 @@ describe('prompt-release: clear errors, never a stack trace', function () {
       const badKey = await repo.cli(undefined, 'status', '--json');
       assert.strictEqual(badKey.code, 0);
       const problems = JSON.parse(badKey.stdout).problems.map((p: any) => `${p.location.file}:${p.location.line}:${p.location.col}: ${p.message}`);
-      assert.ok(problems.some((p: string) => /^\.promptrelease\.yaml:3:5: unknown policy key "aprovals".*the previous one stays in force/.test(p)), problems.join('\n'));
+      assert.ok(problems.some((p: string) => /^\.promptrelease\.yaml:3:5: unknown policy key "aprovals".*the version in force since commit [0-9a-f]{10} stays until it is fixed/.test(p)), problems.join('\n'));
       const stillStaging = await repo.cli(undefined, 'gate', 'prompts/greeting.prompt.md', '--env', 'staging');
       assert.match(stillStaging.stdout, /needs 1 more approval \(has 0 of 1\)/, 'the previous policy (staging: 1 approval) still applies');
       const plain = await repo.cli(undefined, 'status');

@@ -188,7 +188,7 @@ describe('signed records: who approved is proven where the policy asks', functio
     assert.match(record.signature, /^-----BEGIN SSH SIGNATURE-----/, 'the record carries its signature');
     await signedOk(repo, BOB, key('bob'), 'review', PROMPT, '--approve');
     await ok(repo, DAVE, 'release', PROMPT, '--env', 'staging');
-    await ok(repo, DAVE, 'release', PROMPT, '--env', 'production');
+    await signedOk(repo, DAVE, key('dave'), 'release', PROMPT, '--env', 'production');
     const verify = JSON.parse((await ok(repo, undefined, 'verify', '--json')).stdout);
     const production = verify.tags.find((t: any) => /production/.test(t.tag));
     assert.deepStrictEqual(
@@ -229,7 +229,7 @@ describe('signed records: who approved is proven where the policy asks', functio
     await signedOk(repo, ALICE, key('alice'), 'review', PROMPT, '--approve');
     await signedOk(repo, BOB, key('bob'), 'review', PROMPT, '--approve');
     await ok(repo, DAVE, 'release', PROMPT, '--env', 'staging');
-    await ok(repo, DAVE, 'release', PROMPT, '--env', 'production');
+    await signedOk(repo, DAVE, key('dave'), 'release', PROMPT, '--env', 'production');
     const verify = JSON.parse((await ok(repo, undefined, 'verify', '--json')).stdout);
     const check = verify.tags.find((t: any) => /production/.test(t.tag)).records.find((r: any) => r.kind === 'check');
     assert.deepStrictEqual(check.signature, { email: DAVE.email, keyType: 'ssh-ed25519', fingerprint: key('dave').fingerprint });
@@ -302,7 +302,7 @@ describe('signed records: who approved is proven where the policy asks', functio
     repo.gitAs(ALICE, 'cherry-pick', approvalCommit);
     await signedOk(repo, BOB, key('bob'), 'review', PROMPT, '--approve');
     await ok(repo, DAVE, 'release', PROMPT, '--env', 'staging');
-    await ok(repo, DAVE, 'release', PROMPT, '--env', 'production');
+    await signedOk(repo, DAVE, key('dave'), 'release', PROMPT, '--env', 'production');
     const verify = JSON.parse((await ok(repo, undefined, 'verify', '--json')).stdout);
     const cited = verify.tags.find((t: any) => /production/.test(t.tag)).records.find((r: any) => r.by === ALICE.email);
     assert.deepStrictEqual(cited.signature, { email: ALICE.email, keyType: 'ssh-ed25519', fingerprint: key('alice').fingerprint });
@@ -329,7 +329,7 @@ describe('signed records: who approved is proven where the policy asks', functio
     await signedOk(repo, ALICE, key('alice'), 'review', PROMPT, '--approve');
     await signedOk(repo, BOB, key('bob'), 'review', PROMPT, '--approve');
     await ok(repo, DAVE, 'release', PROMPT, '--env', 'staging');
-    await ok(repo, DAVE, 'release', PROMPT, '--env', 'production');
+    await signedOk(repo, DAVE, key('dave'), 'release', PROMPT, '--env', 'production');
     await ok(repo, undefined, 'verify');
     // Alice's old key is retired; she has a new one.
     repo.commit(ALICE, 'Rotate Alice\'s signing key', { [SIGNERS_FILE]: signersText('alice-new', 'bob', 'dave') });
@@ -362,7 +362,7 @@ describe('signed records: who approved is proven where the policy asks', functio
       'on main the records were committed by the PR author only',
     );
     await ok(repo, DAVE, 'release', PROMPT, '--env', 'staging');
-    await ok(repo, DAVE, 'release', PROMPT, '--env', 'production');
+    await signedOk(repo, DAVE, key('dave'), 'release', PROMPT, '--env', 'production');
 
     // CI: only git and node on PATH.
     const bin = realpathSync(mkdtempSync(path.join(tmpdir(), 'prc-bin-')));

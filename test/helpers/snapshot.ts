@@ -242,8 +242,8 @@ export class SnapshotBuilder {
     const history = (keep: (path: string) => boolean) =>
       this.log.map((c) => ({ ...c, changes: c.changes.filter((ch) => keep(ch.path)) })).filter((c) => c.changes.length > 0);
     const policy = trustedPolicy({
-      log: history((p) => isRecordPath(p) || isPolicyFile(p)),
-      firstParentLog: history(isPolicyFile),
+      // As git rewrites parents in a path-limited log: each kept commit's parent is the one kept before it (the history is linear).
+      log: history((p) => isRecordPath(p) || isPolicyFile(p)).map((c, i, kept) => ({ ...c, parents: i ? [kept[i - 1].commit] : [] })),
       texts,
     });
     const isPrompt = promptMatcher(policy.config);

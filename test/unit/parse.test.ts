@@ -39,6 +39,16 @@ describe('git output parsers', () => {
     assert.strictEqual(tags[1].targetType, 'commit');
   });
 
+  it('reads a signed tag object whole: the signature and the exact payload it covers', () => {
+    const payload = 'object c1\ntype commit\ntag prompt-release/a/v1\ntagger Dave <dave@example.com> 1700000000 +0000\n\nRelease\n';
+    const signature = '-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n';
+    const rec = ['refs/tags/prompt-release/a/v1', 'tag', 't1', 'c1', 'Dave', '<dave@example.com>', '1700000000', 'commit', 'Release\n' + signature, payload + signature].join('\0') + '\0\x1e\n';
+    const unsigned = ['refs/tags/prompt-release/b/v1', 'tag', 't2', 'c1', 'Dave', '<dave@example.com>', '1700000000', 'commit', 'Release\n', payload].join('\0') + '\0\x1e\n';
+    const [signed, plain] = parseTags(rec + unsigned);
+    assert.deepStrictEqual([signed.signature, signed.payload], [signature, payload]);
+    assert.deepStrictEqual([plain.signature, plain.payload], [undefined, undefined]);
+  });
+
   it('maps porcelain status to working-copy states', () => {
     const map = parseStatus(' M a.md\0?? b.md\0D  c.md\0A  d.md\0');
     assert.deepStrictEqual([...map], [['a.md', 'modified'], ['b.md', 'untracked'], ['c.md', 'deleted'], ['d.md', 'untracked']]);

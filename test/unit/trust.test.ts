@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { Authorship } from '../../src/core/authorship';
+import { parseConfig } from '../../src/core/config';
 import { contentHash } from '../../src/core/hash';
 import type { LogCommit } from '../../src/core/history';
 import type { Identity } from '../../src/core/identity';
@@ -120,6 +121,42 @@ describe('the policy in force on the trusted branch', () => {
     assert.strictEqual(model.policy.pending.length, 0);
   });
 
+  it('counts a review record without a transition (made before bindings) only for a version never in force before', () => {
+    const b = new SnapshotBuilder(config(2), owners);
+    b.commit(carol, { '.promptrelease.yaml': config(0) });
+    b.review(bob, '.promptrelease.yaml', 'approve');
+    assert.strictEqual(b.build().config.environments[0].approvals, 0, 'the first time, the old record counts');
+    b.commit(alice, { '.promptrelease.yaml': config(3) });
+    b.review(bob, '.promptrelease.yaml', 'approve');
+    assert.strictEqual(b.build().config.environments[0].approvals, 3);
+    b.commit(carol, { '.promptrelease.yaml': config(0) });
+    const model = b.build();
+    assert.strictEqual(model.config.environments[0].approvals, 3, 'the old record does not bring a version back');
+    assert.deepStrictEqual(model.policy.pending.map((p) => p.file), ['.promptrelease.yaml']);
+    assert.deepStrictEqual(model.policy.pending[0].transition.from, model.policy.bindings.get('.promptrelease.yaml')!.from);
+  });
+
+  it('counts a bound approval only for the transition it names', () => {
+    const b = new SnapshotBuilder(config(2), owners);
+    b.commit(carol, { '.promptrelease.yaml': config(0) });
+    const binding = b.build().policy.pending[0].transition;
+    const text = b.text('.promptrelease.yaml')!;
+    const approve = (by: Identity, transition: { from: string; since: string }): ReviewRecord => ({
+      format: 1, type: 'review', prompt: '.promptrelease.yaml', contentHash: contentHash(Buffer.from(text)), blob: blobId(text), verdict: 'approve', by, time: '2030-01-01T00:00:00Z', transition,
+    });
+    b.record(approve(bob, { from: binding.from, since: '1'.repeat(40) }));
+    assert.strictEqual(b.build().config.environments[0].approvals, 2, 'another transition: it does not count');
+    b.record(approve(alice, binding));
+    assert.strictEqual(b.build().config.environments[0].approvals, 0);
+  });
+
+  it('reads signers: as a path inside the repository that is no other rules file', () => {
+    assert.strictEqual(parseConfig('signers: .github/allowed_signers\n').signers, '.github/allowed_signers');
+    for (const bad of ['../keys', '/etc/keys', '.promptrelease.yaml', 'docs/CODEOWNERS', '.promptrelease/records/x', '"a\\nb"', '[a]']) {
+      assert.throws(() => parseConfig(`signers: ${bad}\n`), /"signers" must be the path of an allowed-signers file.*|.promptrelease.yaml:1/, bad);
+    }
+  });
+
   it('starts reviewing the rules when the repository adopts the tool', () => {
     const b = new SnapshotBuilder('', '* @alice\n');
     b.commit(carol, { '.github/CODEOWNERS': '* @carol\n' });
@@ -140,7 +177,7 @@ describe('the policy in force on the trusted branch', () => {
     b.commit(carol, { '.promptrelease.yaml': 'environments: [' });
     model = b.build();
     assert.strictEqual(model.config.environments[0].approvals, 1);
-    assert.ok(model.problems.some((p) => /not valid YAML.*previous one stays in force/.test(p.message)));
+    assert.ok(model.problems.some((p) => /not valid YAML.*the version in force since commit [0-9a-f]{10} stays until it is fixed/.test(p.message)));
     b.commit(carol, { '.promptrelease.yaml': config(1) });
     assert.ok(!b.build().problems.some((p) => /not valid YAML/.test(p.message)), 'a later fix clears the error');
   });
@@ -152,7 +189,43 @@ describe('the policy in force on the trusted branch', () => {
     const model = b.build();
     assert.strictEqual(model.policy.pending.length, 1, 'Dave is not an owner under the policy in force');
     assert.deepStrictEqual(model.config.people['@alice'], ['alice@example.com']);
-    assert.strictEqual(trustedPolicy({ log: [], firstParentLog: [], texts: new Map() }).config.source, 'default', 'no policy history: the defaults');
+    assert.strictEqual(trustedPolicy({ log: [], texts: new Map() }).config.source, 'default', 'no policy history: the defaults');
+  });
+});
+
+describe('the rules in force over the whole history', () => {
+  const owners = '/.promptrelease.yaml @alice @bob\n/.github/CODEOWNERS @alice @bob\n';
+  const config = (approvals: number) => `environments:\n  staging: { approvals: ${approvals} }\npeople:\n  "@alice": [alice@example.com]\n  "@bob": [bob@example.com]\n`;
+  const texts = new Map([
+    ['cA', config(1)],
+    ['cB', config(0)],
+    ['oA', owners],
+    ['oW', '* @carol\n'],
+  ]);
+  const C = '.promptrelease.yaml';
+  const O = '.github/CODEOWNERS';
+
+  it('judges a merge from every parent: a change unapproved on one path does not take effect, whichever parent is first', () => {
+    const log = [
+      commit('a1', [], alice, [add(C, 'cA'), add(O, 'oA')]),
+      commit('b1', ['a1'], carol, [edit(C, 'cA', 'cB')]),
+      commit('a2', ['a1'], alice, []),
+      commit('m', ['b1', 'a2'], carol, []),
+    ];
+    const policy = trustedPolicy({ log, texts, mergeTrees: new Map([['m', new Map([[C, 'cB'], [O, 'oA']])]]) });
+    assert.strictEqual(policy.config.environments[0].approvals, 1);
+    assert.deepStrictEqual(policy.pending.map((p) => p.file), [C]);
+  });
+
+  it('cannot establish the rules when unrelated roots with different rules meet in a merge nobody approved', () => {
+    const log = [
+      commit('a1', [], alice, [add(C, 'cA'), add(O, 'oA')]),
+      commit('f1', [], carol, [add(C, 'cB'), add(O, 'oW')]),
+      commit('m', ['f1', 'a1'], carol, []),
+    ];
+    const mergeTrees = new Map([['m', new Map([[C, 'cB'], [O, 'oW']])]]);
+    assert.throws(() => trustedPolicy({ log, texts, mergeTrees }), /cannot establish the rules in force on the trusted branch: merge m joins histories with different rules in force \(\.promptrelease\.yaml; \.github\/CODEOWNERS\)/);
+    assert.throws(() => trustedPolicy({ log, texts }), /the rules files in merge m were not read/, 'a merge whose tree is unknown is never guessed');
   });
 });
 
