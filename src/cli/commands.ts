@@ -17,7 +17,8 @@ import type { PromptRepository } from '../git/repository';
 import { createFileNoFollow, lstatOrUndefined, refusal } from '../git/safeFs';
 import { verifyRepository } from '../git/verify';
 import { EXIT } from './exitCodes';
-import { formatTime, formatTrusted, type Output } from './output';
+import { plural } from '../core/words';
+import { briefly, formatTime, formatTrusted, printProblems, type Output } from './output';
 
 export async function initCommand(repo: PromptRepository, force: boolean, dryRun: boolean, out: Output): Promise<number> {
   const target = path.join(repo.root, CONFIG_FILE);
@@ -67,7 +68,7 @@ export async function reviewCommand(repo: PromptRepository, file: string, verdic
   const what = verdict === 'approve' ? 'Approved' : 'Requested changes to';
   out.line(`${what} ${file} (${shortHash(result.record.contentHash)}) as ${formatIdentity(result.record.by)}.`);
   if (result.record.confirms?.length) out.line(`  confirmed: ${result.record.confirms.map((c) => `"${c}"`).join(', ')}`);
-  if (result.record.includes?.length) out.line(`  covers what it includes: ${result.record.includes.map((i) => i.path).join(', ')}`);
+  if (result.record.includes?.length) out.line(`  covers what it includes: ${briefly(result.record.includes.map((i) => i.path), out)}`);
   out.line(`Recorded in commit ${result.commit.slice(0, 10)} (${result.recordPath}); push it so others see it.`);
   if (verdict === 'approve') {
     const short = model.config.environments.map((env) => ({ env: env.name, missing: unconfirmed(result.record, env.criteria) })).filter((e) => e.missing.length);
@@ -109,7 +110,9 @@ function printGate(gate: GateResult, file: string, out: Output): void {
   for (const w of gate.warnings) out.line(`  warning: ${w.message}`);
   for (const a of gate.approvals) out.line(`  approved by ${formatIdentity(a.review.record.by)} at ${formatTime(a.review.record.time)}${a.owners.length ? ` (owner: ${a.owners.join(', ')})` : ''}`);
   for (const c of gate.checks.values()) out.line(`  check ${c.record.name} ${c.record.result === 'pass' ? 'passed' : 'failed'} (${formatIdentity(c.record.by)} at ${formatTime(c.record.time)})`);
-  for (const i of gate.ignored) out.line(`  not counted: ${i.reason}`);
+  const ignored = out.verbose || gate.ignored.length <= 4 ? gate.ignored : gate.ignored.slice(0, 3);
+  for (const i of ignored) out.line(`  not counted: ${i.reason}`);
+  if (ignored.length < gate.ignored.length) out.line(`  not counted: ${plural(gate.ignored.length - ignored.length, 'more approval')} (--verbose lists every one)`);
 }
 
 export async function gateCommand(repo: PromptRepository, file: string, env: string | undefined, version: number | undefined, out: Output): Promise<number> {
@@ -216,6 +219,9 @@ export async function historyCommand(repo: PromptRepository, file: string, out: 
   return EXIT.ok;
 }
 
+/** Failing release tags shown in full before the rest are counted (a flood of pushed tags stays readable). */
+const FAILED_TAGS_SHOWN = 10;
+
 export async function verifyCommand(repo: PromptRepository, strict: boolean, out: Output): Promise<number> {
   const report = await verifyRepository(repo, { strict });
   const failedTags = report.tags.filter((v) => !v.ok);
@@ -230,12 +236,14 @@ export async function verifyCommand(repo: PromptRepository, strict: boolean, out
     live: report.live,
     warnings: report.warnings,
   });
-  for (const w of report.warnings) out.error(`warning: ${w}`);
+  printProblems(report.problems, out, 'verify', 'warning');
   out.line(formatTrusted(report.trusted));
-  for (const v of failedTags) {
+  const tagsShown = out.verbose ? failedTags : failedTags.slice(0, FAILED_TAGS_SHOWN);
+  for (const v of tagsShown) {
     out.line(`✗ ${v.tag}`);
     for (const p of v.problems) out.line(`    ${p}`);
   }
+  if (tagsShown.length < failedTags.length) out.line(`✗ and ${plural(failedTags.length - tagsShown.length, 'more release tag')}: prompt-release verify --verbose lists every one (--json has them all).`);
   for (const l of failedLive) {
     out.line(`✗ ${l.prompt} v${l.version}, live in ${l.environment} (${l.tag}), does not meet today's ${l.environment} policy:`);
     for (const p of l.problems) out.line(`    ${p}`);
@@ -247,13 +255,13 @@ export async function verifyCommand(repo: PromptRepository, strict: boolean, out
   }
   out.line(
     failedTags.length
-      ? `${failedTags.length} of ${report.tags.length} release tags failed verification.`
-      : `All ${report.tags.length} release tags verified.`,
+      ? `${failedTags.length} of ${plural(report.tags.length, 'release tag')} failed verification.`
+      : report.tags.length === 0 ? 'No release tags to verify yet.' : `${report.tags.length === 1 ? '' : 'All '}${plural(report.tags.length, 'release tag')} verified.`,
   );
   out.line(
     failedLive.length
-      ? `${failedLive.length} of ${report.live.length} live versions do not meet today's policy.`
-      : `All ${report.live.length} live versions meet today's policy.`,
+      ? `${failedLive.length} of ${plural(report.live.length, 'live version')} ${failedLive.length === 1 ? 'does' : 'do'} not meet today's policy.`
+      : report.live.length === 0 ? 'Nothing is live yet, so no live version to check against today\'s policy.' : `${report.live.length === 1 ? '1 live version meets' : `All ${report.live.length} live versions meet`} today's policy.`,
   );
   if (due.length) {
     out.line(

@@ -11,7 +11,7 @@ import { verifyModel } from '../core/verify';
 import type { PromptRepository } from '../git/repository';
 import { checkFolders, listTreeNoFollow, lstatOrUndefined, readFileNoFollow, refusal, removeFileNoFollow, replaceFileNoFollow, type TreeEntry } from '../git/safeFs';
 import { EXIT } from './exitCodes';
-import type { Output } from './output';
+import { briefly, type Output } from './output';
 
 /** `show <path> --env ENV`: the content of the version live in ENV, checked by verify first. */
 export async function showCommand(repo: PromptRepository, file: string, environment: string | undefined, out: Output): Promise<number> {
@@ -52,7 +52,7 @@ export async function exportCommand(repo: PromptRepository, environment: string 
   const report = verifyModel(model);
   const plan = planExport(model, report, environment, paths);
   if (plan.refused.length) {
-    throw new PromptReleaseError('gate-blocked', `nothing was exported: ${plan.refused.length} version${plan.refused.length === 1 ? '' : 's'} live in ${environment} fail${plan.refused.length === 1 ? 's' : ''} verification: ${plan.refused.map((r) => `${r.path} (${r.tag}): ${r.problems.join(", ")}`).join('; ')}`, {
+    throw new PromptReleaseError('gate-blocked', `nothing was exported: ${plan.refused.length} version${plan.refused.length === 1 ? '' : 's'} live in ${environment} fail${plan.refused.length === 1 ? 's' : ''} verification: ${plan.refused.slice(0, 3).map((r) => `${r.path} (${r.tag}): ${r.problems.join(", ")}`).join('; ')}${plan.refused.length > 3 ? `; and ${plan.refused.length - 3} more` : ''}`, {
       hint: 'Run prompt-release verify for every finding; export the others by naming their paths.',
     });
   }
@@ -82,7 +82,7 @@ export async function exportCommand(repo: PromptRepository, environment: string 
   replaceFileNoFollow(folder.base, into(LOCK_FILE), JSON.stringify(lock, null, 2) + '\n');
   out.data({ out: target, lock: path.join(target, LOCK_FILE), ...lock, removed: folder.stale, leftAlone: folder.leftAlone, previousLockProblems: folder.lockDisagreements });
   if (folder.lockDisagreements.length) {
-    out.line(`The ${LOCK_FILE} that was in ${target} did not match the files there and the release tags, so it was not trusted: ${folder.lockDisagreements.join('; ')}. It was rewritten from the repository.`);
+    out.line(`The ${LOCK_FILE} that was in ${target} did not match the files there and the release tags, so it was not trusted: ${briefly(folder.lockDisagreements, out, '; ')}. It was rewritten from the repository.`);
   } else if (!folder.hadLock && folder.stale.length + folder.replaced.length > 0) {
     out.line(`${target} held released files but no ${LOCK_FILE}; they were checked against the release tags and replaced.`);
   }
@@ -93,14 +93,14 @@ export async function exportCommand(repo: PromptRepository, environment: string 
     out.line(`Exported ${plan.entries.length} prompt${plan.entries.length === 1 ? '' : 's'} live in ${environment}${included} to ${target}, with ${LOCK_FILE}.`);
   }
   for (const e of plan.entries) out.line(`  ${e.path}  v${e.version}  ${shortHash(e.contentHash)}  (${e.tag})`);
-  for (const i of plan.includes) out.line(`  ${i.path}  ${shortHash(i.contentHash)}  (included by ${i.includedBy.join(', ')})`);
-  if (folder.stale.length) out.line(`Removed what an earlier export wrote and is no longer live: ${folder.stale.join(', ')}`);
-  if (folder.leftAlone.length) out.line(`Left alone, as no export wrote ${folder.leftAlone.length === 1 ? 'it' : 'them'}: ${folder.leftAlone.join(', ')}`);
+  for (const i of plan.includes) out.line(`  ${i.path}  ${shortHash(i.contentHash)}  (included by ${briefly(i.includedBy, out)})`);
+  if (folder.stale.length) out.line(`Removed what an earlier export wrote and is no longer live: ${briefly(folder.stale, out)}`);
+  if (folder.leftAlone.length) out.line(`Left alone, as no export wrote ${folder.leftAlone.length === 1 ? 'it' : 'them'}: ${briefly(folder.leftAlone, out)}`);
   const asIncludes = new Set(plan.includes.map((i) => i.path));
   const notExported = plan.unreleased.filter((p) => !asIncludes.has(p));
   const onlyIncluded = plan.unreleased.filter((p) => asIncludes.has(p));
-  if (notExported.length) out.line(`Never released to ${environment}, so not exported: ${notExported.join(', ')}`);
-  if (onlyIncluded.length) out.line(`Never released to ${environment} itself, so exported only as what the prompts above include: ${onlyIncluded.join(', ')}`);
+  if (notExported.length) out.line(`Never released to ${environment}, so not exported: ${briefly(notExported, out)}`);
+  if (onlyIncluded.length) out.line(`Never released to ${environment} itself, so exported only as what the prompts above include: ${briefly(onlyIncluded, out)}`);
   return EXIT.ok;
 }
 
@@ -188,12 +188,12 @@ function examineExportFolder(root: string, target: string, writes: string[], rel
     else if (p !== LOCK_FILE) replaced.push(p);
   }
   if (blocked.size) {
-    throw new PromptReleaseError('unsafe-path', `nothing was exported: ${[...blocked].join('; ')}. An export never writes through a link, nor over anything but a file it wrote`, {
+    throw new PromptReleaseError('unsafe-path', `nothing was exported: ${briefly(blocked, { verbose: false }, '; ')}. An export never writes through a link, nor over anything but a file it wrote`, {
       hint: 'A link in the output folder can point anywhere on this machine. Remove it, or export into an empty or new folder.',
     });
   }
   if (foreign.length) {
-    throw new PromptReleaseError('invalid-usage', `${target} already holds ${foreign.join(', ')}, which no earlier export wrote; nothing was written`, {
+    throw new PromptReleaseError('invalid-usage', `${target} already holds ${briefly(foreign, { verbose: false })}, which no earlier export wrote; nothing was written`, {
       hint: `${foreign.length === 1 ? 'Its content is' : 'Their contents are'} no version released at that path by any release tag in this clone (git fetch --tags if some are missing). Move ${foreign.length === 1 ? 'it' : 'them'} away, or export into an empty or new folder.`,
     });
   }

@@ -37,6 +37,8 @@ Commands:
 
 Options:
   --json        print one JSON document instead of text
+  --verbose     list every problem on its own line (by default, one line per kind:
+                a count and the first few)
   -C <dir>      run as if started in <dir>
   --trusted B   the protected branch whose tip holds the policy and the evidence, best
                 in full (refs/remotes/origin/main); a short name that a tag or another
@@ -68,9 +70,12 @@ prompts are shown in detail, more one line each with a summary. The detailed vie
 shows what a prompt includes (partials, files, linked prompts) and how many prompts use it,
 the result of each check an environment requires, a live version due for review, and open
 feedback ("2 reports on v4 in production"). --summary prints only the counts per state and
-environment. Filters: --state (draft, in-review, changes-requested, approved, released,
-modified), --owner, --env (live there), --mine (you own it, wrote it, or were asked to
-review it). Warnings go to stderr, one line per cause.
+environment. Filters: --state in the words status prints ("in review", "changes requested",
+"approved for staging", "released to production", "modified since release", "draft") or as
+ids (in-review, approved, …), any case; --owner, --env (live there), --mine (you own it,
+wrote it, or were asked to review it). Approvals never read as met while another rule keeps
+the gate shut ("approvals 2/2, none from a code owner yet"). Warnings go to stderr, one line
+per kind with a count and the first few; --verbose lists every one, --json has them all.
 
 --attention lists what someone must act on, most urgent first, one line each with the
 prompt, what it is and who can resolve it: disputed (a change request on a version that is

@@ -14,6 +14,7 @@ import { attentionCommand, statusCommand } from './statusCommand';
 
 const COMMON: ParseArgsConfig['options'] = {
   json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   dir: { type: 'string', short: 'C' },
   trusted: { type: 'string' },
@@ -98,7 +99,7 @@ function optionError(err: Error, command: string, options: Record<string, unknow
 export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
   const { command, rest } = splitCommand(argv);
   const wantsJson = argv.includes('--json');
-  const out = consoleOutput(wantsJson);
+  const out = consoleOutput(wantsJson, argv.includes('--verbose'));
   try {
     if (!command && (argv.includes('--version') || argv.includes('-V'))) {
       process.stdout.write(packageVersion() + '\n');

@@ -1,14 +1,21 @@
+import type { Problem } from '../core/errors';
+import { groupProblems, problemText } from '../core/problemGroups';
+import { plural, someOf } from '../core/words';
+
 /** Where a command writes: text for people, one JSON document for machines. */
 export interface Output {
   json: boolean;
+  /** --verbose: every problem on its own line instead of one line per kind. */
+  verbose: boolean;
   line(text?: string): void;
   error(text: string): void;
   data(value: unknown): void;
 }
 
-export function consoleOutput(json: boolean): Output {
+export function consoleOutput(json: boolean, verbose = false): Output {
   return {
     json,
+    verbose,
     line: (text = '') => {
       if (!json) process.stdout.write(text + '\n');
     },
@@ -17,6 +24,35 @@ export function consoleOutput(json: boolean): Output {
       if (json) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
     },
   };
+}
+
+/**
+ * Problems on stderr, one line per kind: "error: 2000 review records are unusable (a, b, c and
+ * 1997 more)", then how to see every one. With --verbose, one line per problem. `severity`
+ * overrides how they are labelled (verify reports what does not fail it as warnings).
+ */
+export function printProblems(problems: Problem[], out: Output, command: string, severity?: Problem['severity']): void {
+  if (out.json || problems.length === 0) return;
+  if (out.verbose) {
+    for (const p of problems) out.error(`${severity ?? p.severity}: ${problemText(p)}`);
+    return;
+  }
+  const groups = groupProblems(problems);
+  for (const g of groups) out.error(`${severity ?? g.first.severity}: ${g.text}`);
+  if (groups.some((g) => g.abbreviated)) {
+    out.error(`hint: ${plural(problems.length, 'problem')} in ${plural(groups.length, 'line')}; prompt-release ${command} --verbose lists every one (--json has them all).`);
+  }
+}
+
+/**
+ * A list inside a line: the first few and how many more ("a, b, c and 12 more"); every one with
+ * --verbose. Sentences are separated with "; ".
+ */
+export function briefly(items: Iterable<string>, out: Pick<Output, 'verbose'>, separator = ', '): string {
+  const unique = [...new Set(items)];
+  if (out.verbose) return unique.join(separator);
+  if (separator === ', ') return someOf(unique);
+  return unique.length <= 4 ? unique.join(separator) : `${unique.slice(0, 3).join(separator)}${separator}and ${unique.length - 3} more`;
 }
 
 export { formatTime } from '../core/words';

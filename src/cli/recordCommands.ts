@@ -5,11 +5,11 @@ import { shortHash } from '../core/hash';
 import { formatIdentity } from '../core/identity';
 import type { RepoModel } from '../core/model';
 import { planCheck, requirePrompt, type CheckInput } from '../core/operations';
-import { closest } from '../core/words';
+import { closest, someOf } from '../core/words';
 import * as engine from '../git/engine';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';
-import type { Output } from './output';
+import { briefly, type Output } from './output';
 import { runCheckCommand } from './runCheck';
 
 export interface CheckOptions {
@@ -65,7 +65,7 @@ export async function checkCommand(repo: PromptRepository, file: string, options
   const outcome = record.result === 'pass' ? 'passed' : `failed${record.exitCode !== undefined ? ` (exit ${record.exitCode})` : ''}`;
   out.line(`Recorded: check "${record.name}" ${outcome} on ${file} (${shortHash(record.contentHash)}) as ${formatIdentity(record.by)}.`);
   if (record.summary) out.line(`  ${record.summary}`);
-  if (record.includes?.length) out.line(`  covers what it includes: ${record.includes.map((i) => i.path).join(', ')}`);
+  if (record.includes?.length) out.line(`  covers what it includes: ${briefly(record.includes.map((i) => i.path), out)}`);
   out.line(`Recorded in commit ${result.commit.slice(0, 10)} (${result.recordPath}); push it so others see it.`);
   const required = requiredIn(model, record.name);
   if (required.length === 0) {
@@ -109,7 +109,7 @@ async function requireUnchanged(repo: PromptRepository, model: RepoModel, file: 
   const [same, ...includes] = await Promise.all([repo.stillDescribes(model, file), ...prompt.includes.map((d) => repo.workingCopyState(d.path))]);
   const changed = prompt.includes.filter((_, i) => includes[i] !== 'clean').map((d) => d.path);
   if (same && changed.length === 0) return;
-  throw new PromptReleaseError('uncommitted-changes', `the repository changed while the check ran (${changed.length ? `${changed.join(', ')} changed` : `HEAD, the trusted branch or ${file} moved`}), so its result is not about the committed content; nothing was recorded`, {
+  throw new PromptReleaseError('uncommitted-changes', `the repository changed while the check ran (${changed.length ? `${someOf(changed)} changed` : `HEAD, the trusted branch or ${file} moved`}), so its result is not about the committed content; nothing was recorded`, {
     hint: 'Commit or discard the changes, then run the check again.',
   });
 }

@@ -2,7 +2,6 @@ import { attentionLabel, attentionList, attentionOf } from '../core/attention';
 import { formatMissing } from '../core/dependencies';
 import { feedbackOf, feedbackSummary } from '../core/feedback';
 import type { GateResult } from '../core/policy';
-import { groupProblems } from '../core/problemGroups';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { CONFIG_FILE, findEnvironment, parseConfig } from '../core/config';
@@ -12,11 +11,11 @@ import { formatIdentity, type Identity } from '../core/identity';
 import type { PromptStatus, RepoModel } from '../core/model';
 import { promptMatcher } from '../core/prompts';
 import { approvalSignatures } from '../core/signedEvidence';
-import { stateLabel, type PromptState } from '../core/state';
+import { approvalsText, stateLabel, type PromptState } from '../core/state';
 import { closest, plural } from '../core/words';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';
-import { formatTime, formatTrusted, type Output } from './output';
+import { briefly, formatTime, formatTrusted, printProblems, type Output } from './output';
 
 export interface StatusOptions {
   paths: string[];
@@ -35,15 +34,12 @@ export async function statusCommand(repo: PromptRepository, options: StatusOptio
   const [model, me] = await Promise.all([repo.model(), options.mine ? repo.identity() : Promise.resolve(undefined)]);
   const filters = options.paths.map((p) => repo.relativePath(p, cwd));
   for (const f of filters) requireSomething(repo, model, f);
-  if (options.state && !STATES.includes(options.state as PromptState['kind'])) {
-    const guess = closest(options.state, STATES);
-    throw new PromptReleaseError('invalid-usage', `unknown state "${options.state}"`, { hint: `${guess ? `Did you mean "${guess}"? ` : ''}States: ${STATES.join(', ')}.` });
-  }
+  const state = options.state === undefined ? undefined : stateFilter(options.state, model.config.environments.map((e) => e.name));
   if (options.env) findEnvironment(model.config, options.env);
   const prompts = model.prompts.filter(
     (p) =>
       (filters.length === 0 || filters.some((f) => p.path === f || p.path.startsWith(f.replace(/\/?$/, '/')))) &&
-      (!options.state || p.state.kind === options.state) &&
+      (!state || (p.state.kind === state.kind && (!state.environment || ('environment' in p.state && p.state.environment === state.environment)))) &&
       (!options.owner || p.owners.some((o) => o.toLowerCase() === options.owner!.toLowerCase())) &&
       (!options.env || p.current[options.env] !== undefined) &&
       (!me || isMine(model, p, me)),
@@ -63,13 +59,46 @@ export async function statusCommand(repo: PromptRepository, options: StatusOptio
       printSummary(model, prompts, out);
     }
     out.line(formatTrusted(model.trusted));
-    for (const line of groupedLines(problems)) out.error(line);
+    printProblems(problems, out, 'status');
     if (notice) out.error(notice.line);
     const unsigned = unsignedNotice(model);
     if (unsigned) out.error(unsigned);
   }
   // A configuration that does not parse is a configuration error, even one not committed yet.
   return notice?.error ? EXIT.environment : EXIT.ok;
+}
+
+/** The words status prints for each state ("in review", "approved for staging"), as --state takes them. */
+const STATE_WORDS: Record<PromptState['kind'], string> = {
+  draft: 'draft',
+  'in-review': 'in review',
+  'changes-requested': 'changes requested',
+  approved: 'approved for',
+  released: 'released to',
+  modified: 'modified since release',
+};
+
+/**
+ * --state in the words status prints ("in review", "approved for staging", "released to
+ * production", "modified since release") or as an id (in-review), in any case; "approved" and
+ * "released" alone mean for any environment. Anything else is refused with the words accepted.
+ */
+function stateFilter(text: string, environments: string[]): { kind: PromptState['kind']; environment?: string } {
+  const words = text.trim().toLowerCase().replace(/[-_\s]+/g, ' ');
+  for (const kind of STATES) {
+    const said = STATE_WORDS[kind];
+    if (words === kind.replace(/-/g, ' ') || words === said) return { kind };
+    if (kind === 'modified' && words === 'modified since release') return { kind };
+    if ((kind === 'approved' || kind === 'released') && words.startsWith(said + ' ')) {
+      const env = environments.find((e) => e.toLowerCase() === words.slice(said.length + 1));
+      if (env) return { kind, environment: env };
+    }
+  }
+  const accepted = STATES.flatMap((k) => (k === 'approved' || k === 'released' ? [k, ...environments.map((e) => `${STATE_WORDS[k]} ${e}`)] : [STATE_WORDS[k]]));
+  const guess = closest(words, accepted);
+  throw new PromptReleaseError('invalid-usage', `unknown state "${text}"`, {
+    hint: `${guess ? `Did you mean "${guess}"? ` : ''}States, as status prints them: ${accepted.map((a) => `"${a}"`).join(', ')} (or the ids ${STATES.join(', ')}; any case).`,
+  });
 }
 
 /** A path given to status must name a prompt or a folder that holds some; anything else is a usage error. */
@@ -169,15 +198,18 @@ function printPrompt(model: RepoModel, p: PromptStatus, out: Output): void {
   out.line(`${p.path}  [${stateLabel(p.state)}]${working}  ${whereLive(model, p)}`);
   out.line(`  owners      ${p.owners.length ? p.owners.join(', ') : '(none — add one to CODEOWNERS)'}`);
   out.line(`  content     ${p.contentHash ? shortHash(p.contentHash) : '—'}${p.unusable ? `  ⚠ ${p.unusable}` : ''}`);
-  if (p.includes.length) out.line(`  includes    ${p.includes.map((d) => d.path).join(', ')}`);
-  for (const m of p.missingIncludes) out.line(`  ⚠ ${formatMissing(m)}`);
-  if (p.usedBy.length) out.line(`  used by     ${plural(p.usedBy.length, 'prompt')}: ${p.usedBy.join(', ')}`);
+  if (p.includes.length) out.line(`  includes    ${p.includes.length > 4 ? `${plural(p.includes.length, 'file')}: ` : ''}${briefly(p.includes.map((d) => d.path), out)}`);
+  const missing = out.verbose ? p.missingIncludes : p.missingIncludes.slice(0, 3);
+  for (const m of missing) out.line(`  ⚠ ${formatMissing(m)}`);
+  if (missing.length < p.missingIncludes.length) out.line(`  ⚠ and ${plural(p.missingIncludes.length - missing.length, 'more include')} that cannot be resolved (--verbose lists every one)`);
+  if (p.usedBy.length) out.line(`  used by     ${plural(p.usedBy.length, 'prompt')}: ${briefly(p.usedBy, out)}`);
+  const names = model.config.environments.map((e) => e.name);
   model.config.environments.forEach((env, i) => {
     const gate = p.gates[i];
     const current = p.current[env.name];
     const version = current ? `v${current.evidence.version} since ${formatTime(current.evidence.releasedAt)}` : 'not released';
     const checks = env.checks.length ? ` · checks ${checksLine(gate, env.checks)}` : '';
-    out.line(`  ${env.name.padEnd(11)} ${version} · approvals ${gate.approvalsCounted}/${gate.approvalsRequired}${checks}`);
+    out.line(`  ${env.name.padEnd(11)} ${version} · approvals ${approvalsText(gate, names, env.checks.length ? ['checks'] : [])}${checks}`);
     for (const w of p.live[env.name]?.warnings ?? []) out.line(`  ⚠ ${w.message}`);
   });
   for (const a of approvalSignatures(model, p)) out.line(`  approved    by ${formatIdentity(a.by)} at ${formatTime(a.at)}: ${a.text}`);
@@ -190,8 +222,9 @@ function printPrompt(model: RepoModel, p: PromptStatus, out: Output): void {
 function printTable(model: RepoModel, prompts: PromptStatus[], out: Output): void {
   const width = Math.min(60, Math.max(...prompts.map((p) => p.path.length)));
   const stateWidth = Math.max(...prompts.map((p) => stateLabel(p.state).length));
+  const names = model.config.environments.map((e) => e.name);
   for (const p of prompts) {
-    const envs = model.config.environments.map((e, i) => `${e.name} ${p.current[e.name] ? `v${p.current[e.name]!.evidence.version}` : '-'} ${p.gates[i].approvalsCounted}/${p.gates[i].approvalsRequired}`).join(' · ');
+    const envs = model.config.environments.map((e, i) => `${e.name} ${p.current[e.name] ? `v${p.current[e.name]!.evidence.version}` : '-'} ${approvalsText(p.gates[i], names)}`).join(' · ');
     out.line(`${p.path.padEnd(width)}  ${stateLabel(p.state).padEnd(stateWidth)}  ${envs}  ${p.owners.join(' ') || '(no owner)'}`);
   }
 }
@@ -217,11 +250,6 @@ function printSummary(model: RepoModel, prompts: PromptStatus[], out: Output): v
 /** With filters, per-prompt problems only for the prompts shown; repository-wide problems always. */
 function relevantProblems(problems: Problem[], shown: Set<string>, filtered: boolean): Problem[] {
   return problems.filter((p) => !filtered || !p.prompt || shown.has(p.prompt));
-}
-
-/** One line per cause: "12 prompts have no owner in CODEOWNERS (a, b, c, …)" instead of twelve lines. */
-function groupedLines(problems: Problem[]): string[] {
-  return groupProblems(problems).map((g) => `${g.first.severity}: ${g.text}`);
 }
 
 /** The configuration being edited is not the one in force: say so, since the gate ignores the working copy. */
@@ -271,7 +299,7 @@ export async function attentionCommand(repo: PromptRepository, paths: string[], 
   const width = Math.min(60, Math.max(...items.map((a) => a.prompt.length)));
   const kindWidth = Math.max(...items.map((a) => attentionLabel(a.kind).length));
   for (const a of items) {
-    out.line(`${attentionLabel(a.kind).padEnd(kindWidth)}  ${a.prompt.padEnd(width)}  ${a.message}${a.people.length ? ` — for ${[...new Set(a.people)].join(', ')}` : ''}`);
+    out.line(`${attentionLabel(a.kind).padEnd(kindWidth)}  ${a.prompt.padEnd(width)}  ${a.message}${a.people.length ? ` — for ${briefly(a.people, out)}` : ''}`);
   }
   const counts = (['disputed', 'overdue', 'review-due'] as const).map((k) => [k, items.filter((a) => a.kind === k).length] as const).filter(([, n]) => n);
   out.line();

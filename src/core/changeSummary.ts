@@ -1,5 +1,6 @@
 import { diffLines } from 'diff';
 import { parse as parseYaml } from 'yaml';
+import { plural } from './words';
 
 /**
  * What a change to a prompt means, above its line diff: settings of the model (front matter,
@@ -114,7 +115,7 @@ function parseModelsFile(text: string): Parsed {
       if (Array.isArray(messages)) {
         parsed.messages = messages.map((m) => ({ role: String((m as { role?: unknown })?.role ?? '?'), text: String((m as { content?: unknown })?.content ?? '') }));
       }
-      if (testData !== undefined) parsed.settings.set('testData', `${Array.isArray(testData) ? testData.length : 1} case(s)`);
+      if (testData !== undefined) parsed.settings.set('testData', plural(Array.isArray(testData) ? testData.length : 1, 'case'));
       if (evaluators !== undefined) parsed.settings.set('evaluators', JSON.stringify(evaluators));
     }
   } catch (err) {

@@ -2,6 +2,7 @@ import { formatIdentity } from './identity';
 import type { RepoModel } from './model';
 import type { Release } from './releases';
 import type { VerifyReport } from './verify';
+import { someOf } from './words';
 
 /** The file an export writes next to the prompts, and a loader and `verify --lock` read. */
 export const LOCK_FILE = 'prompt-release.lock.json';
@@ -139,13 +140,13 @@ function planIncludes(model: RepoModel, liveByPrompt: Map<string, { tag: string;
 export function describeConflict(conflict: IncludeConflict, environment: string): string {
   const versions = conflict.versions.map((v) => {
     const who = [
-      ...(v.pinnedBy.length ? [`included by ${v.pinnedBy.map((p) => `${p.prompt} (${p.tag})`).join(', ')}`] : []),
+      ...(v.pinnedBy.length ? [`included by ${someOf(v.pinnedBy.map((p) => `${p.prompt} (${p.tag})`))}`] : []),
       ...(v.releasedAs ? [`released itself as v${v.releasedAs.version} (${v.releasedAs.tag})`] : []),
     ];
     return `${short(v.contentHash)} ${who.join(' and ')}`;
   });
   const dependents = [...new Set(conflict.versions.flatMap((v) => v.pinnedBy.map((p) => p.prompt)))].sort();
-  return `${conflict.path} is pinned at ${conflict.versions.length} different contents in ${environment}: ${versions.join('; ')}. Review and release ${dependents.join(', ')} to ${environment} again with the ${conflict.path} they should share, so that they agree`;
+  return `${conflict.path} is pinned at ${conflict.versions.length} different contents in ${environment}: ${versions.join('; ')}. Review and release ${someOf(dependents)} to ${environment} again with the ${conflict.path} they should share, so that they agree`;
 }
 
 /** A forward-slash path inside the export folder: not absolute, no "." or ".." segment, not the lock file. */
@@ -258,7 +259,7 @@ export function checkDrift(lock: LockFile, files: Map<string, string>, model: Re
     const entry = entryByPath.get(inc.path);
     if (hash === undefined) {
       if (!entry) problems.push(`${inc.path} is in the lock file but missing from the directory`);
-    } else if (hash !== inc.contentHash) problems.push(`${inc.path} was changed after export: its content is ${short(hash)}, the lock says ${short(inc.contentHash)} (included by ${inc.includedBy.join(', ')})`);
+    } else if (hash !== inc.contentHash) problems.push(`${inc.path} was changed after export: its content is ${short(hash)}, the lock says ${short(inc.contentHash)} (included by ${someOf(inc.includedBy)})`);
     if (entry && entry.contentHash !== inc.contentHash) problems.push(`${inc.path} is locked as v${entry.version} ${short(entry.contentHash)} and as the include ${short(inc.contentHash)}: one file cannot be both`);
     if (inc.includedBy.length === 0) problems.push(`${inc.path} is locked as an include of no prompt`);
     for (const prompt of inc.includedBy) {

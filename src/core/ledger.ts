@@ -53,6 +53,7 @@ export class RecordLedger {
             severity: 'warning',
             message: `review record ${change.path} was deleted in commit ${short} by ${c.author.email}; a record cannot be withdrawn, so it still counts`,
             location: { file: change.path },
+            cause: 'review records were deleted; a record cannot be withdrawn, so they still count',
           });
           continue;
         }
@@ -79,6 +80,7 @@ export class RecordLedger {
             severity: 'error',
             message: `review record ${change.path} was edited after it was recorded (commit ${short} by ${c.author.email}): records are append-only, so the edit is ignored and the record counts as first committed (tampering)`,
             location: { file: change.path },
+            cause: 'review records were edited after they were recorded (tampering): each counts as first committed',
           });
           continue;
         }
@@ -87,7 +89,7 @@ export class RecordLedger {
         if (!record) parsed.set(change.blob, (record = text === undefined ? { error: 'its content could not be read' } : parseRecord(text)));
         const parsedRecord = record;
         if ('error' in parsedRecord) {
-          report(change.blob, { severity: 'error', message: `review record is unusable: ${parsedRecord.error}`, location: { file: change.path } });
+          report(change.blob, { severity: 'error', message: `review record is unusable: ${parsedRecord.error}`, location: { file: change.path }, cause: 'review records are unusable' });
           continue;
         }
         let facts = known;
@@ -106,6 +108,7 @@ export class RecordLedger {
             severity: 'error',
             message: `review record does not count: ${why}commit ${short} that added it was authored by ${c.author.email}, not by ${named} whom it names`,
             location: { file: change.path },
+            cause: 'review records do not count: the commit that added each was authored by someone other than the person it names',
           });
           continue;
         }

@@ -193,7 +193,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     ledger,
   );
   for (const check of tagChecks) {
-    if (check.problems.length) problems.push({ severity: 'error', message: `release tag ${check.tag} is not trusted: ${check.problems[0]}` });
+    if (check.problems.length) problems.push({ severity: 'error', message: `release tag ${check.tag} is not trusted: ${check.problems[0]}`, subject: check.tag, cause: 'release tags are not trusted (prompt-release verify says why)' });
   }
   const releasesOf = releasesByPrompt(tagChecks);
   const releasesUnderNamesMemo = new Map<string, Release[]>();

@@ -1,5 +1,7 @@
 import { includedContent, releasedAsIs } from './dependencies';
 import type { PromptStatus } from './model';
+import type { GateResult, Requirement } from './policy';
+import { plural } from './words';
 
 export type PromptState =
   | { kind: 'draft' }
@@ -56,4 +58,43 @@ export function stateLabel(state: PromptState): string {
     case 'modified':
       return `modified since release (v${state.version} in ${state.environment})`;
   }
+}
+
+/** A few words for each rule that can keep a gate shut, as an approvals count is followed ("approvals 2/2, none from a code owner yet"). */
+const BLOCKED_BY: Partial<Record<Requirement['code'], string>> = {
+  approvals: 'more approvals needed',
+  'owner-approval': 'none from a code owner yet',
+  'no-owner': 'no code owner to approve it',
+  'changes-requested': 'changes requested',
+  uncommitted: 'uncommitted changes',
+  'not-committed': 'not committed',
+  'not-on-trusted-branch': 'not on the trusted branch',
+  unusable: 'cannot be released',
+  'missing-dependency': 'an include cannot be resolved',
+  'dependency-changed': 'includes changed since approved',
+  criteria: 'criteria not confirmed',
+  checks: 'checks not passed',
+};
+
+/**
+ * What keeps the gate shut when its approval count alone reads as met, in a few words, so a
+ * status line never reads as satisfied while a rule is unmet: "none from a code owner yet",
+ * "needs staging first". Undefined when the gate is open, when the count itself shows what is
+ * missing, or when all that stops a release is that the content is already live there.
+ * `except` leaves out rules the caller shows otherwise (checks on the same line).
+ */
+export function gateNote(gate: GateResult, environments: string[] = [], except: Requirement['code'][] = []): string | undefined {
+  if (gate.allowed || gate.approvalsCounted < gate.approvalsRequired) return undefined;
+  const blocking = gate.unmet.filter((u) => u.code !== 'already-released' && u.code !== 'approvals' && !except.includes(u.code));
+  if (blocking.length === 0) return undefined;
+  const first = blocking[0];
+  const previous = environments[environments.indexOf(gate.environment) - 1];
+  const words = first.code === 'previous-environment' ? `needs ${previous ?? 'the previous environment'} first` : (BLOCKED_BY[first.code] ?? 'blocked: prompt-release gate says why');
+  return blocking.length > 1 ? `${words}; ${plural(blocking.length - 1, 'other rule')} unmet` : words;
+}
+
+/** "approvals 2/2" or "approvals 2/2, none from a code owner yet": never reads as met while the gate is shut. */
+export function approvalsText(gate: GateResult, environments: string[] = [], except: Requirement['code'][] = []): string {
+  const note = gateNote(gate, environments, except);
+  return `${gate.approvalsCounted}/${gate.approvalsRequired}${note ? `, ${note}` : ''}`;
 }

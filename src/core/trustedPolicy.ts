@@ -248,7 +248,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   const ledger = new RecordLedger(inputs.log, inputs.texts, people, parsedCache, state.signers);
   const pending = pendingAtTip(state, tipTree);
   problems.push(...ledger.problems);
-  for (const e of state.codeowners?.errors ?? []) problems.push({ severity: 'error', message: e.message, location: { file: state.codeowners!.file, line: e.line, col: e.col } });
+  for (const e of state.codeowners?.errors ?? []) problems.push({ severity: 'error', message: e.message, location: { file: state.codeowners!.file, line: e.line, col: e.col }, subject: `${state.codeowners!.file}:${e.line}`, cause: 'lines GitHub skips in the code owners file' });
   if (state.config.signers && !state.slots.signers.blob) {
     problems.push({
       severity: 'error',

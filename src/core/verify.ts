@@ -1,4 +1,4 @@
-import { PromptReleaseError } from './errors';
+import { PromptReleaseError, type Problem } from './errors';
 import type { RepoModel } from './model';
 import type { ReleaseEvidence } from './releases';
 import type { RecordSignature } from './signatures';
@@ -42,6 +42,8 @@ export interface VerifyReport {
   live: LiveVerdict[];
   /** Not failures: policy changes awaiting approval, records that do not count, deleted records. */
   warnings: string[];
+  /** The same, as problems: what the text output groups by kind. */
+  problems: Problem[];
 }
 
 /**
@@ -84,6 +86,7 @@ export function verifyModel(model: RepoModel): VerifyReport {
     tags,
     live,
     warnings,
+    problems: model.policy.problems,
   };
 }
 

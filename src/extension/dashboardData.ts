@@ -2,7 +2,7 @@ import { attentionLabel, attentionList, type AttentionKind } from '../core/atten
 import { feedbackSummary } from '../core/feedback';
 import type { RepoModel } from '../core/model';
 import { approvalSignatures, signatureText, signedSummary, signerName } from '../core/signedEvidence';
-import { stateLabel } from '../core/state';
+import { approvalsText, stateLabel } from '../core/state';
 
 /** Plain data the dashboard renders; built from the models, sent with postMessage. */
 export interface DashboardData {
@@ -84,7 +84,7 @@ export function dashboardData(folders: { name: string; root: string; model: Repo
           const r = p.current[e.name];
           return [e.name, r ? { version: r.evidence.version, since: r.evidence.releasedAt } : null];
         })),
-        approvals: Object.fromEntries(p.gates.map((g) => [g.environment, `${g.approvalsCounted}/${g.approvalsRequired}`])),
+        approvals: Object.fromEntries(p.gates.map((g) => [g.environment, approvalsText(g, p.gates.map((e) => e.environment))])),
         released: Object.values(p.current).some(Boolean),
         feedback: feedbackSummary(model, p) ?? null,
         reviewDue,

@@ -4,6 +4,7 @@ import { COMMANDS } from './commandIds';
 import type { CommandSpec } from './commands';
 import { formatIdentity } from '../core/identity';
 import { versionsOf, type PromptVersion } from '../core/versions';
+import { plural } from '../core/words';
 import { blobUri } from './gitContent';
 import type { PromptAt, PromptWorkspace } from './workspace';
 
@@ -73,7 +74,7 @@ export class PromptHistoryProvider implements vscode.TreeDataProvider<Node> {
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Collapsed);
     const live = found.state.model.config.environments.filter((e) => found.prompt.current[e.name]?.evidence.blob === v.blob).map((e) => e.name);
     const reached = [...new Set(v.releases.map((r) => r.evidence.environment))];
-    item.description = [v.current ? 'committed now' : '', live.length ? `in ${live.join(', ')}` : reached.length ? `was in ${reached.join(', ')}` : 'not released', `${v.reviews.filter((r) => r.record.verdict === 'approve').length} approval(s)`]
+    item.description = [v.current ? 'committed now' : '', live.length ? `in ${live.join(', ')}` : reached.length ? `was in ${reached.join(', ')}` : 'not released', plural(v.reviews.filter((r) => r.record.verdict === 'approve').length, 'approval')]
       .filter(Boolean)
       .join(' · ');
     item.iconPath = new vscode.ThemeIcon(live.length ? 'rocket' : v.version ? 'tag' : 'git-commit');

@@ -4,7 +4,7 @@ import { feedbackOf } from '../core/feedback';
 import { formatIdentity } from '../core/identity';
 import type { PromptStatus } from '../core/model';
 import { furthestRelease } from '../core/operations';
-import { formatTime, plural } from '../core/words';
+import { formatTime, plural, someOf } from '../core/words';
 import * as engine from '../git/engine';
 import type { Asker } from './ask';
 import { COMMANDS } from './commandIds';
@@ -124,7 +124,7 @@ export function usedByLens(prompt: PromptStatus): { title: string; tooltip: stri
   if (!prompt.usedBy.length) return undefined;
   return {
     title: `$(references) Used by ${plural(prompt.usedBy.length, 'prompt')}`,
-    tooltip: `Included by ${[...prompt.usedBy].sort().join(', ')}. A change to this file makes their approvals stale: each must be reviewed again before its next release. Click to open one.`,
+    tooltip: `Included by ${someOf([...prompt.usedBy].sort(), 10)}. A change to this file makes their approvals stale: each must be reviewed again before its next release. Click to open one.`,
   };
 }
 

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { PromptStatus, RepoModel } from '../core/model';
+import type { GateResult } from '../core/policy';
 import { approvalSignatureLines } from '../core/signedEvidence';
-import { stateLabel, type PromptState } from '../core/state';
+import { approvalsText, gateNote, stateLabel, type PromptState } from '../core/state';
 import { shortRefName } from '../core/trustedRef';
 
 interface StateLook {
@@ -29,9 +30,15 @@ export function stateIcon(state: PromptState): vscode.ThemeIcon {
   return new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
 }
 
-/** "1/1 staging · 0/2 production" */
+/** "1/1 staging · 2/2 production, none from a code owner yet": never reads as met while a rule is unmet. */
 export function approvalsSummary(prompt: PromptStatus): string {
-  return prompt.gates.map((g) => `${g.approvalsCounted}/${g.approvalsRequired} ${g.environment}`).join(' · ');
+  const names = prompt.gates.map((g) => g.environment);
+  return prompt.gates.map((g) => `${g.approvalsCounted}/${g.approvalsRequired} ${g.environment}${noteOf(g, names)}`).join(' · ');
+}
+
+function noteOf(gate: GateResult, names: string[]): string {
+  const note = gateNote(gate, names);
+  return note ? `, ${note}` : '';
 }
 
 export function ownersText(prompt: PromptStatus): string {
@@ -49,7 +56,7 @@ export function tooltip(prompt: PromptStatus, model?: Pick<RepoModel, 'people' |
   const lines = [`${prompt.path}: ${stateText(prompt)}`, `Owners: ${prompt.owners.length ? prompt.owners.join(', ') : 'none — add this prompt to CODEOWNERS'}`];
   for (const gate of prompt.gates) {
     const current = prompt.current[gate.environment];
-    lines.push(`${gate.environment}: ${current ? `v${current.evidence.version}` : 'not released'}, approvals ${gate.approvalsCounted}/${gate.approvalsRequired}`);
+    lines.push(`${gate.environment}: ${current ? `v${current.evidence.version}` : 'not released'}, approvals ${approvalsText(gate, prompt.gates.map((g) => g.environment))}`);
   }
   if (prompt.unusable) lines.push(`Cannot be reviewed: ${prompt.unusable}`);
   const stale = prompt.gates.flatMap((g) => g.unmet).find((u) => u.code === 'dependency-changed');

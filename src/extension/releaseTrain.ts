@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { PromptReleaseError } from '../core/errors';
 import type { TrainPlan } from '../core/releaseTrain';
+import { plural } from '../core/words';
 import * as engine from '../git/engine';
 import type { ReleaseUi } from './releaseFlow';
 import type { FolderState, PromptWorkspace } from './workspace';
@@ -33,7 +34,7 @@ export async function releaseAllReady(workspace: PromptWorkspace, arg: unknown, 
   const tags = done.go.map((p) => p.tag);
   if (await ui.offerPush(`Released ${tags.length} prompt${tags.length === 1 ? '' : 's'} to ${environment}. Push the tags together so CI and others see them?`)) {
     const remote = await state.repo!.pushTags(tags);
-    ui.info(`Pushed ${tags.length} tags to ${remote} in one atomic push.`);
+    ui.info(`Pushed ${plural(tags.length, 'tag')} to ${remote} in one atomic push.`);
   }
   return done;
 }

@@ -32,6 +32,7 @@ import {
 import type { PromptRecord, Verdict } from '../core/records';
 import { canonicalRecordBytes, checkSignature, GIT_NAMESPACE, RECORD_NAMESPACE } from '../core/signatures';
 import type { Identity } from '../core/identity';
+import { someOf } from '../core/words';
 import type { PromptRepository, TagSigner } from './repository';
 import { readSigningSetup, signBytes } from './signing';
 
@@ -202,7 +203,7 @@ export async function releaseTrain(repo: PromptRepository, environment: string, 
   const plan = planTrain(model, environment, by, new Date());
   const tags = plan.go.map((p) => p.tag).sort();
   if (!dryRun && options.expected && JSON.stringify(tags) !== JSON.stringify([...options.expected].sort())) {
-    throw new PromptReleaseError('gate-blocked', `what is ready to release to ${environment} changed while you confirmed (now: ${tags.join(', ') || 'nothing'}); nothing was tagged`, {
+    throw new PromptReleaseError('gate-blocked', `what is ready to release to ${environment} changed while you confirmed (now: ${someOf(tags) || 'nothing'}); nothing was tagged`, {
       hint: 'Look at the new plan and release again.',
     });
   }

@@ -228,6 +228,9 @@ export class GitRunner {
       binary: 'git',
       maxConcurrentProcesses: MAX_CONCURRENT,
       trimmed: false,
+      // Done when git's output has been read to its end ('close'), never 50 ms after the process
+      // exits: on a busy event loop that cut long output (a log of 2,000 records) short.
+      completion: { onClose: true, onExit: false },
       config: this.config,
       // simple-git refuses `-c core.hooksPath=…` and the like; we set them only to switch those programs off.
       unsafe: {

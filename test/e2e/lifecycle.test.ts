@@ -95,7 +95,7 @@ describe('lifecycle: includes, checks, criteria, expiry, escalation and feedback
     assert.deepStrictEqual((await statusOf(repo, SUPPORT)).includes.map((i: any) => i.path), [TONE]);
 
     const verify = await ok(repo, undefined, 'verify');
-    assert.match(verify.stdout, /All 1 release tags verified/);
+    assert.match(verify.stdout, /^1 release tag verified/m);
   });
 
   it('a Genkit partial kept in a subfolder of the prompts folder is found by its bare name, at HEAD and at the release commit', async () => {
@@ -109,7 +109,7 @@ describe('lifecycle: includes, checks, criteria, expiry, escalation and feedback
     await ok(repo, ALICE, 'review', STORY, '--approve');
     const released = await json(repo, DAVE, 'release', STORY, '--env', 'staging');
     assert.deepStrictEqual(released.evidence.includes.map((i: any) => i.path), [HEADER]);
-    assert.match((await ok(repo, undefined, 'verify')).stdout, /All 1 release tags verified/);
+    assert.match((await ok(repo, undefined, 'verify')).stdout, /^1 release tag verified/m);
     repo.commit(ERIN, 'Header: darker', { [HEADER]: 'You are a storyteller of ghost stories.\n' });
     const stale = await repo.cli(DAVE, 'gate', STORY, '--env', 'staging');
     assert.strictEqual(stale.code, 1, stale.stdout);

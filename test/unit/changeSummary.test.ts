@@ -54,9 +54,32 @@ describe('problems grouped by cause', () => {
     const unowned = (p: string) => ({ severity: 'warning' as const, message: `${p} has no owner in CODEOWNERS`, location: { file: p }, prompt: p, cause: 'prompts have no owner in CODEOWNERS' });
     const groups = groupProblems([unowned('a.prompt.md'), { severity: 'error', message: 'tag x is not trusted' }, unowned('b.prompt.md'), unowned('c.prompt.md'), unowned('d.prompt.md')]);
     assert.deepStrictEqual(groups.map((g) => [g.text, g.problems.length]), [
-      ['4 prompts have no owner in CODEOWNERS (a.prompt.md, b.prompt.md, c.prompt.md, …)', 4],
+      ['4 prompts have no owner in CODEOWNERS (a.prompt.md, b.prompt.md, c.prompt.md, d.prompt.md)', 4],
       ['tag x is not trusted', 1],
     ]);
+    assert.strictEqual(groups[0].abbreviated, false, 'four names are said in full');
     assert.strictEqual(groupProblems([unowned('a.prompt.md')])[0].text, 'a.prompt.md: a.prompt.md has no owner in CODEOWNERS');
+    const many = groupProblems(['a', 'b', 'c', 'd', 'e'].map((n) => unowned(`${n}.prompt.md`)));
+    assert.deepStrictEqual([many[0].text, many[0].abbreviated], ['5 prompts have no owner in CODEOWNERS (a.prompt.md, b.prompt.md, c.prompt.md and 2 more)', true]);
+  });
+
+  it('names each file once, with how often it repeats, and names a record by its file', () => {
+    const { groupProblems } = require('../../src/core/problemGroups') as typeof import('../../src/core/problemGroups');
+    const missing = (prompt: string, line: number) => ({ severity: 'error' as const, message: `${prompt}:${line} includes partial "x"`, location: { file: prompt, line }, prompt, cause: 'includes that cannot be resolved' });
+    assert.strictEqual(groupProblems([missing('p.prompt', 1), missing('p.prompt', 3), missing('q.prompt', 1), missing('p.prompt', 4)])[0].text, '4 includes that cannot be resolved (p.prompt ×3, q.prompt)');
+    const record = (file: string) => ({ severity: 'error' as const, message: 'review record is unusable: not valid JSON', location: { file }, cause: 'review records are unusable' });
+    assert.strictEqual(groupProblems([record('r1.json'), record('r2.json')])[0].text, '2 review records are unusable (r1.json, r2.json)');
+  });
+});
+
+describe('words', () => {
+  it('says a long list briefly, each item once, and counts in the singular or plural', () => {
+    const { plural, someOf } = require('../../src/core/words') as typeof import('../../src/core/words');
+    assert.strictEqual(someOf(['a', 'b', 'c', 'd']), 'a, b, c, d');
+    assert.strictEqual(someOf(['a', 'b', 'c', 'd', 'e']), 'a, b, c and 2 more');
+    assert.strictEqual(someOf(['a', 'a', 'b', 'a']), 'a, b');
+    assert.strictEqual(plural(1, 'release tag'), '1 release tag');
+    assert.strictEqual(plural(2, 'release tag'), '2 release tags');
+    assert.strictEqual(plural(0, 'person', 'people'), '0 people');
   });
 });

@@ -1,7 +1,7 @@
 import { formatIdentity } from '../identity';
 import type { PolicyRule } from '../policy';
 import { recordTime } from '../records';
-import { formatTime } from '../words';
+import { formatTime, plural } from '../words';
 
 /** Clocks differ a little between machines; more than this in the future is not believed. */
 const CLOCK_SKEW_MS = 10 * 60_000;
@@ -27,7 +27,7 @@ export const reviewExpiry: PolicyRule = {
       {
         code: 'review-due',
         severity,
-        message: `review due in ${env.name}: the latest approval (${formatIdentity(latest.review.record.by)} at ${formatTime(new Date(at).toISOString())}, ${days} days ago) is older than reviewEvery (${env.reviewEvery.text}); re-approving the same content renews it without a new release`,
+        message: `review due in ${env.name}: the latest approval (${formatIdentity(latest.review.record.by)} at ${formatTime(new Date(at).toISOString())}, ${plural(days, 'day')} ago) is older than reviewEvery (${env.reviewEvery.text}); re-approving the same content renews it without a new release`,
         people: subject.owners,
       },
     ];
