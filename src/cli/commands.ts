@@ -211,7 +211,7 @@ export async function verifyCommand(repo: PromptRepository, strict: boolean, out
     strict: report.strict,
     trusted: report.trusted,
     checked: report.tags.length,
-    tags: report.tags.map(({ tag, ok, problems }) => ({ tag, ok, problems })),
+    tags: report.tags.map(({ tag, ok, problems, records }) => ({ tag, ok, problems, records })),
     live: report.live,
     warnings: report.warnings,
   });

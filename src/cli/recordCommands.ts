@@ -37,6 +37,8 @@ export async function checkCommand(repo: PromptRepository, file: string, options
   let input: CheckInput;
   if (options.run !== undefined) {
     out.error(`Running "${options.run}" on ${file} (${shortHash(contentHash)}) in ${repo.root}…`);
+    // Where signatures are required, an unsignable result is refused before the command runs.
+    await engine.requireSigningSetup(repo, model);
     const run = await runCheckCommand(options.run, {
       cwd: repo.root,
       file: path.join(repo.root, ...prompt.path.split('/')),

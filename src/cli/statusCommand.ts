@@ -64,6 +64,8 @@ export async function statusCommand(repo: PromptRepository, options: StatusOptio
     for (const line of groupedLines(problems)) out.error(line);
     const notice = workingConfigNotice(repo, model);
     if (notice) out.error(notice);
+    const unsigned = unsignedNotice(model);
+    if (unsigned) out.error(unsigned);
   }
   return EXIT.ok;
 }
@@ -219,6 +221,13 @@ function groupedLines(problems: Problem[]): string[] {
 }
 
 /** The configuration being edited is not the one in force: say so, since the gate ignores the working copy. */
+/** One line, not one per record: where no environment requires signatures, approvals prove only who committed them. */
+function unsignedNotice(model: RepoModel): string | undefined {
+  if (model.config.environments.some((e) => e.signatures === 'required')) return undefined;
+  if (!model.policy.ledger.records.some((r) => r.record.type === 'review')) return undefined;
+  return 'note: approvals are unsigned: no environment has signatures: required, so an approval shows only which commit author recorded it; to have approvers prove it, commit an allowed-signers file, name it with signers: in .promptrelease.yaml and set signatures: required on an environment';
+}
+
 function workingConfigNotice(repo: PromptRepository, model: RepoModel): string | undefined {
   const file = path.join(repo.root, '.promptrelease.yaml');
   const working = existsSync(file) ? readFileSync(file, 'utf8') : undefined;

@@ -223,6 +223,15 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         config.trustedBranch = (value as any).value;
         break;
       }
+      case 'signers': {
+        const v = isScalar(value) && typeof value.value === 'string' ? value.value.trim() : '';
+        const parts = v.split('/');
+        if (!v || v.startsWith('/') || v.includes('\\') || parts.includes('..') || parts.includes('.') || parts.includes('') || v === CONFIG_FILE || /(^|\/)CODEOWNERS$/.test(v) || v.startsWith('.promptrelease/')) {
+          fail('"signers" must be the path of an allowed-signers file relative to the repository root, like .github/allowed_signers', value ?? keyNode);
+        }
+        config.signers = v;
+        break;
+      }
       case 'escalateAfter': {
         const duration = isScalar(value) ? parseDuration(String(value.value ?? '')) : undefined;
         if (!duration) fail('"escalateAfter" must be a length of time like 3d, 12h or 2w', value ?? keyNode);
@@ -237,7 +246,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         break;
       }
       default:
-        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, trustedBranch, escalateAfter or maxPromptBytes)`, keyNode);
+        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, signers, trustedBranch, escalateAfter or maxPromptBytes)`, keyNode);
     }
   }
   return config;
@@ -288,8 +297,12 @@ function parseEnvironment(
         policy.reviewEvery = duration;
         break;
       }
+      case 'signatures':
+        if (scalar !== 'required') fail(`"signatures" of "${name}" accepts only "required" (records count only when signed by a key the signers file lists); leave it out to accept unsigned records`, v ?? pair.key);
+        policy.signatures = 'required';
+        break;
       default:
-        fail(`unknown policy key "${key}" in "${name}" (expected approvals, ownerApproval, requirePrevious, checks, criteria, reviewEvery)`, pair.key);
+        fail(`unknown policy key "${key}" in "${name}" (expected approvals, ownerApproval, requirePrevious, checks, criteria, reviewEvery, signatures)`, pair.key);
     }
   }
   if (policy.ownerApproval && policy.approvals < 1) policy.approvals = 1;

@@ -1,12 +1,21 @@
+import { createHash } from 'crypto';
 import type { Problem } from './errors';
 import { CommitGraph, ZERO_OID, type LogCommit } from './history';
 import type { People } from './people';
 import { isRecordPath, parseRecord, type PromptRecord, type ReviewRecord, type StoredRecord } from './records';
+import { canonicalRecordBytes, checkSignature, RECORD_NAMESPACE, toRecordSignature, type AllowedSigners, type RecordSignature } from './signatures';
 
 /**
  * Every record ever added on the trusted branch, each attributed to the commit that added
  * it. Deleting a record later does not withdraw it; editing one is reported as tampering
  * and the record stands as first committed.
+ *
+ * A record is its canonical bytes, wherever and however often they are committed. Its first
+ * occurrence that can be attributed to the person it names is the record and its place in
+ * commit order: one validly signed by that person (whoever committed it: evidence survives
+ * squash merges, rebases and cherry-picks), or, unsigned, one in a commit that person
+ * authored. A copy committed by someone else is reported and never takes the record's place;
+ * a later copy of a counted record is a duplicate and never moves it.
  */
 export class RecordLedger {
   readonly records: StoredRecord[] = [];
@@ -15,17 +24,26 @@ export class RecordLedger {
   readonly edited = new Set<string>();
   readonly graph: CommitGraph;
   private readonly byPrompt = new Map<string, StoredRecord[]>();
-  private readonly byPath = new Map<string, StoredRecord>();
+  /** Identities (canonical bytes) first committed at each path, in commit order. */
+  private readonly pathIdentities = new Map<string, string[]>();
+  private readonly counted = new Map<string, StoredRecord>();
 
-  /** `log` is the trusted branch's history of the records folder, parents first. */
+  /** `log` is the trusted branch's history of the records folder, parents first; `signers` the signers file in force. */
   constructor(
     log: LogCommit[],
     texts: Map<string, string>,
     private readonly people: People,
     parsed: Map<string, PromptRecord | { error: string }> = new Map(),
+    readonly signers?: AllowedSigners,
   ) {
     this.graph = new CommitGraph(log);
-    const seen = new Set<string>();
+    const identities = new Map<string, { identity: string; signature: RecordSignature }>();
+    const reported = new Set<string>();
+    const report = (blob: string, problem: Problem) => {
+      if (reported.has(blob)) return;
+      reported.add(blob);
+      this.problems.push(problem);
+    };
     log.forEach((c, order) => {
       for (const change of c.changes) {
         if (!isRecordPath(change.path)) continue;
@@ -38,10 +56,15 @@ export class RecordLedger {
           });
           continue;
         }
-        if (seen.has(change.blob) || change.blob === ZERO_OID) continue;
-        seen.add(change.blob);
-        // A new record has no source; one with a source (an edit, a changed rename, a merge of two versions) rewrites evidence.
-        const editsExisting = change.sources.some((s) => s.blob !== ZERO_OID);
+        if (change.blob === ZERO_OID) continue;
+        const known = identities.get(change.blob);
+        // A later copy of a counted record (a merge, a rename, a replay) is the same record: it keeps its first place.
+        if (known && this.counted.has(known.identity)) {
+          this.notePath(change.path, known.identity);
+          continue;
+        }
+        // A new record has no source; one with another source (an edit, a changed rename, a merge of two versions) rewrites evidence.
+        const editsExisting = change.sources.some((s) => s.blob !== ZERO_OID && s.blob !== change.blob);
         if (editsExisting) {
           this.edited.add(change.path);
           this.problems.push({
@@ -56,25 +79,49 @@ export class RecordLedger {
         if (!record) parsed.set(change.blob, (record = text === undefined ? { error: 'its content could not be read' } : parseRecord(text)));
         const parsedRecord = record;
         if ('error' in parsedRecord) {
-          this.problems.push({ severity: 'error', message: `review record is unusable: ${parsedRecord.error}`, location: { file: change.path } });
+          report(change.blob, { severity: 'error', message: `review record is unusable: ${parsedRecord.error}`, location: { file: change.path } });
           continue;
         }
-        if (!people.mayRecordFor(c.author.email, parsedRecord.by.email)) {
-          this.problems.push({
+        let facts = known;
+        if (!facts) {
+          const bytes = canonicalRecordBytes(parsedRecord);
+          facts = { identity: createHash('sha256').update(bytes).digest('hex'), signature: this.signatureOf(parsedRecord, bytes, c.time * 1000) };
+          identities.set(change.blob, facts);
+        }
+        const { identity, signature } = facts;
+        this.notePath(change.path, identity);
+        if (this.counted.has(identity)) continue;
+        const named = parsedRecord.by.email;
+        if (signature.status !== 'valid' && !people.mayRecordFor(c.author.email, named)) {
+          const why = signature.status === 'invalid' ? `its signature does not prove ${named} made it (${signature.reason}), and ` : '';
+          report(change.blob, {
             severity: 'error',
-            message: `review record does not count: commit ${short} that added it was authored by ${c.author.email}, not by ${parsedRecord.by.email} whom it names`,
+            message: `review record does not count: ${why}commit ${short} that added it was authored by ${c.author.email}, not by ${named} whom it names`,
             location: { file: change.path },
           });
           continue;
         }
-        const stored: StoredRecord = { path: change.path, blob: change.blob, record: parsedRecord, commit: c.commit, order, commitTime: c.time };
+        const stored: StoredRecord = { path: change.path, blob: change.blob, record: parsedRecord, commit: c.commit, order, commitTime: c.time, signature };
         this.records.push(stored);
-        if (!this.byPath.has(change.path)) this.byPath.set(change.path, stored);
+        this.counted.set(identity, stored);
         let list = this.byPrompt.get(parsedRecord.prompt);
         if (!list) this.byPrompt.set(parsedRecord.prompt, (list = []));
         list.push(stored);
       }
     });
+  }
+
+  /** What a record's own signature proves against the signers in force. */
+  private signatureOf(record: PromptRecord, bytes: Buffer, when: number): RecordSignature {
+    if (typeof record.signature !== 'string' || !record.signature) return { status: 'unsigned' };
+    if (!this.signers) return { status: 'invalid', reason: 'no signers file is in force (signers: in .promptrelease.yaml), so no signature can be checked' };
+    return toRecordSignature(checkSignature(this.signers, record.by.email, record.signature, bytes, RECORD_NAMESPACE, when), record.by.email);
+  }
+
+  private notePath(path: string, identity: string): void {
+    const list = this.pathIdentities.get(path);
+    if (!list) this.pathIdentities.set(path, [identity]);
+    else if (!list.includes(identity)) list.push(identity);
   }
 
   /** Records about a file under any of its names, in commit order. */
@@ -83,9 +130,16 @@ export class RecordLedger {
     return paths.length > 1 ? result.sort((a, b) => a.order! - b.order!) : result;
   }
 
-  /** The record first added at a path (a release cites records by path). */
+  /**
+   * The record a release cites by path: the counted record whose bytes were first added at
+   * that path (a copy at the path resolves to the record it copies, never to itself).
+   */
   findByPath(path: string): StoredRecord | undefined {
-    return this.byPath.get(path);
+    for (const identity of this.pathIdentities.get(path) ?? []) {
+      const stored = this.counted.get(identity);
+      if (stored) return stored;
+    }
+    return undefined;
   }
 
   /**

@@ -310,7 +310,7 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
 
   function decide(subject: Subject, environment: string, purpose: EvaluationContext['purpose'], extra: Partial<EvaluationContext> = {}): GateResult {
     const ctx = context(environment, purpose, extra);
-    const key = `${subject.names.join('\0')}\0${subject.contentHash}\0${subject.owners.join(' ')}\0${subject.blob}\0${subject.includes.map((i) => i.path + ':' + i.contentHash).join(' ')}`;
+    const key = `${subject.names.join('\0')}\0${subject.contentHash}\0${subject.owners.join(' ')}\0${subject.blob}\0${subject.includes.map((i) => i.path + ':' + i.contentHash).join(' ')}\0${ctx.env.signatures ?? ''}`;
     let tally = tallies.get(key);
     if (!tally) tallies.set(key, (tally = tallyReviews(subject, ctx)));
     return evaluate(subject, ctx, POLICY_RULES, tally);

@@ -6,6 +6,7 @@ import { includeDifferences, includedContent, type Dependency, type IncludedCont
 import type { CheckRecord, ReviewRecord, StoredRecord } from './records';
 import type { Release } from './releases';
 import { POLICY_RULES } from './rules';
+import { unsignedReason } from './rules/signatures';
 
 export type WorkingCopyState = 'clean' | 'modified' | 'deleted' | 'untracked';
 
@@ -25,7 +26,8 @@ export interface Requirement {
     | 'dependency-changed'
     | 'criteria'
     | 'checks'
-    | 'review-due';
+    | 'review-due'
+    | 'signatures';
   message: string;
   /** A warning is shown and reported but does not block (verify --strict fails on it). */
   severity?: 'warning';
@@ -112,6 +114,8 @@ export interface ReviewTally {
   checks: Map<string, StoredRecord<CheckRecord>>;
   /** Passes recorded by someone who wrote part of the content: shown, never counted. */
   selfRecordedChecks: Map<string, StoredRecord<CheckRecord>>;
+  /** Reviews and check results set aside because the environment requires signatures and they are not validly signed. */
+  unsigned: { record: StoredRecord; reason: string }[];
 }
 
 /**
@@ -135,8 +139,15 @@ export function tallyReviews(subject: Subject, context: EvaluationContext): Revi
   const outdated: { review: StoredRecord<ReviewRecord>; changes: string[] }[] = [];
   const checks = new Map<string, StoredRecord<CheckRecord>>();
   const selfRecordedChecks = new Map<string, StoredRecord<CheckRecord>>();
+  const unsigned: ReviewTally['unsigned'] = [];
   for (const r of records) {
     if (r.record.type !== 'review' && r.record.type !== 'check') continue;
+    // Where signatures are required, an unsigned verdict or result is not evidence: it neither counts nor answers nor blocks.
+    const refused = unsignedReason(r, context.env);
+    if (refused) {
+      unsigned.push({ record: r, reason: refused });
+      continue;
+    }
     const changes = includeDifferences(r.record.includes, included);
     if (r.record.type === 'check') {
       if (changes.length) continue;
@@ -158,13 +169,21 @@ export function tallyReviews(subject: Subject, context: EvaluationContext): Revi
       approvals.push({ review, owners: people.ownersMatching(review.record.by.email, subject.owners) });
     }
   }
+  const unsignedApprovals = new Map<string, GateResult['ignored'][number]>();
+  for (const { record, reason } of unsigned) {
+    const person = people.personOf(record.record.by.email);
+    if (record.record.type === 'review' && record.record.verdict === 'approve' && !current.has(person)) {
+      unsignedApprovals.set(person, { review: record as StoredRecord<ReviewRecord>, reason, rule: 'signatures required' });
+    }
+  }
+  ignored.push(...unsignedApprovals.values());
   // Each person's latest stale approval is the one worth naming.
   const latestStale = new Map<string, (typeof stale)[number]>();
   for (const s of stale) latestStale.set(people.personOf(s.review.record.by.email), s);
-  return { approvals, changeRequests, ignored, stale: [...latestStale.values()], checks, selfRecordedChecks };
+  return { approvals, changeRequests, ignored, stale: [...latestStale.values()], checks, selfRecordedChecks, unsigned };
 }
 
-const APPROVAL_CODES = new Set<Requirement['code']>(['approvals', 'owner-approval', 'no-owner', 'changes-requested', 'dependency-changed', 'criteria']);
+const APPROVAL_CODES = new Set<Requirement['code']>(['approvals', 'owner-approval', 'no-owner', 'changes-requested', 'dependency-changed', 'criteria', 'signatures']);
 
 /** The rules that apply to a purpose, and those of them that may set approvals aside; worked out once per rule list. */
 const rulesByPurpose = new WeakMap<readonly PolicyRule[], Map<Purpose, { active: PolicyRule[]; excluding: PolicyRule[] }>>();

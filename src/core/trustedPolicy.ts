@@ -8,7 +8,7 @@ import { formatIdentity, type Identity } from './identity';
 import { RecordLedger } from './ledger';
 import { People } from './people';
 import type { ReviewRecord, StoredRecord } from './records';
-import type { AllowedSigners } from './signatures';
+import { parseAllowedSigners, type AllowedSigners } from './signatures';
 
 /** The files that make the rules: changing them is reviewed like a prompt when they have an owner. */
 export const POLICY_FILES = [CONFIG_FILE, ...CODEOWNERS_LOCATIONS];
@@ -25,6 +25,8 @@ export interface TrustedInputs {
   log: LogCommit[];
   /** Texts of every record and policy blob in those logs, by blob id. */
   texts: Map<string, string>;
+  /** The file named by `signers:` at the trusted tip (TEMP until the signers file is a rules file). */
+  signersFile?: { file: string; text?: string };
 }
 
 export interface PendingPolicyChange {
@@ -102,7 +104,15 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
   }
 
   const people = new People(state.config.people);
-  const ledger = new RecordLedger(inputs.log, inputs.texts, people, parsedCache);
+  let signers: AllowedSigners | undefined;
+  const signersFile = state.config.signers;
+  if (signersFile) {
+    const text = inputs.signersFile?.file === signersFile ? inputs.signersFile.text : undefined;
+    if (text === undefined) problems.push({ severity: 'error', message: `the signers file ${signersFile} named by ${CONFIG_FILE} is not on the trusted branch, so no signature counts; commit it there`, location: { file: signersFile } });
+    signers = parseAllowedSigners(text ?? '', signersFile);
+    for (const e of text === undefined ? [] : signers.errors) problems.push({ severity: 'error', message: e.message, location: { file: signersFile, line: e.line, col: e.col } });
+  }
+  const ledger = new RecordLedger(inputs.log, inputs.texts, people, parsedCache, signers);
   problems.push(...parseErrors.values(), ...ledger.problems);
   for (const e of state.codeowners?.errors ?? []) problems.push({ severity: 'error', message: e.message, location: { file: state.codeowners!.file, line: e.line, col: e.col } });
   const inForce = new Map<string, string>();
@@ -118,7 +128,7 @@ export function trustedPolicy(inputs: TrustedInputs): TrustedPolicy {
     });
   }
   const configText = state.configBlob ? inputs.texts.get(state.configBlob) : undefined;
-  return { config: state.config, codeowners: state.codeowners, people, ledger, pending: [...pendingByFile.values()], inForce, configText, authorship, problems };
+  return { config: state.config, codeowners: state.codeowners, people, ledger, pending: [...pendingByFile.values()], inForce, configText, authorship, problems, signers };
 
   /** Takes each proposed file that differs from what is in force, if the policy in force lets it. */
   function adopt(current: PolicyState, reviewed: boolean): PolicyState {

@@ -1,12 +1,24 @@
 import { PromptReleaseError } from './errors';
 import type { RepoModel } from './model';
 import type { ReleaseEvidence } from './releases';
+import type { RecordSignature } from './signatures';
+
+/** A record a release cites, and what its signature proves today (checked in pure Node against the trusted signers). */
+export interface CitedRecord {
+  kind: 'approval' | 'check';
+  record: string;
+  by: string;
+  /** `unsigned`, the signer's email, key type and fingerprint, or why the signature does not count; absent when the path is no record. */
+  signature?: 'unsigned' | { email: string; keyType: string; fingerprint: string } | { invalid: string; keyType?: string; fingerprint?: string };
+}
 
 export interface TagVerdict {
   tag: string;
   ok: boolean;
   problems: string[];
   evidence?: ReleaseEvidence;
+  /** Each record the release cites, with its signature. */
+  records?: CitedRecord[];
 }
 
 /** Whether the version live in an environment meets today's trusted policy with today's records. */
@@ -40,7 +52,11 @@ export function verifyModel(model: RepoModel): VerifyReport {
       hint: 'Fetch the full history first: git fetch --unshallow --tags (in GitHub Actions: actions/checkout with fetch-depth: 0).',
     });
   }
-  const tags = model.tagChecks.map((c) => ({ tag: c.tag, ok: c.problems.length === 0, problems: [...new Set(c.problems)], evidence: c.evidence }));
+  const tags: TagVerdict[] = model.tagChecks.map((c) => {
+    const problems = [...c.problems];
+    const records = c.evidence ? citedRecords(model, c.evidence, problems) : undefined;
+    return { tag: c.tag, ok: problems.length === 0, problems: [...new Set(problems)], evidence: c.evidence, ...(records ? { records } : {}) };
+  });
   const live: LiveVerdict[] = [];
   const byPrompt = new Map<string, typeof model.releases>();
   for (const r of model.releases) byPrompt.set(r.evidence.prompt, [...(byPrompt.get(r.evidence.prompt) ?? []), r]);
@@ -67,4 +83,34 @@ export function verifyModel(model: RepoModel): VerifyReport {
     live,
     warnings,
   };
+}
+
+/**
+ * The records a release cites with what their signatures prove; in an environment whose
+ * trusted policy requires signatures, a cited approval or check that is not validly signed
+ * makes the release fail.
+ */
+function citedRecords(model: RepoModel, ev: ReleaseEvidence, problems: string[]): CitedRecord[] {
+  const env = model.config.environments.find((e) => e.name === ev.environment);
+  const required = env?.signatures === 'required';
+  const cited: CitedRecord[] = [
+    ...(ev.approvals ?? []).map((a) => ({ kind: 'approval' as const, record: a?.record, by: a?.by?.email ?? '?' })),
+    ...(ev.checks ?? []).map((c) => ({ kind: 'check' as const, record: c?.record, by: c?.by?.email ?? '?' })),
+  ];
+  return cited.map((c) => {
+    const stored = typeof c.record === 'string' ? model.policy.ledger.findByPath(c.record) : undefined;
+    if (!stored) return c;
+    const sig: RecordSignature = stored.signature ?? { status: 'unsigned' };
+    if (required && sig.status !== 'valid') {
+      const why = sig.status === 'unsigned' ? 'is not signed' : `is not validly signed (${sig.reason})`;
+      problems.push(`the ${c.kind} by ${c.by} it cites (${c.record}) ${why}, and ${ev.environment} requires signatures`);
+    }
+    const signature: CitedRecord['signature'] =
+      sig.status === 'valid'
+        ? { email: sig.email, keyType: sig.keyType, fingerprint: sig.fingerprint }
+        : sig.status === 'unsigned'
+          ? 'unsigned'
+          : { invalid: sig.reason, ...(sig.keyType ? { keyType: sig.keyType, fingerprint: sig.fingerprint } : {}) };
+    return { ...c, signature };
+  });
 }

@@ -30,10 +30,39 @@ import {
   type CommentInput,
   type ReleasePlan,
 } from '../core/operations';
-import type { Verdict } from '../core/records';
+import type { PromptRecord, Verdict } from '../core/records';
+import { canonicalRecordBytes, RECORD_NAMESPACE } from '../core/signatures';
 import type { PromptRepository } from './repository';
+import { readSigningSetup, signBytes } from './signing';
 
 /** The operations both the CLI and the editor offer, over one repository. */
+
+/**
+ * Signs a record with the user's git signing setup (gpg.format=ssh, user.signingKey) when
+ * there is one, before anything is written: a signing failure records nothing. Where the
+ * policy in force requires signatures and `required` is set, no setup is refused up front.
+ */
+async function signRecord<T extends PromptRecord>(repo: PromptRepository, model: RepoModel, record: T, required: boolean): Promise<T> {
+  const setup = required ? await requireSigningSetup(repo, model) : await readSigningSetup(repo.root);
+  if (!setup) return record;
+  const signature = await signBytes(setup, canonicalRecordBytes(record), RECORD_NAMESPACE);
+  return { ...record, signature };
+}
+
+/**
+ * The signing setup to sign evidence with; where the policy in force requires signatures and
+ * there is none, refuses (before anything runs or is written), saying how to set git signing up.
+ */
+export async function requireSigningSetup(repo: PromptRepository, model: RepoModel) {
+  const setup = await readSigningSetup(repo.root);
+  const signing = model.config.environments.filter((e) => e.signatures === 'required').map((e) => e.name);
+  if (!setup && signing.length) {
+    throw new PromptReleaseError('unknown-identity', `${signing.join(', ')} ${signing.length === 1 ? 'requires' : 'require'} signed records, and git has no SSH signing key set up here, so nothing was recorded`, {
+      hint: 'Set up git signing with an SSH key listed for your email in the signers file: git config gpg.format ssh && git config user.signingKey ~/.ssh/id_ed25519.pub (then run this again).',
+    });
+  }
+  return setup;
+}
 
 /**
  * The model to act on: the one the caller already holds (the editor's) when git still says the
@@ -47,7 +76,7 @@ async function currentModel(repo: PromptRepository, file: string, known?: RepoMo
 export async function review(repo: PromptRepository, file: string, verdict: Verdict, comment?: string, known?: RepoModel, confirms: string[] = []) {
   const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
   const prompt = requirePrompt(model, file);
-  const record = planReview(prompt, verdict, by, comment, new Date(), model.people, checkConfirmations(model.config, confirms));
+  const record = await signRecord(repo, model, planReview(prompt, verdict, by, comment, new Date(), model.people, checkConfirmations(model.config, confirms)), true);
   // The model was just checked against HEAD (or read from it): its HEAD is the parent.
   const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record), model.head);
   return { record, commit, recordPath };
@@ -71,7 +100,7 @@ export async function comment(repo: PromptRepository, file: string, input: Comme
 /** Records a check result on the committed content (and what it includes). */
 export async function check(repo: PromptRepository, file: string, input: CheckInput, known?: RepoModel) {
   const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
-  const record = planCheck(requirePrompt(model, file), model, input, by, new Date());
+  const record = await signRecord(repo, model, planCheck(requirePrompt(model, file), model, input, by, new Date()), true);
   const { commit, path: recordPath } = await repo.commitRecord(record, by, checkCommitMessage(record), model.head);
   return { record, commit, recordPath };
 }
@@ -79,7 +108,7 @@ export async function check(repo: PromptRepository, file: string, input: CheckIn
 /** Records feedback on the version in use (see planFeedback for which one). */
 export async function feedback(repo: PromptRepository, file: string, input: { environment?: string; body: string; rating?: 'good' | 'bad' }, known?: RepoModel) {
   const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
-  const record = planFeedback(model, requirePrompt(model, file), input, by, new Date());
+  const record = await signRecord(repo, model, planFeedback(model, requirePrompt(model, file), input, by, new Date()), false);
   const { commit, path: recordPath } = await repo.commitRecord(record, by, feedbackCommitMessage(record), model.head);
   return { record, commit, recordPath };
 }

@@ -473,7 +473,13 @@ export class PromptRepository {
     const [header, { log, firstParentLog }, mergedTags] = await Promise.all([branch.header, branch.logs, this.tagsOnTrustedBranch(trusted, tags)]);
     if (!branch.cached && !shallow) this.cache.setTrustedRead({ tip: trusted.commit, log, firstParentLog, ...header });
     const texts = await this.textsOf(log.flatMap((c) => c.changes.filter((ch) => ch.status !== 'D' && ch.blob !== ZERO_OID).map((ch) => ch.blob)));
-    const policy = trustedPolicy({ log, firstParentLog, texts });
+    let policy = trustedPolicy({ log, firstParentLog, texts });
+    // TEMP signers plumbing: the signers file named by the configuration in force, read at the trusted tip.
+    const signersPath = policy.config.signers;
+    if (signersPath) {
+      const [bytes] = await this.readObjects([`${trusted.commit}:${signersPath}`]);
+      policy = trustedPolicy({ log, firstParentLog, texts, signersFile: { file: signersPath, text: bytes?.toString('utf8') } });
+    }
     return { policy, mergedTags };
   }
 

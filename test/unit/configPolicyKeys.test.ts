@@ -64,7 +64,7 @@ escalateAfter: 3d
   });
 
   it('lists the new keys when a key is unknown', () => {
-    failsAt('environments:\n  staging: { check: [eval] }\n', /unknown policy key "check" in "staging" \(expected .*checks, criteria, reviewEvery\)/, 2, 14);
+    failsAt('environments:\n  staging: { check: [eval] }\n', /unknown policy key "check" in "staging" \(expected .*checks, criteria, reviewEvery, signatures\)/, 2, 14);
     failsAt('escalate: 3d\n', /unknown setting "escalate" \(expected .*escalateAfter/, 1, 1);
   });
 });

@@ -8,6 +8,7 @@ import { includedContent } from './dependencies';
 import { ownerApproval } from './ownerApproval';
 import { promotionOrder } from './promotion';
 import { reviewExpiry } from './reviewExpiry';
+import { requiredSignatures } from './signatures';
 import { trustedCommit } from './trustedCommit';
 import { usablePrompt } from './usablePrompt';
 import { workingCopy } from './workingCopy';
@@ -20,6 +21,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   alreadyCurrent,
   includedContent,
   reviewCriteria,
+  requiredSignatures,
   approvalCount,
   ownerApproval,
   noOpenChangeRequest,
