@@ -483,6 +483,47 @@ export class PromptRepository {
     return { policy, mergedTags };
   }
 
+  /**
+   * What a pull request is, against a base branch: the merge base of HEAD and the base, the
+   * files HEAD changed since it (renames found), every commit only HEAD has (parents first),
+   * the history of the records folder and the rules files on the base (its ledger) and on
+   * the branch's own commits, with the texts of those records.
+   */
+  async pullRequestFacts(base: TrustedRef): Promise<{
+    mergeBase: string;
+    changes: { status: string; path: string; from?: string }[];
+    commits: LogCommit[];
+    baseLog: LogCommit[];
+    branchLog: LogCommit[];
+    texts: Map<string, string>;
+  }> {
+    const mergeBase = (await this.git.run(['merge-base', '--end-of-options', 'HEAD', base.commit]).catch(() => '')).trim();
+    if (!mergeBase) {
+      throw new PromptReleaseError('not-found', `HEAD and ${base.ref} have no commit in common, so there is no pull request to describe`, {
+        hint: 'Fetch the full history of both (git fetch --unshallow origin) and name the branch the pull request goes into with --base.',
+      });
+    }
+    const exclude = '^' + base.commit;
+    const [diff, commits, branchLog, { log: baseLog }] = await Promise.all([
+      this.git.run(['diff', '--name-status', '-z', '-M', '--no-ext-diff', '--no-textconv', '--end-of-options', mergeBase, 'HEAD', '--']),
+      this.log([exclude, 'HEAD'], []),
+      this.log([exclude, 'HEAD'], HISTORY_PATHS),
+      this.readTrustedBranch(base).logs,
+    ]);
+    const fields = diff.split('\0');
+    const changes: { status: string; path: string; from?: string }[] = [];
+    for (let i = 0; i + 1 < fields.length; ) {
+      const status = fields[i++];
+      if (!status) break;
+      if (status.startsWith('R') || status.startsWith('C')) {
+        const from = fields[i++];
+        changes.push({ status: status[0], path: fields[i++], from });
+      } else changes.push({ status: status[0], path: fields[i++] });
+    }
+    const texts = await this.textsOf([...baseLog, ...branchLog].flatMap((c) => c.changes.filter((ch) => ch.status !== 'D' && ch.blob !== ZERO_OID).map((ch) => ch.blob)));
+    return { mergeBase, changes, commits, baseLog, branchLog, texts };
+  }
+
   /** Names of the release tags whose commit the trusted tip contains. */
   private async tagsOnTrustedBranch(trusted: TrustedRef, tags: RawTag[]): Promise<Set<string>> {
     if (tags.length === 0) return new Set();
