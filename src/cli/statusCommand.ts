@@ -1,3 +1,4 @@
+import { mergeMethodWarning } from '../core/pullRequest';
 import { attentionLabel, attentionList, attentionOf } from '../core/attention';
 import { formatMissing } from '../core/dependencies';
 import { feedbackOf, feedbackSummary } from '../core/feedback';
@@ -67,6 +68,8 @@ export async function statusCommand(repo: PromptRepository, options: StatusOptio
     const unsigned = unsignedNotice(model);
     if (unsigned) out.error(unsigned);
   }
+  const merging = mergeMethodWarning(model.config);
+  if (merging) out.error(merging);
   return EXIT.ok;
 }
 

@@ -131,6 +131,20 @@ export interface PullRequestReport {
   warnings: string[];
 }
 
+/**
+ * What status and init say when the repository merges by squash or rebase and no environment
+ * requires signatures. Evidence is not switched off: the records still count where attributable.
+ */
+export function mergeMethodWarning(config: { merge?: MergeMethod; environments: { signatures?: string }[] }): string | undefined {
+  if (!config.merge || config.merge === 'merge') return undefined;
+  const allSigned = config.environments.length > 0 && config.environments.every((e) => e.signatures === 'required');
+  if (allSigned) return undefined;
+  if (config.merge === 'squash') {
+    return `warning: ${CONFIG_FILE} says pull requests are merged by squash: records on a branch are attributed by their commit's author, which a squash merge replaces with the pull request's author, so unsigned approvals made on a pull request branch stop counting once it is squashed; sign records (signers: and signatures: required) or merge with merge commits. prompt-release pr-report shows which approvals survive.`;
+  }
+  return `warning: ${CONFIG_FILE} says pull requests are merged by rebase: a rebase keeps commit authors (unlike a squash merge, which replaces them with the pull request's author), so unsigned records stay attributed only as far as commit authors are trusted; sign records (signers: and signatures: required) to prove who approved.`;
+}
+
 /** A person as people know them: their name, else their email. */
 export function personName(who: Identity): string {
   return who.name ? `${who.name} <${who.email}>` : who.email;
