@@ -35,10 +35,18 @@ function approvalLine(a: PullRequestApproval): string {
   return `approved by ${who}, ${where}, ${how} — will not count: ${a.reason}`;
 }
 
+function squashLines(m: { keep: string[]; drop: string[] }): string[] {
+  return [
+    `Squash message: keep Co-authored-by for ${m.keep.join(', ') || 'nobody'} (wrote content)`,
+    `Squash message: remove Co-authored-by for ${m.drop.join(', ') || 'nobody'} (only added records)`,
+  ];
+}
+
 export function textReport(r: PullRequestReport): string[] {
   const lines: string[] = [];
   lines.push(`Pull request: ${r.head.slice(0, 10)} against ${r.base.ref} at ${r.base.commit.slice(0, 10)} (merge base ${r.mergeBase.slice(0, 10)}); merge method: ${r.mergeMethod}.`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
+  if (r.squashMessage) lines.push(...squashLines(r.squashMessage));
   if (!r.prompts.length && !r.rules.length && !r.deleted.length) lines.push('This branch changes no prompt and no rules file.');
   for (const p of r.prompts) {
     lines.push('');
@@ -71,6 +79,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function markdownReport(r: PullRequestReport): string {
   const md: string[] = [`## Prompt release report`, '', `Against \`${r.base.ref}\` at \`${r.base.commit.slice(0, 10)}\` (merge base \`${r.mergeBase.slice(0, 10)}\`); merge method: **${r.mergeMethod}**.`, ''];
   for (const w of r.warnings) md.push(`> ⚠️ ${w}`, '');
+  if (r.squashMessage) md.push(...squashLines(r.squashMessage).map((l) => `- ${l}`), '');
   if (!r.prompts.length && !r.rules.length && !r.deleted.length) md.push('This pull request changes no prompt and no rules file.', '');
   for (const p of r.prompts) {
     const ready = p.environments.filter((e) => e.allowed).map((e) => e.name);

@@ -19,14 +19,15 @@ export interface BranchChange {
  * and a rebase keep each commit's author (a rebase rewrites the commits, not who wrote them);
  * a squash makes one commit authored by the pull request's author (taken to be the author of
  * its first commit) with GitHub's default `Co-authored-by` trailer for every other commit
- * author, holding the net change of each file.
+ * author (or the trailers given), holding the net change of each file. `log` is the part of
+ * the branch's history to rewrite (records, or prompt files), parents first.
  */
-export function afterMerge(branchLog: LogCommit[], commits: LogCommit[], method: MergeMethod, baseTip: string): LogCommit[] {
-  if (method !== 'squash' || branchLog.length === 0) return branchLog;
-  const author = pullRequestAuthor(commits) ?? branchLog[0].author;
+export function afterMerge(log: LogCommit[], commits: LogCommit[], method: MergeMethod, baseTip: string, coAuthors?: Identity[]): LogCommit[] {
+  if (method !== 'squash' || log.length === 0) return log;
+  const author = pullRequestAuthor(commits) ?? log[0].author;
   const first = new Map<string, FileChange>();
   const last = new Map<string, FileChange>();
-  for (const c of branchLog) {
+  for (const c of log) {
     for (const ch of c.changes) {
       if (!first.has(ch.path)) first.set(ch.path, ch);
       last.set(ch.path, ch);
@@ -35,14 +36,33 @@ export function afterMerge(branchLog: LogCommit[], commits: LogCommit[], method:
   const changes: FileChange[] = [];
   for (const [path, end] of last) {
     const start = first.get(path)!;
-    const addedHere = start.status === 'A' || start.sources.every((s) => s.blob === ZERO_OID);
-    if (addedHere) {
-      if (end.status === 'D' || end.blob === ZERO_OID) continue;
-      changes.push({ ...end, status: 'A', sources: [] });
-    } else changes.push(end);
+    const addedHere = start.status === 'A' || (start.sources.length > 0 && start.sources.every((s) => s.blob === ZERO_OID));
+    if (end.status === 'D' || end.blob === ZERO_OID) {
+      if (!addedHere) changes.push({ ...end, sources: start.sources });
+      continue;
+    }
+    changes.push({ ...end, status: addedHere ? 'A' : start.status === 'R' ? 'R' : end.status, sources: addedHere ? [] : start.sources });
   }
-  const tip = commits[commits.length - 1]?.commit ?? branchLog[branchLog.length - 1].commit;
-  return [{ commit: `squash-of-${tip}`, parents: [baseTip], author, coAuthors: squashCoAuthors(commits, author), time: branchLog[branchLog.length - 1].time, changes }];
+  const tip = commits[commits.length - 1]?.commit ?? log[log.length - 1].commit;
+  return [{ commit: `squash-of-${tip}`, parents: [baseTip], author, coAuthors: coAuthors ?? squashCoAuthors(commits, author), time: log[log.length - 1].time, changes }];
+}
+
+/**
+ * What GitHub's default squash message would say about the branch's commit authors: each
+ * other author gets a `Co-authored-by` trailer, which makes them an author of the squashed
+ * content. Those whose commits changed only records (reviewers who pushed their approvals)
+ * did not write it: their trailer should be removed from the squash message. Those who
+ * changed anything else wrote part of it: their trailer must stay.
+ */
+export function squashTrailers(commits: LogCommit[], recordsDir: string): { keep: Identity[]; drop: Identity[] } {
+  const author = pullRequestAuthor(commits);
+  if (!author) return { keep: [], drop: [] };
+  const wrote = new Set<string>();
+  for (const c of commits) {
+    if (c.changes.some((ch) => !ch.path.startsWith(recordsDir + '/'))) for (const who of [c.author, ...c.coAuthors]) wrote.add(who.email.toLowerCase());
+  }
+  const all = squashCoAuthors(commits, author);
+  return { keep: all.filter((w) => wrote.has(w.email.toLowerCase())), drop: all.filter((w) => !wrote.has(w.email.toLowerCase())) };
 }
 
 /** Who opened the pull request, as far as git can tell: the author of its first commit. */
@@ -128,6 +148,8 @@ export interface PullRequestReport {
   rules: PullRequestRulesChange[];
   /** Prompts the branch deleted. */
   deleted: string[];
+  /** With squash: the Co-authored-by trailers the squash message must keep (they wrote content) and should drop (they only added records). */
+  squashMessage?: { keep: string[]; drop: string[] };
   warnings: string[];
 }
 
@@ -165,7 +187,7 @@ export function pullRequestReport(input: {
   mergeBase: string;
   branchCommits: Set<string>;
   pullRequestAuthor?: Identity;
-  signersFile?: string;
+  trailers?: { keep: Identity[]; drop: Identity[] };
 }): PullRequestReport {
   const { merged, recorded, changes } = input;
   const method = merged.config.merge ?? 'merge';
@@ -215,6 +237,11 @@ export function pullRequestReport(input: {
   }
   const deleted = changes.filter((c) => c.status === 'D' && merged.prompts.every((p) => p.path !== c.path) && isPromptPath(merged, c.path)).map((c) => c.path);
   const unsignedOnBranch = [...prompts.flatMap((p) => p.approvals), ...rules.flatMap((r) => r.approvals)].filter((a) => a.onBranch && !a.signed);
+  if (input.trailers?.drop.length) {
+    warnings.push(
+      `GitHub's default squash message adds a Co-authored-by trailer for ${input.trailers.drop.map(personName).join(', ')}, who only added records on this branch; a co-author is an author of the squashed content and cannot approve it, so remove ${input.trailers.drop.length > 1 ? 'those lines' : 'that line'} from the squash message${input.trailers.keep.length ? ` (keep the trailers of ${input.trailers.keep.map(personName).join(', ')}, who wrote part of it)` : ''}`,
+    );
+  }
   if (method !== 'merge' && unsignedOnBranch.length) {
     warnings.push(
       method === 'squash'
@@ -231,6 +258,7 @@ export function pullRequestReport(input: {
     prompts,
     rules,
     deleted,
+    ...(input.trailers ? { squashMessage: { keep: input.trailers.keep.map(personName), drop: input.trailers.drop.map(personName) } } : {}),
     warnings,
   };
 }

@@ -1,6 +1,8 @@
 import { analyze } from '../core/model';
 import { RecordLedger } from '../core/ledger';
-import { afterMerge, pullRequestAuthor, pullRequestReport, type PullRequestReport } from '../core/pullRequest';
+import { afterMerge, pullRequestAuthor, pullRequestReport, squashTrailers, type PullRequestReport } from '../core/pullRequest';
+import { RECORDS_DIR } from '../core/prompts';
+import type { LogCommit } from '../core/history';
 import type { PromptRepository } from './repository';
 
 /**
@@ -17,14 +19,20 @@ export async function pullRequest(repo: PromptRepository, base: string): Promise
   const method = policy.config.merge ?? 'merge';
   const branchCommits = new Set(facts.commits.map((c) => c.commit));
   const onBase = new Set(facts.baseLog.map((c) => c.commit));
-  const modelWith = (branchLog: typeof facts.branchLog) => {
+  const modelWith = (branchLog: LogCommit[], promptLog: LogCommit[]) => {
     const ledger = new RecordLedger([...facts.baseLog, ...branchLog], facts.texts, policy.people, new Map(), policy.ledger.signers);
     for (const r of ledger.records) if (r.commit && !onBase.has(r.commit)) r.pending = true;
-    return analyze({ ...snapshot, policy: { ...policy, ledger } });
+    return analyze({ ...snapshot, promptLog, policy: { ...policy, ledger } });
   };
-  const recorded = modelWith(facts.branchLog);
-  const mergedLog = afterMerge(facts.branchLog, facts.commits, method, trusted.commit);
-  const merged = method === 'squash' ? modelWith(mergedLog) : recorded;
-  for (const c of mergedLog) branchCommits.add(c.commit);
-  return pullRequestReport({ merged, recorded, changes: facts.changes, mergeBase: facts.mergeBase, branchCommits, pullRequestAuthor: pullRequestAuthor(facts.commits) });
+  const recorded = modelWith(facts.branchLog, snapshot.promptLog);
+  if (method !== 'squash') return pullRequestReport({ merged: recorded, recorded, changes: facts.changes, mergeBase: facts.mergeBase, branchCommits, pullRequestAuthor: pullRequestAuthor(facts.commits) });
+  // A squash: one commit by the pull request's author, with the Co-authored-by trailers the
+  // squash message should carry (those who wrote content), for the records and the prompts.
+  const trailers = squashTrailers(facts.commits, RECORDS_DIR);
+  const mergedRecords = afterMerge(facts.branchLog, facts.commits, method, trusted.commit, trailers.keep);
+  const basePromptLog = snapshot.promptLog.filter((c) => !branchCommits.has(c.commit));
+  const branchPromptLog = snapshot.promptLog.filter((c) => branchCommits.has(c.commit));
+  const merged = modelWith(mergedRecords, [...basePromptLog, ...afterMerge(branchPromptLog, facts.commits, method, trusted.commit, trailers.keep)]);
+  for (const c of mergedRecords) branchCommits.add(c.commit);
+  return pullRequestReport({ merged, recorded, changes: facts.changes, mergeBase: facts.mergeBase, branchCommits, pullRequestAuthor: pullRequestAuthor(facts.commits), trailers });
 }
