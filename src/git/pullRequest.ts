@@ -1,3 +1,4 @@
+import { PromptReleaseError } from '../core/errors';
 import { analyze } from '../core/model';
 import { RecordLedger } from '../core/ledger';
 import { afterMerge, pullRequestAuthor, pullRequestReport, squashTrailers, type PullRequestReport } from '../core/pullRequest';
@@ -11,8 +12,15 @@ import type { PromptRepository } from './repository';
  * ledger is the evidence; the branch's own records are added as pending evidence, attributed
  * as the configured merge method will leave them. Nothing is written; no identity is needed.
  */
-export async function pullRequest(repo: PromptRepository, base: string): Promise<PullRequestReport> {
-  const trusted = await repo.resolveTrusted(base);
+export async function pullRequest(repo: PromptRepository, base: string, baseCommit?: string): Promise<PullRequestReport> {
+  let trusted = await repo.resolveTrusted(base);
+  if (baseCommit) {
+    // The event's base commit (a merge queue's base_sha) is the root, under the base's name.
+    const commit = await repo.commitId(baseCommit);
+    if (!commit) throw new PromptReleaseError('not-found', `the base commit ${baseCommit} is not in this clone`, { hint: 'Check out with full history: actions/checkout with fetch-depth: 0.' });
+    trusted = { ref: trusted.ref, commit };
+    repo.trustedPin = trusted;
+  }
   repo.trustedOverride = trusted.ref;
   const [snapshot, facts] = await Promise.all([repo.snapshot(), repo.pullRequestFacts(trusted)]);
   const { policy } = snapshot;

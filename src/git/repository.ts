@@ -35,6 +35,8 @@ export class PromptRepository {
   displayGlobs?: string[];
   /** The trusted branch named by the user (`--trusted`); otherwise the configuration or the main branch. */
   trustedOverride?: string;
+  /** The trusted root as an event names it (a merge queue's base commit): used as given, never re-resolved. */
+  trustedPin?: TrustedRef;
 
   private constructor(
     readonly root: string,
@@ -220,7 +222,7 @@ export class PromptRepository {
   private async readSnapshot(): Promise<RepoSnapshot> {
     // Found alongside the first reads; its error is reported only if those succeed, so a
     // repository without commits says so rather than that it lacks a main branch.
-    const trustedAttempt = this.resolveTrusted(this.trustedOverride).then((ref) => ({ ref }), (error: unknown) => ({ error }));
+    const trustedAttempt = (this.trustedPin ? Promise.resolve(this.trustedPin) : this.resolveTrusted(this.trustedOverride)).then((ref) => ({ ref }), (error: unknown) => ({ error }));
     // The whole-history read is the longest and needs only the trusted commit: start it now.
     void trustedAttempt.then((attempt) => 'ref' in attempt && this.anticipateHistory(attempt.ref.commit));
     const [headOut, treeOutput, statusOutput, tagOutput] = await Promise.all([
@@ -251,7 +253,7 @@ export class PromptRepository {
     };
     let read = await readBoth(trusted);
     const named = read.policy.config.trustedBranch;
-    if (!this.trustedOverride && named && named !== trusted.ref) {
+    if (!this.trustedOverride && !this.trustedPin && named && named !== trusted.ref) {
       const configured = await this.resolveTrusted(named);
       if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) read = await readBoth((trusted = configured));
     }
@@ -489,6 +491,13 @@ export class PromptRepository {
    * the history of the records folder and the rules files on the base (its ledger) and on
    * the branch's own commits, with the texts of those records.
    */
+  /** The full id of a commit this repository has, or undefined. */
+  async commitId(id: string): Promise<string | undefined> {
+    if (!/^[0-9a-f]{7,64}$/i.test(id)) return undefined;
+    const out = await this.git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${id}^{commit}`]).catch(() => '');
+    return out.trim() || undefined;
+  }
+
   async pullRequestFacts(base: TrustedRef): Promise<{
     mergeBase: string;
     changes: { status: string; path: string; from?: string }[];
@@ -615,7 +624,7 @@ export class PromptRepository {
    * `history` shows. It decides nothing, so it needs no authorship.
    */
   async readPromptHistory(file: string): Promise<{ history: PromptHistory; config: Config; committed: boolean; hashes: Map<string, string> }> {
-    const trustedAttempt = this.resolveTrusted(this.trustedOverride).then((ref) => ({ ref }), (error: unknown) => ({ error }));
+    const trustedAttempt = (this.trustedPin ? Promise.resolve(this.trustedPin) : this.resolveTrusted(this.trustedOverride)).then((ref) => ({ ref }), (error: unknown) => ({ error }));
     // The file's own log is the longest read and needs nothing else: it starts first.
     const headLog = this.followLog(['HEAD'], file);
     headLog.catch(() => undefined);
@@ -652,7 +661,7 @@ export class PromptRepository {
     };
     let result = await read(trusted);
     const named = result.policy.config.trustedBranch;
-    if (!this.trustedOverride && named && named !== trusted.ref) {
+    if (!this.trustedOverride && !this.trustedPin && named && named !== trusted.ref) {
       const configured = await this.resolveTrusted(named);
       if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) result = await read((trusted = configured));
     }

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../../src/core/records';
@@ -130,6 +130,21 @@ async function releaseFromMain(team: Team, env: string): Promise<{ code: number;
   return { code: result.code, out: result.stdout + result.stderr };
 }
 
+const ACTION = path.resolve(__dirname, '../../../dist/action.js');
+
+/** The Action as a workflow runs it: event name and payload file, a step summary file, no identity, no token. */
+function runAction(team: Team, checkout: TempRepo, name: string, eventName: string, payload: object): { code: number; stdout: string; stderr: string; summary: string } {
+  const eventFile = path.join(team.root, `${name}-event.json`);
+  const summaryFile = path.join(team.root, `${name}-summary.md`);
+  writeFileSync(eventFile, JSON.stringify(payload));
+  writeFileSync(summaryFile, '');
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_') && !k.startsWith('GITHUB_') && !k.startsWith('INPUT_')) env[k] = v;
+  Object.assign(env, { GIT_CONFIG_NOSYSTEM: '1', GITHUB_WORKSPACE: checkout.dir, GITHUB_EVENT_NAME: eventName, GITHUB_EVENT_PATH: eventFile, GITHUB_STEP_SUMMARY: summaryFile });
+  const result = require('child_process').spawnSync(process.execPath, [ACTION], { cwd: checkout.dir, env, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, summary: readFileSync(summaryFile, 'utf8') };
+}
+
 const GITHUB_TRAILERS = (...who: Person[]) => who.map((w) => `Co-authored-by: ${w.name} <${w.email}>`).join('\n');
 
 describe('pull requests through a real remote', function () {
@@ -189,6 +204,50 @@ describe('pull requests through a real remote', function () {
     const production = await releaseFromMain(team, 'production');
     assert.strictEqual(production.code, 0, production.out);
     await ok(team.clone(), undefined, 'verify');
+  });
+
+  it('the Action on pull_request and merge_group events: the step summary names the prompt and its approvals, annotations mark what is blocked, exit 0', async () => {
+    team = new Team({ '.promptrelease.yaml': STANDARD_CONFIG });
+    const carol = team.clone(CAROL);
+    openPullRequest(carol, CAROL);
+    const ci = team.clone();
+    ci.git('checkout', '-q', '--detach', 'origin/feature');
+    const mainSha = ci.git('rev-parse', 'origin/main').trim();
+    const prEvent = { action: 'synchronize', pull_request: { number: 1, base: { ref: 'main', sha: mainSha }, head: { ref: 'feature', sha: ci.git('rev-parse', 'HEAD').trim() } } };
+    const blocked = runAction(team, ci, 'pr-open', 'pull_request', prEvent);
+    assert.strictEqual(blocked.code, 0, 'a pull request waiting for approvals is not a failed build: ' + blocked.stdout + blocked.stderr);
+    assert.match(blocked.stdout, /^::warning file=prompts\/greeting\.prompt\.md,line=1::prompts\/greeting\.prompt\.md: staging: needs 1 more approval/m);
+    assert.match(blocked.summary, /### `prompts\/greeting\.prompt\.md` — modified/);
+    assert.match(blocked.summary, /Approvals: none yet/);
+
+    await reviewOnBranch(team, BOB, (c) => ok(c, BOB, 'review', PROMPT, '--approve'));
+    await reviewOnBranch(team, ALICE, (c) => ok(c, ALICE, 'review', PROMPT, '--approve'));
+    ci.git('fetch', '-q', 'origin');
+    ci.git('checkout', '-q', '--detach', 'origin/feature');
+    const approved = runAction(team, ci, 'pr-approved', 'pull_request', { ...prEvent, pull_request: { ...prEvent.pull_request, head: { ref: 'feature', sha: ci.git('rev-parse', 'HEAD').trim() } } });
+    assert.strictEqual(approved.code, 0, approved.stdout + approved.stderr);
+    assert.match(approved.summary, /✅ approved by Alice Owner <alice@example\.com> \(owner @alice, @prompt-team\), on this branch, unsigned — counts once merged/);
+    assert.match(approved.summary, /✅ approved by Bob Reviewer <bob@example\.com>/);
+    assert.match(approved.summary, /Ready once merged: staging/);
+    assert.doesNotMatch(approved.stdout, /staging: needs/);
+
+    // The merge queue tests the merge of the pull request into main's tip, on a branch of its own.
+    const queue = team.clone(CAROL);
+    queue.git('fetch', '-q', 'origin');
+    queue.git('switch', '-q', '-c', 'gh-readonly-queue/main/pr-1', 'origin/main');
+    queue.gitAs(CAROL, 'merge', '-q', '--no-ff', '-m', 'Merge pull request #1', 'origin/feature');
+    queue.git('push', '-q', 'origin', 'gh-readonly-queue/main/pr-1');
+    ci.git('fetch', '-q', 'origin');
+    ci.git('checkout', '-q', '--detach', 'origin/gh-readonly-queue/main/pr-1');
+    const group = runAction(team, ci, 'merge-group', 'merge_group', { action: 'checks_requested', merge_group: { base_ref: 'refs/heads/main', base_sha: mainSha, head_ref: 'refs/heads/gh-readonly-queue/main/pr-1', head_sha: ci.git('rev-parse', 'HEAD').trim() } });
+    assert.strictEqual(group.code, 0, group.stdout + group.stderr);
+    assert.match(group.summary, new RegExp(`Against \`refs/remotes/origin/main\` at \`${mainSha.slice(0, 10)}\``));
+    assert.match(group.summary, /`prompts\/greeting\.prompt\.md`/);
+    assert.match(group.summary, /✅ approved by Alice Owner/);
+    assert.match(group.summary, /Ready once merged: staging/);
+
+    const broken = runAction(team, ci, 'no-base', 'merge_group', { merge_group: {} });
+    assert.strictEqual(broken.code, 3, 'a payload without a base is an error, not a pass');
   });
 
   it('squash, unsigned: the report says the approvals will not survive, status warns, and after the squash they do not count', async () => {
