@@ -51,7 +51,7 @@ function annotation(file: string, message: string): string {
 
 /**
  * On a pull request or in a merge queue: the pull request report against the base, written to
- * the step summary, with a warning annotation on each prompt still blocked somewhere. Exits 0
+ * the step summary, with a warning annotation on each prompt still blocked somewhere. Returns 0
  * whenever it could report (an approved prompt that is not yet released is not a failure).
  */
 async function runPullRequest(workspace: string, eventName: string, summary: string | undefined): Promise<number> {
@@ -93,7 +93,8 @@ async function runPullRequest(workspace: string, eventName: string, summary: str
 export async function runAction(): Promise<number> {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const eventName = process.env.GITHUB_EVENT_NAME ?? '';
-  if (['pull_request', 'pull_request_target', 'merge_group'].includes(eventName)) return runPullRequest(workspace, eventName, process.env.GITHUB_STEP_SUMMARY);
+  // On a pull request or in a merge queue, the report first; verify of the release tags runs as on a push.
+  const reported = ['pull_request', 'pull_request_target', 'merge_group'].includes(eventName) ? await runPullRequest(workspace, eventName, process.env.GITHUB_STEP_SUMMARY) : 0;
   const named = trustedRefOf(input('trusted-branch', 'main'));
   const summary = process.env.GITHUB_STEP_SUMMARY;
   // Which commit is trusted, for the summary; verify resolves the same name again and refuses what this cannot resolve.
@@ -114,7 +115,7 @@ export async function runAction(): Promise<number> {
     lines.push(code === 0 ? `📦 Exported the prompts live in ${exportEnv} to \`${outDir}\` with \`prompt-release.lock.json\`.` : `❌ Export of ${exportEnv} failed (exit ${code}).`);
   }
   if (summary) appendFileSync(summary, lines.join('\n') + '\n');
-  return code;
+  return reported || code;
 }
 
 if (require.main === module) {

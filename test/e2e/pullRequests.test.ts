@@ -230,6 +230,7 @@ describe('pull requests through a real remote', function () {
     assert.match(approved.summary, /✅ approved by Bob Reviewer <bob@example\.com>/);
     assert.match(approved.summary, /Ready once merged: staging/);
     assert.doesNotMatch(approved.stdout, /staging: needs/);
+    assert.match(approved.summary, /Every release tag verified against `refs\/remotes\/origin\/main`/, 'verify of the release tags runs on a pull request as before');
 
     // The merge queue tests the merge of the pull request into main's tip, on a branch of its own.
     const queue = team.clone(CAROL);
