@@ -200,6 +200,11 @@ describe('signed records: who approved is proven where the policy asks', functio
     );
     const status = await ok(repo, DAVE, 'status');
     assert.doesNotMatch(status.stderr, /approvals are unsigned/);
+    // Feedback is signed too when a signing key is set up, and recorded unsigned without one.
+    await signedOk(repo, DAVE, key('dave'), 'feedback', PROMPT, '--env', 'production', '-m', 'Too formal for chat');
+    assert.match(JSON.parse(repo.git('show', `HEAD:${lastRecord(repo)}`)).signature, /^-----BEGIN SSH SIGNATURE-----/);
+    await signedOk(repo, DAVE, undefined, 'feedback', PROMPT, '--env', 'production', '-m', 'Still too formal');
+    assert.strictEqual(JSON.parse(repo.git('show', `HEAD:${lastRecord(repo)}`)).signature, undefined);
   });
 
   it('refuses to record a review unsigned where signatures are required, saying how to set signing up, and writes nothing', async () => {
