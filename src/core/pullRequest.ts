@@ -5,6 +5,7 @@ import type { Identity } from './identity';
 import type { PromptStatus, RepoModel, TrustedRef } from './model';
 import type { Requirement } from './policy';
 import { CODEOWNERS_LOCATIONS } from './codeowners';
+import { promptMatcher } from './prompts';
 import type { ReviewRecord, StoredRecord } from './records';
 
 /** A file the branch changed since its merge base with the base (git diff --name-status -M). */
@@ -263,8 +264,9 @@ export function pullRequestReport(input: {
   };
 }
 
+/** A path the base's policy makes a prompt (its globs), or one that was ever released. */
 function isPromptPath(model: RepoModel, path: string): boolean {
-  return model.releases.some((r) => r.evidence.prompt === path);
+  return promptMatcher(model.config)(path) || model.releases.some((r) => r.evidence.prompt === path);
 }
 
 /**

@@ -251,6 +251,47 @@ describe('pull requests through a real remote', function () {
     assert.strictEqual(broken.code, 3, 'a payload without a base is an error, not a pass');
   });
 
+  it('lists only the branch\'s own changes: a rename, a prompt whose partial changed, a deletion and a rules change, from a local branch too', async () => {
+    team = new Team({
+      '.promptrelease.yaml': STANDARD_CONFIG,
+      'prompts/support.prompt': 'Help the user.\n{{> tone}}\n',
+      'prompts/_tone.prompt': 'Be kind.\n',
+      'prompts/old.prompt.md': 'Retired words.\n',
+    });
+    const carol = team.clone(CAROL);
+    carol.git('switch', '-q', '-c', 'feature');
+    carol.git('mv', PROMPT, 'prompts/welcome.prompt.md');
+    carol.gitAs(CAROL, 'commit', '-q', '-m', 'Rename the greeting');
+    carol.git('rm', '-q', 'prompts/old.prompt.md');
+    carol.commit(CAROL, 'Kinder, and no retired prompt', { 'prompts/_tone.prompt': 'Be kind and brief.\n', '.github/CODEOWNERS': CODEOWNERS + 'docs/** @alice\n' });
+    // main moves on with a change of its own, which the report must not list.
+    const dave = team.clone(DAVE);
+    dave.commit(DAVE, 'Another prompt', { 'prompts/other.prompt.md': 'Something else.\n' });
+    dave.git('push', '-q', 'origin', 'main');
+    carol.git('fetch', '-q', 'origin');
+
+    const json = await ok(carol, undefined, 'pr-report', '--base', 'origin/main', '--json');
+    const report = JSON.parse(json.stdout);
+    const changes = Object.fromEntries(report.prompts.map((p: any) => [p.path, p.change]));
+    assert.deepStrictEqual(changes, { 'prompts/_tone.prompt': 'modified', 'prompts/support.prompt': 'includes changed', 'prompts/welcome.prompt.md': 'renamed' }, JSON.stringify(report.prompts));
+    assert.strictEqual(report.prompts.find((p: any) => p.path === 'prompts/welcome.prompt.md').from, PROMPT);
+    assert.deepStrictEqual(report.prompts.find((p: any) => p.path === 'prompts/support.prompt').includesChanged, ['prompts/_tone.prompt']);
+    assert.deepStrictEqual(report.deleted, ['prompts/old.prompt.md']);
+    assert.deepStrictEqual(report.rules.map((r: any) => [r.path, r.change]), [['.github/CODEOWNERS', 'modified']]);
+    assert.match(report.rules[0].message, /waits for approval.*@alice/);
+
+    const text = await ok(carol, undefined, 'pr-report', '--base', 'origin/main');
+    assert.match(text.stdout, /prompts\/welcome\.prompt\.md — renamed from prompts\/greeting\.prompt\.md/);
+    assert.match(text.stdout, /prompts\/old\.prompt\.md — deleted/);
+    assert.match(text.stdout, /Rules changes:\n  \.github\/CODEOWNERS \(modified\): waits for approval/);
+
+    const unknown = await carol.cli(undefined, 'pr-report', '--base', 'origin/nope');
+    assert.notStrictEqual(unknown.code, 0, 'an unknown base is an error');
+    const noBase = await carol.cli(undefined, 'pr-report');
+    assert.strictEqual(noBase.code, 2, noBase.stderr);
+    assert.match(noBase.stderr, /pr-report needs --base/);
+  });
+
   it('squash, unsigned: the report says the approvals will not survive, status warns, and after the squash they do not count', async () => {
     team = new Team({ '.promptrelease.yaml': STANDARD_CONFIG + 'merge: squash\n' });
     const carol = team.clone(CAROL);
