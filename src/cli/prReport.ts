@@ -27,6 +27,25 @@ export async function prReportCommand(repo: PromptRepository, base: string | und
   return EXIT.ok;
 }
 
+/**
+ * For status on a branch: the approvals recorded on this branch, which do not count until it is
+ * merged into the trusted branch, and whether each will count then. Nothing when HEAD is on it.
+ */
+export async function branchApprovalLines(repo: PromptRepository, trusted: { ref: string }, paths?: Set<string>): Promise<string[]> {
+  let report: PullRequestReport;
+  try {
+    report = await pullRequest(repo, trusted.ref);
+  } catch {
+    return [];
+  }
+  const lines: string[] = [];
+  for (const p of report.prompts) {
+    if (paths && !paths.has(p.path)) continue;
+    for (const a of p.approvals.filter((x) => x.onBranch)) lines.push(`  ${p.path}: ${approvalLine(a)}`);
+  }
+  return lines.length ? [`Approvals on this branch (not on ${trusted.ref} yet; merge method ${report.mergeMethod}):`, ...lines] : [];
+}
+
 function approvalLine(a: PullRequestApproval): string {
   const who = `${a.by}${a.owners.length ? ` (owner ${a.owners.join(', ')})` : ''}`;
   const where = a.onBranch ? 'on this branch' : 'on the base';

@@ -1,4 +1,5 @@
 import { mergeMethodWarning } from '../core/pullRequest';
+import { branchApprovalLines } from './prReport';
 import { attentionLabel, attentionList, attentionOf } from '../core/attention';
 import { formatMissing } from '../core/dependencies';
 import { feedbackOf, feedbackSummary } from '../core/feedback';
@@ -61,6 +62,7 @@ export async function statusCommand(repo: PromptRepository, options: StatusOptio
       out.line();
       printSummary(model, prompts, out);
     }
+    if (!model.headOnTrusted) for (const line of await branchApprovalLines(repo, model.trusted, shown)) out.line(line);
     out.line(formatTrusted(model.trusted));
     for (const line of groupedLines(problems)) out.error(line);
     const notice = workingConfigNotice(repo, model);

@@ -183,6 +183,11 @@ describe('pull requests through a real remote', function () {
     assert.deepStrictEqual(p.environments[1].blocking.map((b: any) => b.code), ['previous-environment']);
     assert.deepStrictEqual(report.warnings, []);
 
+    // The author's status on the branch: the approvals there are not on main yet, and will count once merged.
+    carol.git('pull', '-q', 'origin', 'feature');
+    const status = await ok(carol, CAROL, 'status', PROMPT);
+    assert.match(status.stdout, /Approvals on this branch \(not on refs\/heads\/main yet; merge method merge\):\n(.*\n)*  prompts\/greeting\.prompt\.md: approved by Bob Reviewer <bob@example\.com>, on this branch, unsigned — counts once merged/);
+
     const { stdout: text } = await ciReport(team, '--format', 'text');
     assert.match(text, /prompts\/greeting\.prompt\.md — modified/);
     assert.match(text, /approved by Alice Owner <alice@example\.com> \(owner @alice, @prompt-team\), on this branch, unsigned — counts once merged/);
