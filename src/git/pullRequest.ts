@@ -22,7 +22,16 @@ export async function pullRequest(repo: PromptRepository, base: string, baseComm
     repo.trustedPin = trusted;
   }
   repo.trustedOverride = trusted.ref;
-  const [snapshot, facts] = await Promise.all([repo.snapshot(), repo.pullRequestFacts(trusted)]);
+  const [snapshotRead, factsRead] = await Promise.allSettled([repo.snapshot(), repo.pullRequestFacts(trusted)]);
+  if (snapshotRead.status === 'rejected') throw snapshotRead.reason;
+  const snapshot = snapshotRead.value;
+  if (snapshot.shallow) {
+    throw new PromptReleaseError('shallow-clone', 'this clone is shallow, so who wrote each change and who approved it cannot be established; no report was made', {
+      hint: 'Fetch the full history first: git fetch --unshallow (in GitHub Actions: actions/checkout with fetch-depth: 0).',
+    });
+  }
+  if (factsRead.status === 'rejected') throw factsRead.reason;
+  const facts = factsRead.value;
   const { policy } = snapshot;
   const method = policy.config.merge ?? 'merge';
   const branchCommits = new Set(facts.commits.map((c) => c.commit));

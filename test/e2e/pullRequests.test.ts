@@ -290,6 +290,16 @@ describe('pull requests through a real remote', function () {
     assert.match(text.stdout, /prompts\/old\.prompt\.md — deleted/);
     assert.match(text.stdout, /Rules changes:\n  \.github\/CODEOWNERS \(modified\): waits for approval/);
 
+    // A shallow checkout cannot say who wrote what: refused, never a report.
+    carol.git('push', '-q', 'origin', 'feature');
+    const shallow = team.clone();
+    rmSync(shallow.dir, { recursive: true, force: true });
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--no-single-branch', `file://${team.server}`, shallow.dir]);
+    execFileSync('git', ['checkout', '-q', '--detach', 'origin/feature'], { cwd: shallow.dir });
+    const refused = await shallow.cli(undefined, 'pr-report', '--base', 'origin/main');
+    assert.strictEqual(refused.code, 3, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /this clone is shallow.*no report was made/);
+
     const unknown = await carol.cli(undefined, 'pr-report', '--base', 'origin/nope');
     assert.notStrictEqual(unknown.code, 0, 'an unknown base is an error');
     const noBase = await carol.cli(undefined, 'pr-report');
