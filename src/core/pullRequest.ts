@@ -6,7 +6,7 @@ import type { PromptStatus, RepoModel, TrustedRef } from './model';
 import type { Requirement } from './policy';
 import { CODEOWNERS_LOCATIONS } from './codeowners';
 import { promptMatcher } from './prompts';
-import type { ReviewRecord, StoredRecord } from './records';
+import { isRecordPath, type ReviewRecord, type StoredRecord } from './records';
 
 /** A file the branch changed since its merge base with the base (git diff --name-status -M). */
 export interface BranchChange {
@@ -55,12 +55,12 @@ export function afterMerge(log: LogCommit[], commits: LogCommit[], method: Merge
  * did not write it: their trailer should be removed from the squash message. Those who
  * changed anything else wrote part of it: their trailer must stay.
  */
-export function squashTrailers(commits: LogCommit[], recordsDir: string): { keep: Identity[]; drop: Identity[] } {
+export function squashTrailers(commits: LogCommit[]): { keep: Identity[]; drop: Identity[] } {
   const author = pullRequestAuthor(commits);
   if (!author) return { keep: [], drop: [] };
   const wrote = new Set<string>();
   for (const c of commits) {
-    if (c.changes.some((ch) => !ch.path.startsWith(recordsDir + '/'))) for (const who of [c.author, ...c.coAuthors]) wrote.add(who.email.toLowerCase());
+    if (c.changes.some((ch) => !isRecordPath(ch.path))) for (const who of [c.author, ...c.coAuthors]) wrote.add(who.email.toLowerCase());
   }
   const all = squashCoAuthors(commits, author);
   return { keep: all.filter((w) => wrote.has(w.email.toLowerCase())), drop: all.filter((w) => !wrote.has(w.email.toLowerCase())) };

@@ -2,7 +2,6 @@ import { PromptReleaseError } from '../core/errors';
 import { analyze } from '../core/model';
 import { RecordLedger } from '../core/ledger';
 import { afterMerge, pullRequestAuthor, pullRequestReport, squashTrailers, type PullRequestReport } from '../core/pullRequest';
-import { RECORDS_DIR } from '../core/prompts';
 import type { LogCommit } from '../core/history';
 import type { PromptRepository } from './repository';
 
@@ -45,7 +44,7 @@ export async function pullRequest(repo: PromptRepository, base: string, baseComm
   if (method !== 'squash') return pullRequestReport({ merged: recorded, recorded, changes: facts.changes, mergeBase: facts.mergeBase, branchCommits, pullRequestAuthor: pullRequestAuthor(facts.commits) });
   // A squash: one commit by the pull request's author, with the Co-authored-by trailers the
   // squash message should carry (those who wrote content), for the records and the prompts.
-  const trailers = squashTrailers(facts.commits, RECORDS_DIR);
+  const trailers = squashTrailers(facts.commits);
   const mergedRecords = afterMerge(facts.branchLog, facts.commits, method, trusted.commit, trailers.keep);
   const basePromptLog = snapshot.promptLog.filter((c) => !branchCommits.has(c.commit));
   const branchPromptLog = snapshot.promptLog.filter((c) => branchCommits.has(c.commit));

@@ -42,8 +42,11 @@ describe('pull requests: what a merge method leaves', () => {
   });
 
   it('tells the squash message to keep the trailers of those who wrote content and drop those who only added records', () => {
-    const trailers = squashTrailers(log, '.promptrelease/records');
+    const trailers = squashTrailers(log);
     assert.deepStrictEqual(trailers.keep.map((w) => w.email), ['dave@example.com']);
     assert.deepStrictEqual(trailers.drop.map((w) => w.email), ['bob@example.com']);
+    // Anything besides a record file, even in the records folder, is writing.
+    const sneaky = squashTrailers([log[0], commit('c4', 'Bob', [['.promptrelease/records/notes.prompt', 'p1']])]);
+    assert.deepStrictEqual(sneaky.keep.map((w) => w.email), ['bob@example.com']);
   });
 });
