@@ -12,7 +12,11 @@ import type { PromptRepository } from './repository';
  * as the configured merge method will leave them. Nothing is written; no identity is needed.
  */
 export async function pullRequest(repo: PromptRepository, base: string, baseCommit?: string): Promise<PullRequestReport> {
-  let trusted = await repo.resolveTrusted(base);
+  let trusted = await repo.resolveTrusted(base).catch((err: unknown) => {
+    // Said in the words of this command: the base is what --base (or the event) named.
+    if (err instanceof PromptReleaseError) throw new PromptReleaseError('not-found', `base ${err.message.replace(/^the trusted branch /, '')}`, { hint: 'Name the branch the pull request goes into, as this clone has it (--base origin/main, or in full: refs/remotes/origin/main); fetch it first if needed.' });
+    throw err;
+  });
   if (baseCommit) {
     // The event's base commit (a merge queue's base_sha) is the root, under the base's name.
     const commit = await repo.commitId(baseCommit);

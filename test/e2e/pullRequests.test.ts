@@ -301,7 +301,8 @@ describe('pull requests through a real remote', function () {
     assert.match(refused.stderr, /this clone is shallow.*no report was made/);
 
     const unknown = await carol.cli(undefined, 'pr-report', '--base', 'origin/nope');
-    assert.notStrictEqual(unknown.code, 0, 'an unknown base is an error');
+    assert.strictEqual(unknown.code, 2, 'an unknown base is a usage error: ' + unknown.stderr);
+    assert.match(unknown.stderr, /error: base "origin\/nope" does not exist in this clone/);
     const noBase = await carol.cli(undefined, 'pr-report');
     assert.strictEqual(noBase.code, 2, noBase.stderr);
     assert.match(noBase.stderr, /pr-report needs --base/);
