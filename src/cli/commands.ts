@@ -1,6 +1,7 @@
-import { existsSync, renameSync } from 'fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { CONFIG_FILE } from '../core/config';
+import { CONFIG_FILE, parseConfig, type Config } from '../core/config';
+import { mergeMethodWarning } from '../core/pullRequest';
 import { initConfigText, initProposal, proposalLines } from '../core/setup';
 import { SIGNING_SETUP_STEPS } from '../core/signedEvidence';
 import { PromptReleaseError } from '../core/errors';
@@ -30,6 +31,9 @@ export async function initCommand(repo: PromptRepository, force: boolean, dryRun
   }
   const proposal = initProposal(await repo.setupFacts());
   for (const line of proposalLines(proposal)) out.line(line);
+  // How this repository merges pull requests, as the file here or the trusted branch says.
+  const merging = mergeMethodWarning((await existingConfig(repo, target)) ?? { environments: [] });
+  if (merging) out.error(merging);
   const found = { found: proposal.kinds, candidates: proposal.candidates.groups, candidateExclusions: proposal.candidates.exclusions, indexes: proposal.indexes, people: proposal.people, unmatched: proposal.unmatched };
   if (dryRun) {
     out.data({ written: null, ...found });
@@ -50,6 +54,15 @@ export async function initCommand(repo: PromptRepository, force: boolean, dryRun
   out.line('To make approvals and release tags signed evidence (who approved is then proven, not only claimed by a commit author):');
   for (const step of SIGNING_SETUP_STEPS) out.line(`  ${step}`);
   return EXIT.ok;
+}
+
+async function existingConfig(repo: PromptRepository, target: string): Promise<Config | undefined> {
+  try {
+    if (existsSync(target)) return parseConfig(readFileSync(target, 'utf8'));
+  } catch {
+    // A broken file here is reported by the commands that use it.
+  }
+  return repo.model().then((m) => (m.config.source === 'file' ? m.config : undefined), () => undefined);
 }
 
 export async function reviewCommand(repo: PromptRepository, file: string, verdict: 'approve' | 'request-changes', comment: string | undefined, confirm: string[], out: Output): Promise<number> {

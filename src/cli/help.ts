@@ -34,6 +34,9 @@ Commands:
   install-hook [--remove]                opt-in pre-push guard: release tags must pass verify
   signers                                who may sign (the trusted signers file) and which
                                          keys were seen signing records and release tags
+  pr-report --base REF [--json | --format markdown]
+                                         what the gate will say about this branch's prompts
+                                         once merged into REF (pull requests, CI)
 
 Options:
   --json        print one JSON document instead of text
@@ -186,6 +189,17 @@ turn on "signatures: required" for an environment.
 When you have a signing setup, release signs its tag as "git tag -s" does (git verify-tag
 accepts it); in an environment with "signatures: required" verify accepts only release tags
 signed by a key the signers file lists for their releaser.`,
+  'pr-report': `prompt-release pr-report --base REF [--json | --format markdown]
+
+Compares HEAD (a branch or a detached checkout) with REF from their merge base and, for each
+prompt the branch adds, changes, renames or whose includes it changes, says: its owners (from
+REF's CODEOWNERS), the approvals of its head content and whether each will count once merged
+(signed, or still attributable after the merge method set by merge: in .promptrelease.yaml),
+whether an owner must still approve, and what still blocks it in each environment, decided by
+REF's policy with this branch's records added. Rules changes (.promptrelease.yaml, CODEOWNERS,
+the signers file) are listed with the approval they wait for. Exits 0 whenever it could
+report, whatever the approvals say. --json prints one document (warnings on stderr);
+--format markdown prints Markdown for a pull request comment or a CI step summary.`,
   changelog: `prompt-release changelog --env ENV [--since REF|DATE] [--json]
 
 Markdown release notes: each prompt released to ENV in the period, from which version to

@@ -10,6 +10,7 @@ import { COMMAND_HELP, USAGE } from './help';
 import { consoleOutput, type Output } from './output';
 import * as records from './recordCommands';
 import { signersCommand } from './signersCommand';
+import { prReportCommand } from './prReport';
 import { attentionCommand, statusCommand } from './statusCommand';
 
 const COMMON: ParseArgsConfig['options'] = {
@@ -37,6 +38,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   changelog: { env: { type: 'string' }, since: { type: 'string' } },
   'install-hook': { remove: { type: 'boolean' } },
   signers: {},
+  'pr-report': { base: { type: 'string' }, format: { type: 'string' } },
 };
 
 function usageError(message: string, hint?: string): PromptReleaseError {
@@ -195,6 +197,10 @@ async function run(command: string, repo: PromptRepository, values: Record<strin
     case 'changelog':
       if (positionals.length) throw usageError('changelog takes no paths: it describes every prompt released to --env');
       return delivery.changelogCommand(repo, values.env, values.since, out);
+    case 'pr-report':
+      if (positionals.length) throw usageError('pr-report takes no paths: it describes every prompt the branch changes', `Usage: ${COMMAND_HELP['pr-report'].split('\n')[0]}`);
+      if (values.json && values.format) throw usageError('give either --json or --format, not both');
+      return prReportCommand(repo, values.base, values.format, out);
     case 'export':
       return delivery.exportCommand(repo, values.env, values.out && path.resolve(cwd, values.out), positionals.map(rel), out);
   }

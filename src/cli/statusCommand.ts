@@ -1,3 +1,5 @@
+import { mergeMethodWarning } from '../core/pullRequest';
+import { branchApprovalLines } from './prReport';
 import { attentionLabel, attentionList, attentionOf } from '../core/attention';
 import { formatMissing } from '../core/dependencies';
 import { feedbackOf, feedbackSummary } from '../core/feedback';
@@ -58,12 +60,15 @@ export async function statusCommand(repo: PromptRepository, options: StatusOptio
       out.line();
       printSummary(model, prompts, out);
     }
+    if (!model.headOnTrusted) for (const line of await branchApprovalLines(repo, model.trusted, shown)) out.line(line);
     out.line(formatTrusted(model.trusted));
     printProblems(problems, out, 'status');
     if (notice) out.error(notice.line);
     const unsigned = unsignedNotice(model);
     if (unsigned) out.error(unsigned);
   }
+  const merging = mergeMethodWarning(model.config);
+  if (merging) out.error(merging);
   // A configuration that does not parse is a configuration error, even one not committed yet.
   return notice?.error ? EXIT.environment : EXIT.ok;
 }

@@ -54,11 +54,16 @@ export interface Config {
   trustedBranch?: string;
   /** A review request unanswered this long is overdue. */
   escalateAfter?: Duration;
+  /** How pull requests are merged into the trusted branch (default merge): says whether unsigned evidence on a branch survives. */
+  merge?: MergeMethod;
   /** Where the configuration came from, for messages. */
   source: 'file' | 'default';
 }
 
 export { DEFAULT_PROMPT_GLOBS };
+
+export type MergeMethod = 'merge' | 'squash' | 'rebase';
+export const MERGE_METHODS: readonly MergeMethod[] = ['merge', 'squash', 'rebase'];
 
 export const DEFAULT_MAX_PROMPT_BYTES = 1024 * 1024;
 
@@ -126,6 +131,11 @@ people: {}
 # else master, else origin's default branch). Best named in full (refs/heads/main); a short
 # name a tag or another branch also means is refused. CI passes --trusted refs/remotes/origin/main.
 # trustedBranch: main
+
+# How pull requests are merged into the trusted branch: merge (default), squash or rebase.
+# A squash merge makes the pull request's author the author of every record on it, so
+# unsigned approvals made on the branch stop counting: sign records, or merge with merge commits.
+# merge: merge
 
 # Prompts larger than this many bytes are refused.
 maxPromptBytes: ${DEFAULT_MAX_PROMPT_BYTES}
@@ -235,6 +245,14 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         config.signers = v;
         break;
       }
+      case 'merge': {
+        const v = isScalar(value) ? String(value.value ?? '') : '';
+        if (!(MERGE_METHODS as readonly string[]).includes(v)) {
+          fail(`"merge" must be merge, squash or rebase: how pull requests are merged into the trusted branch${v ? `, not "${v}"` : ''}`, value ?? keyNode);
+        }
+        config.merge = v as MergeMethod;
+        break;
+      }
       case 'escalateAfter': {
         const duration = isScalar(value) ? parseDuration(String(value.value ?? '')) : undefined;
         if (!duration) fail('"escalateAfter" must be a length of time like 3d, 12h or 2w', value ?? keyNode);
@@ -249,7 +267,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         break;
       }
       default:
-        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, signers, trustedBranch, escalateAfter or maxPromptBytes)`, keyNode);
+        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, signers, trustedBranch, merge, escalateAfter or maxPromptBytes)`, keyNode);
     }
   }
   return config;

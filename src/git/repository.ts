@@ -39,6 +39,8 @@ export class PromptRepository {
   displayGlobs?: string[];
   /** The trusted branch named by the user (`--trusted`); otherwise the configuration or the main branch. */
   trustedOverride?: string;
+  /** The trusted root as an event names it (a merge queue's base commit): used as given, never re-resolved. */
+  trustedPin?: TrustedRef;
 
   private constructor(
     readonly root: string,
@@ -224,7 +226,7 @@ export class PromptRepository {
   private async readSnapshot(): Promise<RepoSnapshot> {
     // Found alongside the first reads; its error is reported only if those succeed, so a
     // repository without commits says so rather than that it lacks a main branch.
-    const trustedAttempt = this.resolveTrusted(this.trustedOverride).then((ref) => ({ ref }), (error: unknown) => ({ error }));
+    const trustedAttempt = (this.trustedPin ? Promise.resolve(this.trustedPin) : this.resolveTrusted(this.trustedOverride)).then((ref) => ({ ref }), (error: unknown) => ({ error }));
     // The whole-history read is the longest and needs only the trusted commit: start it now.
     void trustedAttempt.then((attempt) => 'ref' in attempt && this.anticipateHistory(attempt.ref.commit));
     const [headOut, treeOutput, statusOutput, tagOutput] = await Promise.all([
@@ -256,7 +258,7 @@ export class PromptRepository {
     };
     let read = await readBoth(trusted);
     const named = read.policy.config.trustedBranch;
-    if (!this.trustedOverride && named && named !== trusted.ref) {
+    if (!this.trustedOverride && !this.trustedPin && named && named !== trusted.ref) {
       const configured = await this.resolveTrusted(named);
       if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) read = await readBoth((trusted = configured));
     }
@@ -566,6 +568,54 @@ export class PromptRepository {
     return { policy, mergedTags };
   }
 
+  /**
+   * What a pull request is, against a base branch: the merge base of HEAD and the base, the
+   * files HEAD changed since it (renames found), every commit only HEAD has (parents first),
+   * the history of the records folder and the rules files on the base (its ledger) and on
+   * the branch's own commits, with the texts of those records.
+   */
+  /** The full id of a commit this repository has, or undefined. */
+  async commitId(id: string): Promise<string | undefined> {
+    if (!/^[0-9a-f]{7,64}$/i.test(id)) return undefined;
+    const out = await this.git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${id}^{commit}`]).catch(() => '');
+    return out.trim() || undefined;
+  }
+
+  async pullRequestFacts(base: TrustedRef): Promise<{
+    mergeBase: string;
+    changes: { status: string; path: string; from?: string }[];
+    commits: LogCommit[];
+    baseLog: LogCommit[];
+    branchLog: LogCommit[];
+    texts: Map<string, string>;
+  }> {
+    const mergeBase = (await this.git.run(['merge-base', '--end-of-options', 'HEAD', base.commit]).catch(() => '')).trim();
+    if (!mergeBase) {
+      throw new PromptReleaseError('not-found', `HEAD and ${base.ref} have no commit in common, so there is no pull request to describe`, {
+        hint: 'Fetch the full history of both (git fetch --unshallow origin) and name the branch the pull request goes into with --base.',
+      });
+    }
+    const exclude = '^' + base.commit;
+    const [diff, commits, branchLog, { log: baseLog }] = await Promise.all([
+      this.git.run(['diff', '--name-status', '-z', '-M', '--no-ext-diff', '--no-textconv', '--end-of-options', mergeBase, 'HEAD', '--']),
+      this.log([exclude, 'HEAD'], []),
+      this.log([exclude, 'HEAD'], HISTORY_PATHS),
+      this.readTrustedBranch(base).logs,
+    ]);
+    const fields = diff.split('\0');
+    const changes: { status: string; path: string; from?: string }[] = [];
+    for (let i = 0; i + 1 < fields.length; ) {
+      const status = fields[i++];
+      if (!status) break;
+      if (status.startsWith('R') || status.startsWith('C')) {
+        const from = fields[i++];
+        changes.push({ status: status[0], path: fields[i++], from });
+      } else changes.push({ status: status[0], path: fields[i++] });
+    }
+    const texts = await this.textsOf([...baseLog, ...branchLog].flatMap((c) => c.changes.filter((ch) => ch.status !== 'D' && ch.blob !== ZERO_OID).map((ch) => ch.blob)));
+    return { mergeBase, changes, commits, baseLog, branchLog, texts };
+  }
+
   /** Names of the release tags whose commit the trusted tip contains. */
   private async tagsOnTrustedBranch(trusted: TrustedRef, tags: RawTag[]): Promise<Set<string>> {
     if (tags.length === 0) return new Set();
@@ -657,7 +707,7 @@ export class PromptRepository {
    * `history` shows. It decides nothing, so it needs no authorship.
    */
   async readPromptHistory(file: string): Promise<{ history: PromptHistory; config: Config; committed: boolean; hashes: Map<string, string> }> {
-    const trustedAttempt = this.resolveTrusted(this.trustedOverride).then((ref) => ({ ref }), (error: unknown) => ({ error }));
+    const trustedAttempt = (this.trustedPin ? Promise.resolve(this.trustedPin) : this.resolveTrusted(this.trustedOverride)).then((ref) => ({ ref }), (error: unknown) => ({ error }));
     // The file's own log is the longest read and needs nothing else: it starts first.
     const headLog = this.followLog(['HEAD'], file);
     headLog.catch(() => undefined);
@@ -694,7 +744,7 @@ export class PromptRepository {
     };
     let result = await read(trusted);
     const named = result.policy.config.trustedBranch;
-    if (!this.trustedOverride && named && named !== trusted.ref) {
+    if (!this.trustedOverride && !this.trustedPin && named && named !== trusted.ref) {
       const configured = await this.resolveTrusted(named);
       if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) result = await read((trusted = configured));
     }

@@ -1,0 +1,58 @@
+import { PromptReleaseError } from '../core/errors';
+import { analyze } from '../core/model';
+import { RecordLedger } from '../core/ledger';
+import { afterMerge, pullRequestAuthor, pullRequestReport, squashTrailers, type PullRequestReport } from '../core/pullRequest';
+import type { LogCommit } from '../core/history';
+import type { PromptRepository } from './repository';
+
+/**
+ * The pull request report: HEAD (a branch or a detached checkout) against `base` from their
+ * merge base. The base is the trusted root: its policy, CODEOWNERS and signers decide, and its
+ * ledger is the evidence; the branch's own records are added as pending evidence, attributed
+ * as the configured merge method will leave them. Nothing is written; no identity is needed.
+ */
+export async function pullRequest(repo: PromptRepository, base: string, baseCommit?: string): Promise<PullRequestReport> {
+  let trusted = await repo.resolveTrusted(base).catch((err: unknown) => {
+    // Said in the words of this command: the base is what --base (or the event) named.
+    if (err instanceof PromptReleaseError) throw new PromptReleaseError('not-found', `base ${err.message.replace(/^the trusted branch /, '')}`, { hint: 'Name the branch the pull request goes into, as this clone has it (--base origin/main, or in full: refs/remotes/origin/main); fetch it first if needed.' });
+    throw err;
+  });
+  if (baseCommit) {
+    // The event's base commit (a merge queue's base_sha) is the root, under the base's name.
+    const commit = await repo.commitId(baseCommit);
+    if (!commit) throw new PromptReleaseError('not-found', `the base commit ${baseCommit} is not in this clone`, { hint: 'Check out with full history: actions/checkout with fetch-depth: 0.' });
+    trusted = { ref: trusted.ref, commit };
+    repo.trustedPin = trusted;
+  }
+  repo.trustedOverride = trusted.ref;
+  const [snapshotRead, factsRead] = await Promise.allSettled([repo.snapshot(), repo.pullRequestFacts(trusted)]);
+  if (snapshotRead.status === 'rejected') throw snapshotRead.reason;
+  const snapshot = snapshotRead.value;
+  if (snapshot.shallow) {
+    throw new PromptReleaseError('shallow-clone', 'this clone is shallow, so who wrote each change and who approved it cannot be established; no report was made', {
+      hint: 'Fetch the full history first: git fetch --unshallow (in GitHub Actions: actions/checkout with fetch-depth: 0).',
+    });
+  }
+  if (factsRead.status === 'rejected') throw factsRead.reason;
+  const facts = factsRead.value;
+  const { policy } = snapshot;
+  const method = policy.config.merge ?? 'merge';
+  const branchCommits = new Set(facts.commits.map((c) => c.commit));
+  const onBase = new Set(facts.baseLog.map((c) => c.commit));
+  const modelWith = (branchLog: LogCommit[], promptLog: LogCommit[]) => {
+    const ledger = new RecordLedger([...facts.baseLog, ...branchLog], facts.texts, policy.people, new Map(), policy.ledger.signers);
+    for (const r of ledger.records) if (r.commit && !onBase.has(r.commit)) r.pending = true;
+    return analyze({ ...snapshot, promptLog, policy: { ...policy, ledger } });
+  };
+  const recorded = modelWith(facts.branchLog, snapshot.promptLog);
+  if (method !== 'squash') return pullRequestReport({ merged: recorded, recorded, changes: facts.changes, mergeBase: facts.mergeBase, branchCommits, pullRequestAuthor: pullRequestAuthor(facts.commits) });
+  // A squash: one commit by the pull request's author, with the Co-authored-by trailers the
+  // squash message should carry (those who wrote content), for the records and the prompts.
+  const trailers = squashTrailers(facts.commits);
+  const mergedRecords = afterMerge(facts.branchLog, facts.commits, method, trusted.commit, trailers.keep);
+  const basePromptLog = snapshot.promptLog.filter((c) => !branchCommits.has(c.commit));
+  const branchPromptLog = snapshot.promptLog.filter((c) => branchCommits.has(c.commit));
+  const merged = modelWith(mergedRecords, [...basePromptLog, ...afterMerge(branchPromptLog, facts.commits, method, trusted.commit, trailers.keep)]);
+  for (const c of mergedRecords) branchCommits.add(c.commit);
+  return pullRequestReport({ merged, recorded, changes: facts.changes, mergeBase: facts.mergeBase, branchCommits, pullRequestAuthor: pullRequestAuthor(facts.commits), trailers });
+}
