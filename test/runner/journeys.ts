@@ -379,7 +379,7 @@ const JOURNEYS: Journey[] = [
         const item = center.locator('.monaco-list-row', { hasText: 'Push the tag' }).first();
         await item.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
         const message = (await item.innerText()).replace(/\s+/g, ' ');
-        assert(message.includes(`Released ${PROMPTS.draft} v1 to staging (tag ${STAGING_TAG})`), `notification: ${message}`);
+        assert(message.includes(`Released ${PROMPTS.draft} v1 to staging (tag ${STAGING_TAG}, unsigned)`), `notification: ${message}`);
         assert(await item.locator('a.monaco-button, button', { hasText: exact('Push Tag') }).isVisible(), `no "Push Tag" button: ${message}`);
         await item.hover();
         await item.locator('.action-label.codicon-notifications-clear, a[aria-label^="Clear Notification"]').first().click();
