@@ -126,7 +126,7 @@ function byEmail(approvals: any[], who: Person): any {
 /** Dave releases from a fresh clone of main; with `key`, his git signs the tag with it (needed where signatures are required). */
 async function releaseFromMain(team: Team, env: string, key?: Key): Promise<{ code: number; out: string }> {
   const ci = team.clone(DAVE);
-  const signing = key ? { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'gpg.format', GIT_CONFIG_VALUE_0: 'ssh', GIT_CONFIG_KEY_1: 'user.signingKey', GIT_CONFIG_VALUE_1: key.file } : {};
+  const signing: Record<string, string> = key ? { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'gpg.format', GIT_CONFIG_VALUE_0: 'ssh', GIT_CONFIG_KEY_1: 'user.signingKey', GIT_CONFIG_VALUE_1: key.file } : {};
   const result = await runCli(ci.dir, ['release', PROMPT, '--env', env], { ...identityEnv(DAVE), ...signing });
   if (result.code === 0) ci.git('push', '-q', 'origin', '--tags');
   return { code: result.code, out: result.stdout + result.stderr };
