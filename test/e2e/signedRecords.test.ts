@@ -6,6 +6,7 @@ import * as path from 'path';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../../src/core/records';
 import { canonicalRecordBytes } from '../../src/core/signatures';
 import { ALICE, BOB, CAROL, DAVE, identityEnv, runCli, standardRepo, STANDARD_CONFIG, TempRepo, type Person } from '../helpers/gitFixture';
+import { makeKey, SIGNED_CONFIG, SIGNERS_FILE, signedCli, signersText, type Key } from '../helpers/signingKeys';
 import { blobHash } from '../helpers/handRecords';
 
 /** Signed evidence, and evidence someone else can pre-empt: a copy never takes a record's place. */
@@ -95,41 +96,15 @@ describe('status says once that approvals are unsigned where no environment requ
 // ---------------------------------------------------------------------------------------------
 // Signed records: keys made by ssh-keygen here, a signers file on the trusted branch.
 
-const SIGNERS_FILE = '.github/allowed_signers';
-const SIGNED_CONFIG = STANDARD_CONFIG.replace('production: { approvals: 2, ownerApproval: true }', 'production: { approvals: 2, ownerApproval: true, signatures: required }') + `signers: ${SIGNERS_FILE}\n`;
-
-interface Key {
-  who: Person;
-  file: string;
-  publicKey: string;
-  fingerprint: string;
-}
-
 let keyDir: string;
 const keys = new Map<string, Key>();
-
-function makeKey(who: Person, name: string): Key {
-  const file = path.join(keyDir, name);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', who.email, '-f', file]);
-  const publicKey = readFileSync(`${file}.pub`, 'utf8').trim();
-  const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', `${file}.pub`], { encoding: 'utf8' }).split(' ')[1];
-  return { who, file, publicKey, fingerprint };
-}
 
 function key(name: string): Key {
   return keys.get(name)!;
 }
 
-function signersText(...names: string[]): string {
-  return names.map((n) => `${key(n).who.email} ${key(n).publicKey}`).join('\n') + '\n';
-}
-
-/** The CLI as `who`, signing with `signingKey` through git's own setting (gpg.format=ssh, user.signingKey). */
-function signedCli(repo: TempRepo, who: Person, signingKey: Key | undefined, ...args: string[]) {
-  const signing: Record<string, string> = signingKey
-    ? { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'gpg.format', GIT_CONFIG_VALUE_0: 'ssh', GIT_CONFIG_KEY_1: 'user.signingKey', GIT_CONFIG_VALUE_1: signingKey.file }
-    : {};
-  return runCli(repo.dir, args, { ...identityEnv(who), ...signing });
+function signersTextOf(...names: string[]): string {
+  return signersText(...names.map(key));
 }
 
 async function signedOk(repo: TempRepo, who: Person, signingKey: Key | undefined, ...args: string[]) {
@@ -156,7 +131,7 @@ function signedRepo(): TempRepo {
   repo.commit(CAROL, 'Add prompts and signers', {
     '.promptrelease.yaml': SIGNED_CONFIG,
     '.github/CODEOWNERS': '# owners\nprompts/** @alice @prompt-team\n',
-    [SIGNERS_FILE]: signersText('alice', 'bob', 'dave'),
+    [SIGNERS_FILE]: signersTextOf('alice', 'bob', 'dave'),
     [PROMPT]: 'You are a friendly assistant.\nGreet {{name}} warmly.\n',
   });
   return repo;
@@ -171,10 +146,10 @@ describe('signed records: who approved is proven where the policy asks', functio
   let repo: TempRepo;
   before(() => {
     keyDir = realpathSync(mkdtempSync(path.join(tmpdir(), 'prc-keys-')));
-    keys.set('alice', makeKey(ALICE, 'alice'));
-    keys.set('bob', makeKey(BOB, 'bob'));
-    keys.set('dave', makeKey(DAVE, 'dave'));
-    keys.set('alice-new', makeKey(ALICE, 'alice-new'));
+    keys.set('alice', makeKey(keyDir, ALICE, 'alice'));
+    keys.set('bob', makeKey(keyDir, BOB, 'bob'));
+    keys.set('dave', makeKey(keyDir, DAVE, 'dave'));
+    keys.set('alice-new', makeKey(keyDir, ALICE, 'alice-new'));
   });
   after(() => rmSync(keyDir, { recursive: true, force: true }));
   beforeEach(() => {
@@ -332,7 +307,7 @@ describe('signed records: who approved is proven where the policy asks', functio
     await signedOk(repo, DAVE, key('dave'), 'release', PROMPT, '--env', 'production');
     await ok(repo, undefined, 'verify');
     // Alice's old key is retired; she has a new one.
-    repo.commit(ALICE, 'Rotate Alice\'s signing key', { [SIGNERS_FILE]: signersText('alice-new', 'bob', 'dave') });
+    repo.commit(ALICE, 'Rotate Alice\'s signing key', { [SIGNERS_FILE]: signersTextOf('alice-new', 'bob', 'dave') });
     const verify = await repo.cli(undefined, 'verify');
     assert.strictEqual(verify.code, 1, verify.stdout);
     assert.match(verify.stdout, /the approval by alice@example\.com it cites \(.*\) is not validly signed \(key SHA256:\S+ is not listed for alice@example\.com.*\), and production requires signatures/);

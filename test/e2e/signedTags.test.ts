@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { ALICE, BOB, CAROL, DAVE, identityEnv, runCli, standardRepo, STANDARD_CONFIG, TempRepo, type Person } from '../helpers/gitFixture';
+import { makeKey, SIGNED_CONFIG, SIGNERS_FILE, signedCli, signersText, type Key } from '../helpers/signingKeys';
 
 /**
  * Signed release tags: release signs with the releaser's own git SSH setup, in git's own
@@ -14,37 +15,12 @@ import { ALICE, BOB, CAROL, DAVE, identityEnv, runCli, standardRepo, STANDARD_CO
 
 const MALLORY: Person = { name: 'Mallory', email: 'mallory@example.com' };
 const PROMPT = 'prompts/greeting.prompt.md';
-const SIGNERS_FILE = '.github/allowed_signers';
-const SIGNED_CONFIG = STANDARD_CONFIG.replace('production: { approvals: 2, ownerApproval: true }', 'production: { approvals: 2, ownerApproval: true, signatures: required }') + `signers: ${SIGNERS_FILE}\n`;
-
-interface Key {
-  who: Person;
-  file: string;
-  publicKey: string;
-  fingerprint: string;
-}
-
 let keyDir: string;
 const keys = new Map<string, Key>();
 
-function makeKey(who: Person, name: string): Key {
-  const file = path.join(keyDir, name);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', who.email, '-f', file]);
-  const publicKey = readFileSync(`${file}.pub`, 'utf8').trim();
-  const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', `${file}.pub`], { encoding: 'utf8' }).split(' ')[1];
-  return { who, file, publicKey, fingerprint };
-}
-
 const key = (name: string) => keys.get(name)!;
-const signersText = (...names: string[]) => names.map((n) => `${key(n).who.email} ${key(n).publicKey}`).join('\n') + '\n';
-
-/** The CLI as `who`, signing with `signingKey` through git's own settings (gpg.format=ssh, user.signingKey). */
-function cliAs(repo: TempRepo, who: Person | undefined, signingKey: Key | undefined, ...args: string[]) {
-  const signing: Record<string, string> = signingKey
-    ? { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'gpg.format', GIT_CONFIG_VALUE_0: 'ssh', GIT_CONFIG_KEY_1: 'user.signingKey', GIT_CONFIG_VALUE_1: signingKey.file }
-    : {};
-  return runCli(repo.dir, args, { ...(who ? identityEnv(who) : {}), ...signing });
-}
+const signersTextOf = (...names: string[]) => signersText(...names.map(key));
+const cliAs = signedCli;
 
 async function ok(repo: TempRepo, who: Person | undefined, signingKey: Key | undefined, ...args: string[]) {
   const result = await cliAs(repo, who, signingKey, ...args);
@@ -57,7 +33,7 @@ function signedRepo(): TempRepo {
   repo.commit(CAROL, 'Add prompts and signers', {
     '.promptrelease.yaml': SIGNED_CONFIG,
     '.github/CODEOWNERS': '# owners\nprompts/** @alice @prompt-team\n',
-    [SIGNERS_FILE]: signersText('alice', 'bob', 'dave'),
+    [SIGNERS_FILE]: signersTextOf('alice', 'bob', 'dave'),
     [PROMPT]: 'You are a friendly assistant.\nGreet {{name}} warmly.\n',
   });
   return repo;
@@ -94,11 +70,11 @@ describe('signed release tags', function () {
   let repo: TempRepo;
   before(() => {
     keyDir = realpathSync(mkdtempSync(path.join(tmpdir(), 'prc-tag-keys-')));
-    keys.set('alice', makeKey(ALICE, 'alice'));
-    keys.set('bob', makeKey(BOB, 'bob'));
-    keys.set('dave', makeKey(DAVE, 'dave'));
-    keys.set('carol', makeKey(CAROL, 'carol'));
-    keys.set('mallory', makeKey(MALLORY, 'mallory'));
+    keys.set('alice', makeKey(keyDir, ALICE, 'alice'));
+    keys.set('bob', makeKey(keyDir, BOB, 'bob'));
+    keys.set('dave', makeKey(keyDir, DAVE, 'dave'));
+    keys.set('carol', makeKey(keyDir, CAROL, 'carol'));
+    keys.set('mallory', makeKey(keyDir, MALLORY, 'mallory'));
   });
   after(() => rmSync(keyDir, { recursive: true, force: true }));
   beforeEach(() => {
@@ -119,7 +95,7 @@ describe('signed release tags', function () {
 
     // git's own verification, with ssh-keygen and the allowed-signers file.
     const allowed = path.join(keyDir, 'allowed_signers');
-    writeFileSync(allowed, signersText('alice', 'bob', 'dave'));
+    writeFileSync(allowed, signersTextOf('alice', 'bob', 'dave'));
     const gitVerify = spawnSync('git', ['-c', `gpg.ssh.allowedSignersFile=${allowed}`, 'verify-tag', PRODUCTION_TAG], { cwd: repo.dir, encoding: 'utf8' });
     assert.strictEqual(gitVerify.status, 0, gitVerify.stderr);
     assert.match(gitVerify.stderr, /Good "git" signature for dave@example\.com with ED25519 key SHA256:/);
