@@ -12,6 +12,9 @@ describe('the editor for authors and reviewers', function () {
   let ext: PromptReleaseApi;
   before(async () => {
     ext = await api();
+    // An unsaved edit must stay unsaved: the server's auto-save would write it to disk after a
+    // second, and a later commit in this suite would take it in.
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     await waitFor('the first scan', () => ext.workspace.folders[0]?.status === 'ready');
   });
 
@@ -119,6 +122,7 @@ describe('the editor for authors and reviewers', function () {
       await vscode.window.showTextDocument(working);
       await vscode.commands.executeCommand('workbench.action.files.revert');
       assert.strictEqual(working.isDirty, false);
+      assert.strictEqual(git(['status', '--porcelain', '--', P.released]).trim(), '', 'the edit never reached the disk');
     }
   });
 
