@@ -12,9 +12,6 @@ describe('the editor for authors and reviewers', function () {
   let ext: PromptReleaseApi;
   before(async () => {
     ext = await api();
-    // An unsaved edit must stay unsaved: the server's auto-save would write it to disk after a
-    // second, and a later commit in this suite would take it in.
-    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     await waitFor('the first scan', () => ext.workspace.folders[0]?.status === 'ready');
   });
 

@@ -467,7 +467,9 @@ export async function runInRealVscode(opts: RunOptions): Promise<RunResult> {
       extensionTestsPath: opts.extensionTestsPath,
       disableWorkspaceTrust: opts.disableWorkspaceTrust,
       env: { ...(opts.env ?? {}), PRC_TEST_RESULT_FILE: resultFile },
-      settings: opts.settings,
+      // Tests edit documents without saving them; the server's auto-save would write them to
+      // disk after a second on a slow machine, and a later commit or file watcher would see it.
+      settings: { 'files.autoSave': 'off', ...opts.settings },
       keepTemp: opts.keepTemp,
       log: opts.log,
       browser: opts.browser,
