@@ -50,7 +50,7 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
     const state = lens(`$(shield) ${stateText(prompt)} · ${approvalsSummary(prompt)}${signed ? ` · $(verified) ${signed}` : ''}${reviewDueText(prompt)}`, COMMANDS.showActions, tooltip(prompt, found.state.model, branch));
     // Approvals recorded on this branch count on the trusted branch only once merged: said apart from the state above.
     const pending = (branch?.approvals ?? []).map((a) =>
-      lens(`$(git-branch) ${approvalLine(a)}`, COMMANDS.showActions, `Recorded on this branch, not on ${shortRefName(branch!.trustedRef)} yet (merge method ${branch!.mergeMethod}): the gate counts it only once the branch is merged.`),
+      lens(`$(git-branch) ${approvalLine(a)}`, COMMANDS.showActions, `Recorded on this branch, not on ${shortRefName(branch!.trustedRef)} yet (merge method ${branch!.mergeMethod}): ${a.counts ? 'the gate counts it only once the branch is merged.' : `merged this way it will not count either (${a.reason}).`}`),
     );
     const owners = lens(`$(person) ${ownersText(prompt)}`, COMMANDS.requestReview, 'Owners from CODEOWNERS; click to request their review');
     // How the prompt is tied to others and what its users reported: only when there is something.

@@ -41,10 +41,10 @@ export interface PromptAt {
 }
 
 /** A prompt's approvals recorded on this branch (not on the trusted branch yet), for the hover and CodeLens. */
-export function onBranchOf(found: PromptAt): OnBranch | undefined {
+export function onBranchOf(found: { state: FolderState; prompt: PromptStatus }): OnBranch | undefined {
   const { branch, model } = found.state;
   const approvals = branch?.byPath.get(found.prompt.path);
-  return branch && approvals ? { trustedRef: model.trusted.ref, mergeMethod: branch.mergeMethod, approvals } : undefined;
+  return branch && model && approvals ? { trustedRef: model.trusted.ref, mergeMethod: branch.mergeMethod, approvals } : undefined;
 }
 
 const REFRESH_DELAY_MS = 250;

@@ -31,8 +31,12 @@ describe('the editor on a pull request branch', function () {
     assert.match(hover, /Approvals on this branch \(not on refs\/heads\/main yet; merge method merge\):\n  approved by Bob Reviewer <bob@example\.com>, on this branch, unsigned — counts once merged/, hover);
     const branchLens = (await lenses()).find((l) => l.command?.title.startsWith('$(git-branch)'))!;
     assert.match(String(branchLens.command!.tooltip), /not on main yet \(merge method merge\): the gate counts it only once the branch is merged/);
-    // The explorer's hover says the same.
+    // The explorer's hover and the Prompts view's say the same.
     assert.match(String(ext.decorations.provideFileDecoration(fileUri(PROMPT))?.tooltip), /approved by Bob Reviewer <bob@example\.com>, on this branch, unsigned — counts once merged/);
+    const items = ext.promptsTree.getChildren().flatMap((g) => ext.promptsTree.getChildren(g)).map((n) => ext.promptsTree.getTreeItem(n));
+    const item = items.find((i) => i.label === 'greeting.prompt.md');
+    assert.ok(item, items.map((i) => i.label).join(','));
+    assert.match(String(item.tooltip), /approved by Bob Reviewer <bob@example\.com>, on this branch, unsigned — counts once merged/);
   });
 
   it("after Alice's own sign-off on the branch, the message and the CodeLens say it counts once merged into main", async () => {
