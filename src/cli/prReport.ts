@@ -1,6 +1,6 @@
 import { PromptReleaseError } from '../core/errors';
-import type { PullRequestApproval, PullRequestReport } from '../core/pullRequest';
-import { pullRequest } from '../git/pullRequest';
+import { approvalLine, branchApprovalsHeading, type PullRequestReport } from '../core/pullRequest';
+import { branchApprovals, pullRequest } from '../git/pullRequest';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';
 import type { Output } from './output';
@@ -32,26 +32,14 @@ export async function prReportCommand(repo: PromptRepository, base: string | und
  * merged into the trusted branch, and whether each will count then. Nothing when HEAD is on it.
  */
 export async function branchApprovalLines(repo: PromptRepository, trusted: { ref: string }, paths?: Set<string>): Promise<string[]> {
-  let report: PullRequestReport;
-  try {
-    report = await pullRequest(repo, trusted.ref);
-  } catch {
-    return [];
-  }
+  const branch = await branchApprovals(repo, trusted.ref);
+  if (!branch) return [];
   const lines: string[] = [];
-  for (const p of report.prompts) {
-    if (paths && !paths.has(p.path)) continue;
-    for (const a of p.approvals.filter((x) => x.onBranch)) lines.push(`  ${p.path}: ${approvalLine(a)}`);
+  for (const [path, approvals] of branch.byPath) {
+    if (paths && !paths.has(path)) continue;
+    for (const a of approvals) lines.push(`  ${path}: ${approvalLine(a)}`);
   }
-  return lines.length ? [`Approvals on this branch (not on ${trusted.ref} yet; merge method ${report.mergeMethod}):`, ...lines] : [];
-}
-
-function approvalLine(a: PullRequestApproval): string {
-  const who = `${a.by}${a.owners.length ? ` (owner ${a.owners.join(', ')})` : ''}`;
-  const where = a.onBranch ? 'on this branch' : 'on the base';
-  const how = a.signed ? 'signed' : 'unsigned';
-  if (a.counts) return `approved by ${who}, ${where}, ${how} — ${a.onBranch ? 'counts once merged' : 'counts'}`;
-  return `approved by ${who}, ${where}, ${how} — will not count: ${a.reason}`;
+  return lines.length ? [branchApprovalsHeading(trusted.ref, branch.mergeMethod), ...lines] : [];
 }
 
 function squashLines(m: { keep: string[]; drop: string[] }): string[] {

@@ -155,6 +155,33 @@ export interface PullRequestReport {
 }
 
 /**
+ * One approval in words, the same in the CLI's status and report and in the editor:
+ * "approved by Bob Reviewer <bob@example.com>, on this branch, unsigned — counts once merged".
+ */
+export function approvalLine(a: PullRequestApproval): string {
+  const who = `${a.by}${a.owners.length ? ` (owner ${a.owners.join(', ')})` : ''}`;
+  const where = a.onBranch ? 'on this branch' : 'on the base';
+  const how = a.signed ? 'signed' : 'unsigned';
+  if (a.counts) return `approved by ${who}, ${where}, ${how} — ${a.onBranch ? 'counts once merged' : 'counts'}`;
+  return `approved by ${who}, ${where}, ${how} — will not count: ${a.reason}`;
+}
+
+/** What the approvals recorded on a branch are, said above them: they are not on the trusted branch yet. */
+export function branchApprovalsHeading(trustedRef: string, method: MergeMethod): string {
+  return `Approvals on this branch (not on ${trustedRef} yet; merge method ${method}):`;
+}
+
+/** Per prompt path, the approvals recorded on this branch (not yet on the base). */
+export function branchApprovalsByPath(report: PullRequestReport): Map<string, PullRequestApproval[]> {
+  const byPath = new Map<string, PullRequestApproval[]>();
+  for (const p of report.prompts) {
+    const mine = p.approvals.filter((a) => a.onBranch);
+    if (mine.length) byPath.set(p.path, mine);
+  }
+  return byPath;
+}
+
+/**
  * What status and init say when the repository merges by squash or rebase and no environment
  * requires signatures. Evidence is not switched off: the records still count where attributable.
  */

@@ -6,8 +6,10 @@ import { SCHEME } from './gitContent';
 import { feedbackSummary } from '../core/feedback';
 import { includesLens, usedByLens } from './lifecycle';
 import { signatureLensText } from '../core/signedEvidence';
+import { approvalLine } from '../core/pullRequest';
+import { shortRefName } from '../core/trustedRef';
 import { approvalsSummary, ownersText, policyText, reviewDueText, stateText, tooltip } from './present';
-import type { PromptAt, PromptWorkspace } from './workspace';
+import { onBranchOf, type PromptAt, type PromptWorkspace } from './workspace';
 
 /** How many lines of a change's meaning fit above a diff before the rest goes in a tooltip. */
 const SUMMARY_LENSES = 3;
@@ -44,7 +46,12 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
     if (!found) return [];
     const { prompt } = found;
     const signed = signatureLensText(found.state.model, prompt);
-    const state = lens(`$(shield) ${stateText(prompt)} · ${approvalsSummary(prompt)}${signed ? ` · $(verified) ${signed}` : ''}${reviewDueText(prompt)}`, COMMANDS.showActions, tooltip(prompt, found.state.model));
+    const branch = onBranchOf(found);
+    const state = lens(`$(shield) ${stateText(prompt)} · ${approvalsSummary(prompt)}${signed ? ` · $(verified) ${signed}` : ''}${reviewDueText(prompt)}`, COMMANDS.showActions, tooltip(prompt, found.state.model, branch));
+    // Approvals recorded on this branch count on the trusted branch only once merged: said apart from the state above.
+    const pending = (branch?.approvals ?? []).map((a) =>
+      lens(`$(git-branch) ${approvalLine(a)}`, COMMANDS.showActions, `Recorded on this branch, not on ${shortRefName(branch!.trustedRef)} yet (merge method ${branch!.mergeMethod}): ${a.counts ? 'the gate counts it only once the branch is merged.' : `merged this way it will not count either (${a.reason}).`}`),
+    );
     const owners = lens(`$(person) ${ownersText(prompt)}`, COMMANDS.requestReview, 'Owners from CODEOWNERS; click to request their review');
     // How the prompt is tied to others and what its users reported: only when there is something.
     const used = usedByLens(prompt);
@@ -58,13 +65,14 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
     const layout = vscode.workspace.getConfiguration('promptRelease', document.uri).get<string>('codeLens.layout', 'compact');
     if (layout !== 'full') {
       const next = nextAction(found);
-      return [state, ...(next ? [lens(next.title, next.command, next.why)] : []), ...links, owners, lens('$(ellipsis)', COMMANDS.showActions, 'Every action: diffs, review, release')];
+      return [state, ...pending, ...(next ? [lens(next.title, next.command, next.why)] : []), ...links, owners, lens('$(ellipsis)', COMMANDS.showActions, 'Every action: diffs, review, release')];
     }
     // Diffs are offered only when there is something to compare with.
     const released = Object.values(prompt.current).some(Boolean);
     const approved = prompt.reviews.some((r) => r.record.verdict === 'approve');
     return [
       state,
+      ...pending,
       owners,
       ...links,
       ...(released ? [lens('Diff with Production', COMMANDS.diffWithProduction, 'Compare the working copy with the version in the furthest environment')] : []),

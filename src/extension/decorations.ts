@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { stateLook, tooltip } from './present';
-import type { PromptWorkspace } from './workspace';
+import { onBranchOf, type PromptWorkspace } from './workspace';
 
 /** A badge and colour per state on every prompt in the explorer; "!" flags a prompt without owner. */
 export class PromptDecorationProvider implements vscode.FileDecorationProvider {
@@ -20,7 +20,7 @@ export class PromptDecorationProvider implements vscode.FileDecorationProvider {
     const found = this.workspace.promptAt(uri);
     if (!found) return undefined;
     const { prompt } = found;
-    const hover = tooltip(prompt, found.state.model);
+    const hover = tooltip(prompt, found.state.model, onBranchOf(found));
     const look = stateLook(prompt.state);
     const unowned = prompt.owners.length === 0;
     const decoration = new vscode.FileDecoration(

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { PromptStatus, RepoModel } from '../core/model';
+import type { MergeMethod } from '../core/config';
 import type { GateResult } from '../core/policy';
+import { approvalLine, branchApprovalsHeading, type PullRequestApproval } from '../core/pullRequest';
 import { approvalSignatureLines } from '../core/signedEvidence';
 import { approvalsText, gateNote, stateLabel, type PromptState } from '../core/state';
 import { shortRefName } from '../core/trustedRef';
@@ -51,8 +53,24 @@ export function stateText(prompt: PromptStatus): string {
   return stateLabel(prompt.state) + edited;
 }
 
-/** The hover of a prompt; with the model, each standing approval says whether it is signed and by whom. */
-export function tooltip(prompt: PromptStatus, model?: Pick<RepoModel, 'people' | 'config'>): string {
+/** Where the editor's surfaces read a prompt's approvals recorded on a branch that is not the trusted one. */
+export interface OnBranch {
+  trustedRef: string;
+  mergeMethod: MergeMethod;
+  approvals: PullRequestApproval[];
+}
+
+/** The approvals recorded on this branch, in the CLI's words: "approved by … on this branch, unsigned — counts once merged". */
+export function branchLines(branch: OnBranch | undefined): string[] {
+  if (!branch?.approvals.length) return [];
+  return [branchApprovalsHeading(branch.trustedRef, branch.mergeMethod), ...branch.approvals.map((a) => `  ${approvalLine(a)}`)];
+}
+
+/**
+ * The hover of a prompt; with the model, each standing approval says whether it is signed and by
+ * whom; on a branch, the approvals recorded there follow, apart from those that count now.
+ */
+export function tooltip(prompt: PromptStatus, model?: Pick<RepoModel, 'people' | 'config'>, branch?: OnBranch): string {
   const lines = [`${prompt.path}: ${stateText(prompt)}`, `Owners: ${prompt.owners.length ? prompt.owners.join(', ') : 'none — add this prompt to CODEOWNERS'}`];
   for (const gate of prompt.gates) {
     const current = prompt.current[gate.environment];
@@ -63,6 +81,7 @@ export function tooltip(prompt: PromptStatus, model?: Pick<RepoModel, 'people' |
   if (stale) lines.push(`Approvals stale: ${stale.message}`);
   for (const gate of Object.values(prompt.live)) for (const w of gate?.warnings ?? []) lines.push(`Live version: ${w.message}`);
   if (model) lines.push(...approvalSignatureLines(model, prompt));
+  lines.push(...branchLines(branch));
   return lines.join('\n');
 }
 

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { shortHash } from '../core/hash';
 import type { Config } from '../core/config';
 import { allCriteria } from '../core/operations';
+import { approvalLine } from '../core/pullRequest';
+import { shortRefName } from '../core/trustedRef';
 import * as engine from '../git/engine';
 import type { Asker } from './ask';
 import { COMMANDS } from './commandIds';
@@ -26,6 +28,8 @@ export interface ApproveResult {
   /** Environments whose criteria the approval does not confirm: it does not count there. */
   notCounted: { environment: string; missing: string[] }[];
   commit?: string;
+  /** What the reviewer was told. */
+  message?: string;
 }
 
 /**
@@ -64,8 +68,22 @@ export async function approve(workspace: PromptWorkspace, found: PromptAt, ask: 
   const result = await workspace.operation(found.state.folder, () => engine.review(found.state.repo, found.prompt.path, 'approve', undefined, model, chosen));
   const { notCounted } = criteria.length ? approvalReach(model.config, chosen) : { notCounted: [] };
   const limits = notCounted.length ? ` It does not count for ${notCounted.map((n) => `${n.environment} (not confirmed: ${n.missing.map((m) => `"${m}"`).join(', ')})`).join(', ')}; approve again ticking those to make it count.` : '';
-  void vscode.window.showInformationMessage(`Approved ${found.prompt.path} (${shortHash(result.record.contentHash)}).${limits} The sign-off is commit ${result.commit.slice(0, 8)}; push it so others see it.`);
-  return { outcome: 'approved', confirms: chosen, notCounted, commit: result.commit };
+  const message = `Approved ${found.prompt.path} (${shortHash(result.record.contentHash)}).${limits}${onBranchNote(found)} The sign-off is commit ${result.commit.slice(0, 8)}; push it so others see it.`;
+  void vscode.window.showInformationMessage(message);
+  return { outcome: 'approved', confirms: chosen, notCounted, commit: result.commit, message };
+}
+
+/**
+ * After a sign-off on a branch that is not the trusted one (read after the write): the approval
+ * does not count there yet, and whether it will once merged, in the words status uses.
+ */
+function onBranchNote(found: PromptAt): string {
+  const { model, identity, branch } = found.state;
+  if (model.headOnTrusted) return '';
+  const trusted = shortRefName(model.trusted.ref);
+  const mine = identity && branch?.byPath.get(found.prompt.path)?.find((a) => model.people.samePerson(a.email, identity.email));
+  if (!mine) return ` It is recorded on this branch, not on ${trusted}: it counts only once this branch is merged into ${trusted}.`;
+  return ` It is recorded on this branch, not on ${trusted} yet: ${approvalLine(mine)}${mine.counts ? ` into ${trusted}` : ''}.`;
 }
 
 export async function requestChanges(workspace: PromptWorkspace, found: PromptAt, reason?: string): Promise<void> {

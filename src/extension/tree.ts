@@ -9,7 +9,7 @@ import { waitingFor } from '../core/inbox';
 import type { PromptStatus } from '../core/model';
 import { stateLabel, type PromptState } from '../core/state';
 import { approvalsSummary, stateIcon, tooltip } from './present';
-import type { FolderState, PromptWorkspace } from './workspace';
+import { onBranchOf, type FolderState, type PromptWorkspace } from './workspace';
 
 type Node =
   | { kind: 'folder'; state: FolderState }
@@ -115,7 +115,7 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
         const dir = path.dirname(prompt.path);
         const urgent = node.attention?.length ? sortAttention(node.attention)[0] : undefined;
         item.description = [dir === '.' ? '' : dir, urgent ? `${attentionLabel(urgent.kind)}: ${urgent.message}` : (node.reason ?? stateLabel(prompt.state)), approvalsSummary(prompt)].filter(Boolean).join(' · ');
-        item.tooltip = urgent ? `${sortAttention(node.attention!).map((a) => `${attentionLabel(a.kind).toUpperCase()}: ${a.message}`).join('\n')}\n\n${tooltip(prompt, node.state.model)}` : tooltip(prompt, node.state.model);
+        item.tooltip = urgent ? `${sortAttention(node.attention!).map((a) => `${attentionLabel(a.kind).toUpperCase()}: ${a.message}`).join('\n')}\n\n${tooltip(prompt, node.state.model, onBranchOf(node))}` : tooltip(prompt, node.state.model, onBranchOf(node));
         item.iconPath = urgent ? attentionIcon(urgent.kind) : stateIcon(prompt.state);
         item.resourceUri = uri;
         item.id = `${node.state.folder.uri}#${this.mode}#${prompt.path}`;

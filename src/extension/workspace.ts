@@ -6,8 +6,10 @@ import { PromptReleaseError } from '../core/errors';
 import type { Identity } from '../core/identity';
 import type { PromptStatus, RepoModel } from '../core/model';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts';
+import { branchApprovals, type BranchApprovals } from '../git/pullRequest';
 import { PromptRepository } from '../git/repository';
 import type { GitCommandEvent } from '../git/runner';
+import type { OnBranch } from './present';
 
 export type FolderStatus = 'untrusted' | 'loading' | 'ready' | 'no-repository' | 'error';
 
@@ -17,6 +19,11 @@ export interface FolderState {
   repo?: PromptRepository;
   model?: RepoModel;
   identity?: Identity;
+  /**
+   * On a branch that is not the trusted one: the approvals recorded on it, which count only once
+   * it is merged (the same judgement as the CLI's status and pr-report).
+   */
+  branch?: BranchApprovals;
   /** Why the folder could not be read (config errors, git failures). */
   error?: unknown;
   /** The folder's file watchers, disposed with the folder. */
@@ -31,6 +38,13 @@ export interface ModelChange {
 export interface PromptAt {
   state: FolderState & { repo: PromptRepository; model: RepoModel };
   prompt: PromptStatus;
+}
+
+/** A prompt's approvals recorded on this branch (not on the trusted branch yet), for the hover and CodeLens. */
+export function onBranchOf(found: { state: FolderState; prompt: PromptStatus }): OnBranch | undefined {
+  const { branch, model } = found.state;
+  const approvals = branch?.byPath.get(found.prompt.path);
+  return branch && model && approvals ? { trustedRef: model.trusted.ref, mergeMethod: branch.mergeMethod, approvals } : undefined;
 }
 
 const REFRESH_DELAY_MS = 250;
@@ -146,9 +160,10 @@ export class PromptWorkspace implements vscode.Disposable {
       state.repo.displayGlobs = globs && globs.length ? globs : undefined;
       this.readCount++;
       const [model, identity] = await Promise.all([state.repo.model(), state.repo.identity().catch(() => undefined)]);
+      const branch = model.headOnTrusted ? undefined : await branchApprovals(state.repo, model.trusted.ref);
       const wasReady = state.status === 'ready' && state.identity?.email === identity?.email;
-      Object.assign(state, { model, identity, status: 'ready' as const, error: undefined });
-      const changed = this.changedPrompts(key, model);
+      Object.assign(state, { model, identity, branch, status: 'ready' as const, error: undefined });
+      const changed = this.changedPrompts(key, model, branch);
       // A refresh that changed nothing (a file event after our own write) redraws nothing.
       if (wasReady && changed && changed.size === 0) return;
       this.fire(wasReady && changed ? new Map([[state.repo.root, changed]]) : undefined);
@@ -267,10 +282,10 @@ export class PromptWorkspace implements vscode.Disposable {
   }
 
   /** Prompts whose status differs from what was last shown (undefined on a first read). */
-  private changedPrompts(key: string, model: RepoModel): Set<string> | undefined {
+  private changedPrompts(key: string, model: RepoModel, branch?: BranchApprovals): Set<string> | undefined {
     const before = this.shown.get(key);
     const now = new Map<string, string>();
-    for (const p of [...model.prompts, ...model.policyFiles.values()]) now.set(p.path, JSON.stringify(p));
+    for (const p of [...model.prompts, ...model.policyFiles.values()]) now.set(p.path, JSON.stringify([p, branch?.byPath.get(p.path)]));
     // What is not per prompt (problems, the policy, HEAD) counts as a change of everything.
     // The first-run set-up depends on the configuration file in the working tree, not on the model.
     const configWritten = existsSync(path.join(this.states.get(key)?.repo?.root ?? '', CONFIG_FILE));

@@ -1,7 +1,8 @@
 import { PromptReleaseError } from '../core/errors';
 import { analyze } from '../core/model';
 import { RecordLedger } from '../core/ledger';
-import { afterMerge, pullRequestAuthor, pullRequestReport, squashTrailers, type PullRequestReport } from '../core/pullRequest';
+import { afterMerge, branchApprovalsByPath, pullRequestAuthor, pullRequestReport, squashTrailers, type PullRequestApproval, type PullRequestReport } from '../core/pullRequest';
+import type { MergeMethod } from '../core/config';
 import type { LogCommit } from '../core/history';
 import type { PromptRepository } from './repository';
 
@@ -55,4 +56,29 @@ export async function pullRequest(repo: PromptRepository, base: string, baseComm
   const merged = modelWith(mergedRecords, [...basePromptLog, ...afterMerge(branchPromptLog, facts.commits, method, trusted.commit, trailers.keep)]);
   for (const c of mergedRecords) branchCommits.add(c.commit);
   return pullRequestReport({ merged, recorded, changes: facts.changes, mergeBase: facts.mergeBase, branchCommits, pullRequestAuthor: pullRequestAuthor(facts.commits), trailers });
+}
+
+export interface BranchApprovals {
+  mergeMethod: MergeMethod;
+  /** Per prompt path, the approvals recorded on this branch and whether each counts once merged. */
+  byPath: Map<string, PullRequestApproval[]>;
+}
+
+/**
+ * For status on a branch (the CLI's and the editor's): the approvals recorded on HEAD's branch
+ * against the trusted branch, as the pull request report judges them. Undefined when that cannot
+ * be established (a shallow clone, no merge base): then nothing is said about the branch. The
+ * repository's trusted-branch choice is left as it was, so later reads follow the configuration.
+ */
+export async function branchApprovals(repo: PromptRepository, trustedRef: string): Promise<BranchApprovals | undefined> {
+  const [override, pin] = [repo.trustedOverride, repo.trustedPin];
+  try {
+    const report = await pullRequest(repo, trustedRef);
+    return { mergeMethod: report.mergeMethod, byPath: branchApprovalsByPath(report) };
+  } catch {
+    return undefined;
+  } finally {
+    repo.trustedOverride = override;
+    repo.trustedPin = pin;
+  }
 }

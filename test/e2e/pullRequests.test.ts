@@ -378,7 +378,7 @@ describe('pull requests through a real remote', function () {
 
   describe('signed records', () => {
     let keys: Record<string, Key>;
-    const signedTeam = () => {
+    const signedTeam = (method: 'merge' | 'squash' | 'rebase' = 'squash') => {
       const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'prc-keys-')));
       const make = (who: Person, name: string) => {
         const file = path.join(root, name);
@@ -391,7 +391,7 @@ describe('pull requests through a real remote', function () {
         STANDARD_CONFIG.replace('staging: { approvals: 1 }', 'staging: { approvals: 1, signatures: required }').replace(
           'production: { approvals: 2, ownerApproval: true }',
           'production: { approvals: 2, ownerApproval: true, signatures: required }',
-        ) + `signers: ${SIGNERS_FILE}\nmerge: squash\n`;
+        ) + `signers: ${SIGNERS_FILE}\nmerge: ${method}\n`;
       const t = new Team({ '.promptrelease.yaml': config, [SIGNERS_FILE]: signers });
       const dispose = t.dispose.bind(t);
       t.dispose = () => {
@@ -435,6 +435,70 @@ describe('pull requests through a real remote', function () {
       const production = await releaseFromMain(team, 'production', keys.dave);
       assert.strictEqual(production.code, 0, production.out);
       await ok(team.clone(), undefined, 'verify');
+    });
+
+    /** Bob and Alice approve on the branch, signed; the report says both count once merged. */
+    async function signedReviews(method: string): Promise<TempRepo> {
+      const carol = team.clone(CAROL);
+      openPullRequest(carol, CAROL);
+      await reviewOnBranch(team, BOB, (c) => signedOk(c, BOB, keys.bob, 'review', PROMPT, '--approve'));
+      await reviewOnBranch(team, ALICE, (c) => signedOk(c, ALICE, keys.alice, 'review', PROMPT, '--approve'));
+      const { report, stderr } = await jsonReport(team);
+      assert.strictEqual(report.mergeMethod, method);
+      const p = report.prompts[0];
+      for (const who of [ALICE, BOB]) {
+        const a = byEmail(p.approvals, who);
+        assert.deepStrictEqual([a.onBranch, a.signed, a.survivesMerge, a.counts], [true, true, true, true], JSON.stringify(a));
+      }
+      assert.deepStrictEqual(p.environments.map((e: any) => [e.name, e.allowed]), [['staging', true], ['production', false]], JSON.stringify(p.environments));
+      assert.deepStrictEqual(p.environments[1].blocking.map((b: any) => b.code), ['previous-environment']);
+      assert.strictEqual(report.squashMessage, undefined, 'no squash message advice for a merge that keeps commits');
+      assert.doesNotMatch(stderr, /squash|unsigned approvals/, 'no warning about unsigned evidence where every approval is signed');
+      const { stdout: text } = await ciReport(team, '--format', 'text');
+      assert.match(text, /approved by Bob Reviewer <bob@example\.com>, on this branch, signed — counts once merged/);
+      return carol;
+    }
+
+    /** Dave releases from main with his signing key through both environments; CI verifies. */
+    async function releaseSigned(): Promise<void> {
+      const unsignedTag = await releaseFromMain(team, 'staging');
+      assert.strictEqual(unsignedTag.code, 1, `an unsigned release tag is refused where signatures are required: ${unsignedTag.out}`);
+      const staging = await releaseFromMain(team, 'staging', keys.dave);
+      assert.strictEqual(staging.code, 0, staging.out);
+      const production = await releaseFromMain(team, 'production', keys.dave);
+      assert.strictEqual(production.code, 0, production.out);
+      const verify = await ok(team.clone(), undefined, 'verify', '--json');
+      assert.match(verify.stdout, /production/, verify.stdout);
+    }
+
+    it('merge commit, signed: the report says the signed approvals count once merged, and the signed release follows the merge', async () => {
+      team = signedTeam('merge');
+      const carol = await signedReviews('merge');
+      assert.strictEqual((await releaseFromMain(team, 'staging', keys.dave)).code, 1, 'nothing releases from main before the merge');
+      carol.git('switch', '-q', 'main');
+      carol.git('pull', '-q', 'origin', 'main');
+      carol.git('fetch', '-q', 'origin');
+      carol.gitAs(CAROL, 'merge', '-q', '--no-ff', '-m', 'Merge pull request #1 from carol/feature', 'origin/feature');
+      carol.git('push', '-q', 'origin', 'main');
+      await releaseSigned();
+    });
+
+    it('rebase, signed: the signatures prove the reviewers through the rewritten commits, and the signed release follows the merge', async () => {
+      team = signedTeam('rebase');
+      const carol = await signedReviews('rebase');
+      // main moves on meanwhile, so the rebase really rewrites the branch's commits.
+      const dave = team.clone(DAVE);
+      dave.commit(DAVE, 'Notes', { 'NOTES.md': 'notes\n' });
+      dave.git('push', '-q', 'origin', 'main');
+      carol.git('fetch', '-q', 'origin');
+      carol.git('switch', '-q', '-C', 'rebased', 'origin/feature');
+      carol.gitAs(CAROL, 'rebase', '-q', 'origin/main');
+      carol.git('switch', '-q', 'main');
+      carol.git('pull', '-q', 'origin', 'main');
+      carol.git('merge', '-q', '--ff-only', 'rebased');
+      carol.git('push', '-q', 'origin', 'main');
+      assert.notStrictEqual(carol.git('rev-parse', 'main').trim(), carol.git('rev-parse', 'origin/feature').trim(), 'the commits were rewritten');
+      await releaseSigned();
     });
 
     it('hostile: a co-author of the words who signs an approval is told apart from the reviewers and never counts', async () => {

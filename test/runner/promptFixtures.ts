@@ -37,6 +37,24 @@ export async function createStatesRepo(viewer: Person = ALICE): Promise<string> 
   return repo.dir;
 }
 
+/**
+ * A pull request branch checked out: main (the trusted branch) has Carol's prompt; on the branch
+ * "feature" Carol reworded it and Bob approved the new words, recorded on the branch only. The
+ * editor runs as Alice.
+ */
+export async function createBranchRepo(): Promise<string> {
+  const repo = new TempRepo({ author: ALICE, name: 'pull-request' });
+  repo.commit(CAROL, 'Add prompts', {
+    '.promptrelease.yaml': STANDARD_CONFIG,
+    '.github/CODEOWNERS': 'prompts/** @alice @prompt-team\n',
+    'prompts/greeting.prompt.md': 'You are a friendly assistant.\nGreet {{name}} warmly.\n',
+  });
+  repo.git('switch', '-q', '-c', 'feature');
+  repo.commit(CAROL, 'Warmer greeting', { 'prompts/greeting.prompt.md': 'You are a warm, friendly assistant.\nGreet {{name}} by name.\n' });
+  await ok(repo, BOB, 'review', 'prompts/greeting.prompt.md', '--approve');
+  return repo.dir;
+}
+
 /** A folder that is not a git repository. */
 export function createPlainFolder(): string {
   const repo = new TempRepo({ init: false });

@@ -17,7 +17,7 @@
  */
 import * as path from 'path';
 import { createFixtureRepo } from './fixtures';
-import { createMultiRootWorkspace, createPlainFolder, createScaleRepo, createStatesRepo } from './promptFixtures';
+import { createBranchRepo, createMultiRootWorkspace, createPlainFolder, createScaleRepo, createStatesRepo } from './promptFixtures';
 import { repoRoot } from './installRealVscode';
 
 export interface IntegrationRun {
@@ -91,6 +91,14 @@ export const RUNS: IntegrationRun[] = [
     env: ISOLATED_GIT,
     suites: ['scale'],
     timeoutMs: 300_000,
+  },
+  {
+    // A pull request branch: approvals recorded there count only once merged, and the editor says so.
+    name: 'branch',
+    workspace: () => createBranchRepo(),
+    disableWorkspaceTrust: true,
+    env: ISOLATED_GIT,
+    suites: ['branch'],
   },
   {
     name: 'no-repository',
