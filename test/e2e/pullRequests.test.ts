@@ -6,6 +6,7 @@ import * as path from 'path';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../../src/core/records';
 import { canonicalRecordBytes } from '../../src/core/signatures';
 import { ALICE, BOB, CAROL, DAVE, identityEnv, runCli, STANDARD_CONFIG, TempRepo, type Person } from '../helpers/gitFixture';
+import { makeKey, signedCli, signersText, type Key } from '../helpers/signingKeys';
 import { blobHash } from '../helpers/handRecords';
 
 /**
@@ -18,12 +19,6 @@ const PROMPT = 'prompts/greeting.prompt.md';
 const SIGNERS_FILE = '.github/allowed_signers';
 const CODEOWNERS = '# owners\nprompts/** @alice @prompt-team\n/.promptrelease.yaml @alice\n/.github/ @alice\n';
 const NEW_TEXT = 'You are a warm, friendly assistant.\nGreet {{name}} by name.\n';
-
-interface Key {
-  who: Person;
-  file: string;
-  publicKey: string;
-}
 
 class Team {
   readonly root = realpathSync(mkdtempSync(path.join(tmpdir(), 'prc-pr-')));
@@ -69,8 +64,7 @@ async function ok(repo: TempRepo, who: Person | undefined, ...args: string[]) {
 
 /** The CLI as `who`, signing with `key` through git's own setting (gpg.format=ssh, user.signingKey). */
 async function signedOk(repo: TempRepo, who: Person, key: Key, ...args: string[]) {
-  const signing = { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'gpg.format', GIT_CONFIG_VALUE_0: 'ssh', GIT_CONFIG_KEY_1: 'user.signingKey', GIT_CONFIG_VALUE_1: key.file };
-  const result = await runCli(repo.dir, args, { ...identityEnv(who), ...signing });
+  const result = await signedCli(repo, who, key, ...args);
   assert.strictEqual(result.code, 0, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
   return result;
 }
@@ -126,8 +120,7 @@ function byEmail(approvals: any[], who: Person): any {
 /** Dave releases from a fresh clone of main; with `key`, his git signs the tag with it (needed where signatures are required). */
 async function releaseFromMain(team: Team, env: string, key?: Key): Promise<{ code: number; out: string }> {
   const ci = team.clone(DAVE);
-  const signing: Record<string, string> = key ? { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'gpg.format', GIT_CONFIG_VALUE_0: 'ssh', GIT_CONFIG_KEY_1: 'user.signingKey', GIT_CONFIG_VALUE_1: key.file } : {};
-  const result = await runCli(ci.dir, ['release', PROMPT, '--env', env], { ...identityEnv(DAVE), ...signing });
+  const result = await signedCli(ci, DAVE, key, 'release', PROMPT, '--env', env);
   if (result.code === 0) ci.git('push', '-q', 'origin', '--tags');
   return { code: result.code, out: result.stdout + result.stderr };
 }
@@ -380,13 +373,8 @@ describe('pull requests through a real remote', function () {
     let keys: Record<string, Key>;
     const signedTeam = (method: 'merge' | 'squash' | 'rebase' = 'squash') => {
       const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'prc-keys-')));
-      const make = (who: Person, name: string) => {
-        const file = path.join(root, name);
-        execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', who.email, '-f', file]);
-        return { who, file, publicKey: readFileSync(`${file}.pub`, 'utf8').trim() };
-      };
-      keys = { alice: make(ALICE, 'alice'), bob: make(BOB, 'bob'), dave: make(DAVE, 'dave') };
-      const signers = Object.values(keys).map((k) => `${k.who.email} ${k.publicKey}`).join('\n') + '\n';
+      keys = { alice: makeKey(root, ALICE, 'alice'), bob: makeKey(root, BOB, 'bob'), dave: makeKey(root, DAVE, 'dave') };
+      const signers = signersText(keys.alice, keys.bob, keys.dave);
       const config =
         STANDARD_CONFIG.replace('staging: { approvals: 1 }', 'staging: { approvals: 1, signatures: required }').replace(
           'production: { approvals: 2, ownerApproval: true }',
