@@ -160,8 +160,8 @@ describe('Prompty and template-engine includes', () => {
   });
 
   it('reads a Prompty base: in the front matter as an include, and only there', () => {
-    const text = ['---', 'name: x', 'base: ../shared/base.prompty  # parent', '---', 'base: not front matter'].join('\n');
-    assert.deepStrictEqual(refs(text), ['file:../shared/base.prompty@3']);
+    const text = ['---', 'name: x', 'base: ../common/base.prompty  # parent', '---', 'base: not front matter'].join('\n');
+    assert.deepStrictEqual(refs(text), ['file:../common/base.prompty@3']);
   });
 
   it('reports Jinja, Liquid and Go template includes, which only the application can resolve', () => {
