@@ -112,10 +112,10 @@ function writeAll(fd: number, data: Buffer): void {
 }
 
 /**
- * Writes `data` to `base/relative`, replacing a regular file there, through a temporary file in
- * the same folder renamed over it. A link (at the file or at any folder on the way) is refused.
+ * Where a file write goes: its folder checked (and made) link by link, and whatever is at the
+ * name already refused unless it is a regular file.
  */
-export function replaceFileNoFollow(base: string, relative: string, data: string | Buffer, options: SafeWriteOptions = {}): string {
+function fileTarget(base: string, relative: string, options: SafeWriteOptions): { segments: string[]; name: string; folder: string; target: string } {
   const segments = segmentsOf(relative);
   const name = segments.pop();
   if (!name) throw new PromptReleaseError('unsafe-path', `no file name in ${relative}`);
@@ -123,6 +123,15 @@ export function replaceFileNoFollow(base: string, relative: string, data: string
   const target = path.join(folder, name);
   const existing = lstatOrUndefined(target);
   if (existing && (!existing.isFile() || existing.isSymbolicLink())) throw refusal(target, existing, 'file', options.show);
+  return { segments, name, folder, target };
+}
+
+/**
+ * Writes `data` to `base/relative`, replacing a regular file there, through a temporary file in
+ * the same folder renamed over it. A link (at the file or at any folder on the way) is refused.
+ */
+export function replaceFileNoFollow(base: string, relative: string, data: string | Buffer, options: SafeWriteOptions = {}): string {
+  const { segments, name, folder, target } = fileTarget(base, relative, options);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   for (let attempt = 0; ; attempt++) {
     const temporary = path.join(folder, `.${name}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
@@ -157,13 +166,7 @@ export function replaceFileNoFollow(base: string, relative: string, data: string
  * even one leading nowhere) is already at that name, so nothing is ever replaced.
  */
 export function createFileNoFollow(base: string, relative: string, data: string | Buffer, options: SafeWriteOptions = {}): string {
-  const segments = segmentsOf(relative);
-  const name = segments.pop();
-  if (!name) throw new PromptReleaseError('unsafe-path', `no file name in ${relative}`);
-  const folder = checkFolders(base, segments.join('/'), true, options)!;
-  const target = path.join(folder, name);
-  const existing = lstatOrUndefined(target);
-  if (existing && (!existing.isFile() || existing.isSymbolicLink())) throw refusal(target, existing, 'file', options.show);
+  const { segments, name, folder, target } = fileTarget(base, relative, options);
   assertStillThere(base, segments, folder, options);
   // O_EXCL with O_CREAT never follows a link at the last component, even without O_NOFOLLOW.
   const fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, options.mode ?? 0o644);
