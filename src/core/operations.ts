@@ -89,22 +89,19 @@ export function planReview(prompt: PromptStatus, verdict: Verdict, by: Identity,
       hint: others.length ? `Ask another reviewer, e.g. a code owner (${others.join(', ')}).` : 'Ask another reviewer: no other code owner is listed for it in CODEOWNERS.',
     });
   }
-  if (verdict === 'request-changes' && !comment?.trim()) {
-    throw new PromptReleaseError('invalid-usage', 'a change request needs a reason', { hint: 'Add -m "what should change".' });
-  }
   return {
-    format: 1,
-    type: 'review',
-    prompt: prompt.path,
-    contentHash: prompt.contentHash,
-    blob: prompt.blob,
-    verdict,
-    by,
-    time: now.toISOString(),
-    ...(comment?.trim() ? { comment: comment.trim() } : {}),
+    ...reviewBase({ prompt: prompt.path, contentHash: prompt.contentHash!, blob: prompt.blob! }, verdict, by, comment, now),
     ...(prompt.includes.length ? { includes: includedContent(prompt.includes) } : {}),
     ...(verdict === 'approve' && confirms.length ? { confirms } : {}),
   };
+}
+
+/** What every review record says: about which content, the verdict, whose, when and why (a change request must say why). */
+function reviewBase(about: Pick<ReviewRecord, 'prompt' | 'contentHash' | 'blob'>, verdict: Verdict, by: Identity, comment: string | undefined, now: Date): ReviewRecord {
+  if (verdict === 'request-changes' && !comment?.trim()) {
+    throw new PromptReleaseError('invalid-usage', 'a change request needs a reason', { hint: 'Add -m "what should change".' });
+  }
+  return { format: 1, type: 'review', ...about, verdict, by, time: now.toISOString(), ...(comment?.trim() ? { comment: comment.trim() } : {}) };
 }
 
 /**
@@ -125,21 +122,8 @@ function planDeletionReview(model: RepoModel, deletion: PendingPolicyChange, ver
       hint: `Ask another owner (${deletion.owners.join(', ')}).`,
     });
   }
-  if (verdict === 'request-changes' && !comment?.trim()) {
-    throw new PromptReleaseError('invalid-usage', 'a change request needs a reason', { hint: 'Add -m "what should change".' });
-  }
-  return {
-    format: 1,
-    type: 'review',
-    prompt: deletion.file,
-    contentHash: deletion.contentHash,
-    blob: model.policy.inForce.get(deletion.file) ?? deletion.blob,
-    verdict,
-    by,
-    time: now.toISOString(),
-    ...(comment?.trim() ? { comment: comment.trim() } : {}),
-    transition: deletion.transition,
-  };
+  const about = { prompt: deletion.file, contentHash: deletion.contentHash, blob: model.policy.inForce.get(deletion.file) ?? deletion.blob };
+  return { ...reviewBase(about, verdict, by, comment, now), transition: deletion.transition };
 }
 
 /** What a person or a run says about a check; the record adds whose and on what content. */
