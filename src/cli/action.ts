@@ -5,8 +5,8 @@
  * with full history and tags (actions/checkout with fetch-depth: 0).
  */
 import { appendFileSync, readFileSync } from 'fs';
-import { PromptReleaseError } from '../core/errors';
-import { pullRequest } from '../git/pullRequest';
+import { PromptReleaseError } from '../core/shared/errors';
+import { pullRequest } from '../usecases/pullRequest';
 import { PromptRepository } from '../git/repository';
 import { exitCodeFor } from './exitCodes';
 import { main } from './main';

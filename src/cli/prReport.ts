@@ -1,6 +1,6 @@
-import { PromptReleaseError } from '../core/errors';
-import { approvalLine, branchApprovalsHeading, type PullRequestReport } from '../core/pullRequest';
-import { branchApprovals, pullRequest } from '../git/pullRequest';
+import { PromptReleaseError } from '../core/shared/errors';
+import { approvalLine, branchApprovalsHeading, type PullRequestReport } from '../core/model/pullRequest';
+import { branchApprovals, pullRequest } from '../usecases/pullRequest';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';
 import type { Output } from './output';

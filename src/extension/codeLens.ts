@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import type { PromptStatus } from '../core/model';
+import type { PromptStatus } from '../core/model/model';
 import { COMMANDS } from './commandIds';
 import { DiffSummaryDecorations } from './diffSummary';
 import { SCHEME } from './gitContent';
-import { feedbackSummary } from '../core/feedback';
+import { feedbackSummary } from '../core/reviews/feedback';
 import { includesLens, usedByLens } from './lifecycle';
-import { signatureLensText } from '../core/signedEvidence';
-import { approvalLine } from '../core/pullRequest';
-import { shortRefName } from '../core/trustedRef';
+import { signatureLensText } from '../core/reviews/signedEvidence';
+import { approvalLine } from '../core/model/pullRequest';
+import { shortRefName } from '../core/policy/trustedRef';
 import { approvalsSummary, ownersText, policyText, reviewDueText, stateText, tooltip } from './present';
 import { onBranchOf, type PromptAt, type PromptWorkspace } from './workspace';
 

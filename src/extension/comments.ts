@@ -1,11 +1,11 @@
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { carryLines } from '../core/commentAnchors';
-import { shortHash } from '../core/hash';
-import type { PromptStatus } from '../core/model';
-import type { CommentRecord, StoredRecord } from '../core/records';
-import * as engine from '../git/engine';
+import { carryLines } from '../core/reviews/commentAnchors';
+import { shortHash } from '../core/prompts/hash';
+import type { PromptStatus } from '../core/model/model';
+import type { CommentRecord, StoredRecord } from '../core/reviews/records';
+import * as engine from '../usecases/engine';
 import { blobUri } from './gitContent';
 import type { FolderState, PromptWorkspace } from './workspace';
 

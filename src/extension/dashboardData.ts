@@ -1,8 +1,8 @@
-import { attentionLabel, attentionList, type AttentionKind } from '../core/attention';
-import { feedbackSummary } from '../core/feedback';
-import type { RepoModel } from '../core/model';
-import { approvalSignatures, signatureText, signedSummary, signerName } from '../core/signedEvidence';
-import { approvalsText, stateLabel } from '../core/state';
+import { attentionLabel, attentionList, type AttentionKind } from '../core/reviews/attention';
+import { feedbackSummary } from '../core/reviews/feedback';
+import type { RepoModel } from '../core/model/model';
+import { approvalSignatures, signatureText, signedSummary, signerName } from '../core/reviews/signedEvidence';
+import { approvalsText, stateLabel } from '../core/policy/state';
 
 /** Plain data the dashboard renders; built from the models, sent with postMessage. */
 export interface DashboardData {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import * as vscode from 'vscode';
-import { formatChangeSummary, formatLineCounts, summarizeChange } from '../core/changeSummary';
+import { formatChangeSummary, formatLineCounts, summarizeChange } from '../core/history/changeSummary';
 import { parseBlobUri, SCHEME } from './gitContent';
 
 /**

@@ -1,8 +1,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { PromptReleaseError } from '../core/errors';
-import { shortHash } from '../core/hash';
-import { furthestRelease } from '../core/operations';
+import { PromptReleaseError } from '../core/shared/errors';
+import { shortHash } from '../core/prompts/hash';
+import { furthestRelease } from '../core/reviews/operations';
 import type { PromptAt, PromptWorkspace } from './workspace';
 import { blobUri } from './gitContent';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { furthestRelease } from '../core/operations';
+import { furthestRelease } from '../core/reviews/operations';
 import type { PromptWorkspace } from './workspace';
 
 export const SCHEME = 'prompt-release';

@@ -2,9 +2,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
 import type { CommandSpec } from './commands';
-import { formatIdentity } from '../core/identity';
-import { versionsOf, type PromptVersion } from '../core/versions';
-import { plural } from '../core/words';
+import { formatIdentity } from '../core/ownership/identity';
+import { versionsOf, type PromptVersion } from '../core/releases/versions';
+import { plural } from '../core/shared/words';
 import { blobUri } from './gitContent';
 import type { PromptAt, PromptWorkspace } from './workspace';
 

@@ -1,11 +1,11 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { feedbackOf } from '../core/feedback';
-import { formatIdentity } from '../core/identity';
-import type { PromptStatus } from '../core/model';
-import { furthestRelease } from '../core/operations';
-import { formatTime, plural, someOf } from '../core/words';
-import * as engine from '../git/engine';
+import { feedbackOf } from '../core/reviews/feedback';
+import { formatIdentity } from '../core/ownership/identity';
+import type { PromptStatus } from '../core/model/model';
+import { furthestRelease } from '../core/reviews/operations';
+import { formatTime, plural, someOf } from '../core/shared/words';
+import * as engine from '../usecases/engine';
 import type { Asker } from './ask';
 import { COMMANDS } from './commandIds';
 import type { PromptAt, PromptWorkspace } from './workspace';

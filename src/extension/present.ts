@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { PromptStatus, RepoModel } from '../core/model';
-import type { MergeMethod } from '../core/config';
-import type { GateResult } from '../core/policy';
-import { approvalLine, branchApprovalsHeading, type PullRequestApproval } from '../core/pullRequest';
-import { approvalSignatureLines } from '../core/signedEvidence';
-import { approvalsText, gateNote, stateLabel, type PromptState } from '../core/state';
-import { shortRefName } from '../core/trustedRef';
+import type { PromptStatus, RepoModel } from '../core/model/model';
+import type { MergeMethod } from '../core/policy/config';
+import type { GateResult } from '../core/policy/policy';
+import { approvalLine, branchApprovalsHeading, type PullRequestApproval } from '../core/model/pullRequest';
+import { approvalSignatureLines } from '../core/reviews/signedEvidence';
+import { approvalsText, gateNote, stateLabel, type PromptState } from '../core/policy/state';
+import { shortRefName } from '../core/policy/trustedRef';
 
 interface StateLook {
   icon: string;

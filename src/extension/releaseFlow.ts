@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { formatChangeSummary, formatLineCounts, summarizeChange } from '../core/changeSummary';
-import { PromptReleaseError } from '../core/errors';
-import { formatIdentity } from '../core/identity';
-import { defaultEnvironment } from '../core/operations';
-import type { Requirement } from '../core/policy';
-import type { ReleaseEvidence } from '../core/releases';
-import * as engine from '../git/engine';
+import { formatChangeSummary, formatLineCounts, summarizeChange } from '../core/history/changeSummary';
+import { PromptReleaseError } from '../core/shared/errors';
+import { formatIdentity } from '../core/ownership/identity';
+import { defaultEnvironment } from '../core/reviews/operations';
+import type { Requirement } from '../core/policy/policy';
+import type { ReleaseEvidence } from '../core/releases/releases';
+import * as engine from '../usecases/engine';
 import { COMMANDS } from './commandIds';
 import type { PromptAt, PromptWorkspace } from './workspace';
 

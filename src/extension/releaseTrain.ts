@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { PromptReleaseError } from '../core/errors';
-import type { TrainPlan } from '../core/releaseTrain';
-import { plural } from '../core/words';
-import * as engine from '../git/engine';
+import { PromptReleaseError } from '../core/shared/errors';
+import type { TrainPlan } from '../core/releases/releaseTrain';
+import { plural } from '../core/shared/words';
+import * as engine from '../usecases/engine';
 import type { ReleaseUi } from './releaseFlow';
 import type { FolderState, PromptWorkspace } from './workspace';
 

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { shortHash } from '../core/hash';
-import type { Config } from '../core/config';
-import { allCriteria } from '../core/operations';
-import { approvalLine } from '../core/pullRequest';
-import { shortRefName } from '../core/trustedRef';
-import * as engine from '../git/engine';
+import { shortHash } from '../core/prompts/hash';
+import type { Config } from '../core/policy/config';
+import { allCriteria } from '../core/reviews/operations';
+import { approvalLine } from '../core/model/pullRequest';
+import { shortRefName } from '../core/policy/trustedRef';
+import * as engine from '../usecases/engine';
 import type { Asker } from './ask';
 import { COMMANDS } from './commandIds';
 import type { PromptAt, PromptWorkspace } from './workspace';

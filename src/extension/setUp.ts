@@ -1,8 +1,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { CONFIG_FILE } from '../core/config';
-import { PromptReleaseError } from '../core/errors';
-import { initConfigText, initProposal, proposalLines } from '../core/setup';
+import { CONFIG_FILE } from '../core/policy/config';
+import { PromptReleaseError } from '../core/shared/errors';
+import { initConfigText, initProposal, proposalLines } from '../core/prompts/setup';
 import { createFileNoFollow, lstatOrUndefined } from '../git/safeFs';
 import type { FolderState, PromptWorkspace } from './workspace';
 

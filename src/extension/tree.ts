@@ -1,13 +1,13 @@
 import * as path from 'path';
 import { existsSync } from 'fs';
 import * as vscode from 'vscode';
-import { CONFIG_FILE } from '../core/config';
-import { plural } from '../core/words';
+import { CONFIG_FILE } from '../core/policy/config';
+import { plural } from '../core/shared/words';
 import { COMMANDS } from './commandIds';
-import { attentionLabel, attentionList, type AttentionItem, type AttentionKind } from '../core/attention';
-import { waitingFor } from '../core/inbox';
-import type { PromptStatus } from '../core/model';
-import { stateLabel, type PromptState } from '../core/state';
+import { attentionLabel, attentionList, type AttentionItem, type AttentionKind } from '../core/reviews/attention';
+import { waitingFor } from '../core/reviews/inbox';
+import type { PromptStatus } from '../core/model/model';
+import { stateLabel, type PromptState } from '../core/policy/state';
 import { approvalsSummary, stateIcon, tooltip } from './present';
 import { onBranchOf, type FolderState, type PromptWorkspace } from './workspace';
 

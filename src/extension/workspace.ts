@@ -1,12 +1,12 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { CONFIG_FILE } from '../core/config';
-import { PromptReleaseError } from '../core/errors';
-import type { Identity } from '../core/identity';
-import type { PromptStatus, RepoModel } from '../core/model';
-import { promptMatcher, RECORDS_DIR } from '../core/prompts';
-import { branchApprovals, type BranchApprovals } from '../git/pullRequest';
+import { CONFIG_FILE } from '../core/policy/config';
+import { PromptReleaseError } from '../core/shared/errors';
+import type { Identity } from '../core/ownership/identity';
+import type { PromptStatus, RepoModel } from '../core/model/model';
+import { promptMatcher, RECORDS_DIR } from '../core/prompts/prompts';
+import { branchApprovals, type BranchApprovals } from '../usecases/pullRequest';
 import { PromptRepository } from '../git/repository';
 import type { GitCommandEvent } from '../git/runner';
 import type { OnBranch } from './present';

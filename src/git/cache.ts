@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import type { BlobFacts } from '../core/hash';
-import { REFERENCE_SYNTAX_VERSION } from '../core/references';
-import type { LogCommit } from '../core/history';
+import type { BlobFacts } from '../core/prompts/hash';
+import { REFERENCE_SYNTAX_VERSION } from '../core/prompts/references';
+import type { LogCommit } from '../core/history/history';
 import { replaceFileNoFollow } from './safeFs';
 
 /**

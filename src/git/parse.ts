@@ -1,7 +1,7 @@
-import type { FileChange, LogCommit } from '../core/history';
-import type { Identity } from '../core/identity';
-import type { RawTag } from '../core/releases';
-import { splitTagObject } from '../core/signedEvidence';
+import type { FileChange, LogCommit } from '../core/history/history';
+import type { Identity } from '../core/ownership/identity';
+import type { RawTag } from '../core/releases/releases';
+import { splitTagObject } from '../core/reviews/signedEvidence';
 
 export interface TreeEntry {
   mode: string;

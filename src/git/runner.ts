@@ -1,5 +1,5 @@
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
-import { PromptReleaseError } from '../core/errors';
+import { PromptReleaseError } from '../core/shared/errors';
 
 /**
  * Settings on every call so that no git command runs a program: hooks (reference-transaction

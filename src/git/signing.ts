@@ -8,8 +8,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PromptReleaseError } from '../core/errors';
-import { formatSshPublicKey, parseSshPublicKey, publicKeyFromOpenSshPrivateKey, verifySshSignature, type SshPublicKey } from '../core/signatures';
+import { PromptReleaseError } from '../core/shared/errors';
+import { formatSshPublicKey, parseSshPublicKey, publicKeyFromOpenSshPrivateKey, verifySshSignature, type SshPublicKey } from '../core/reviews/signatures';
 
 export interface SigningSetup {
   /** user.signingKey as configured: a key file path, or `key::ssh-…`/`ssh-…` public key text. */

@@ -16,7 +16,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { RECORDS_DIR } from '../../src/core/prompts';
+import { RECORDS_DIR } from '../../src/core/prompts/prompts';
 import { buildRealisticRepo } from '../helpers/realisticRepo';
 
 const VERSION = 'bench-history-v2:prompts=840:files=1600:commits=5000:gen=1';

@@ -19,19 +19,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { ownersOf, parseCodeowners, type Codeowners } from '../../src/core/codeowners';
-import { parseConfig, policyRecord, type Config } from '../../src/core/config';
-import { contentHash } from '../../src/core/hash';
-import type { Identity } from '../../src/core/identity';
-import { analyze, type RepoModel } from '../../src/core/model';
-import { People } from '../../src/core/people';
-import { promptMatcher, promptPathspecs, RECORDS_DIR } from '../../src/core/prompts';
-import { isRecordPath, newRecordPath, serializeRecord, type ReviewRecord, type Verdict } from '../../src/core/records';
-import { formatTagMessage, releaseTagName, sealEvidence, TAG_REF_PREFIX, type ApprovalEvidence } from '../../src/core/releases';
+import { ownersOf, parseCodeowners, type Codeowners } from '../../src/core/ownership/codeowners';
+import { parseConfig, policyRecord, type Config } from '../../src/core/policy/config';
+import { contentHash } from '../../src/core/prompts/hash';
+import type { Identity } from '../../src/core/ownership/identity';
+import { analyze, type RepoModel } from '../../src/core/model/model';
+import { People } from '../../src/core/ownership/people';
+import { promptMatcher, promptPathspecs, RECORDS_DIR } from '../../src/core/prompts/prompts';
+import { isRecordPath, newRecordPath, serializeRecord, type ReviewRecord, type Verdict } from '../../src/core/reviews/records';
+import { formatTagMessage, releaseTagName, sealEvidence, TAG_REF_PREFIX, type ApprovalEvidence } from '../../src/core/releases/releases';
 import { LOG_FORMAT, parseLsTree, TAG_FORMAT } from '../../src/git/parse';
 import { PromptRepository } from '../../src/git/repository';
 import type { GitCommandEvent } from '../../src/git/runner';
-import { verifyRepository } from '../../src/git/verify';
+import { verifyRepository } from '../../src/usecases/verify';
 
 // ---------------------------------------------------------------------------------------------
 // Shape of the benchmark repository. Change BENCH_VERSION whenever the generator changes.
@@ -356,7 +356,7 @@ class FastImportStream {
 }
 
 function reviewRecord(p: PromptPlan, c: Content, verdict: Verdict, by: Identity, time: number, comment?: string): RecordFile {
-  // The same fields, in the same order, as planReview() in src/core/operations.ts.
+  // The same fields, in the same order, as planReview() in src/core/reviews/operations.ts.
   const record: ReviewRecord = {
     format: 1,
     type: 'review',

@@ -2,10 +2,10 @@ import * as assert from 'assert';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import * as engine from '../../src/git/engine';
+import * as engine from '../../src/usecases/engine';
 import { PromptRepository } from '../../src/git/repository';
 import { createPromptLoader, PromptIntegrityError } from '../../src/runtime/loader';
-import { contentHash, shortHash } from '../../src/core/hash';
+import { contentHash, shortHash } from '../../src/core/prompts/hash';
 import { ALICE, BOB, CAROL, DAVE, standardRepo, TempRepo, type Person } from '../helpers/gitFixture';
 
 const PROMPT = 'prompts/greeting.prompt.md';

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { createHash } from 'crypto';
-import { formatTagMessage, releaseTagName, sealEvidence } from '../../src/core/releases';
-import { release } from '../../src/git/engine';
+import { formatTagMessage, releaseTagName, sealEvidence } from '../../src/core/releases/releases';
+import { release } from '../../src/usecases/engine';
 import { PromptRepository } from '../../src/git/repository';
 import { ALICE, BOB, CAROL, DAVE, TempRepo, type Person } from '../helpers/gitFixture';
 

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { contentHash, shortHash } from '../../src/core/hash';
+import { contentHash, shortHash } from '../../src/core/prompts/hash';
 import { ALICE, BOB, CAROL, DAVE, standardRepo, TempRepo } from '../helpers/gitFixture';
 
 /**

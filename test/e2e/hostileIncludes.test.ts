@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { MAX_INCLUDE_DEPTH } from '../../src/core/dependencies';
-import { formatTagMessage, releaseTagName, sealEvidence } from '../../src/core/releases';
+import { MAX_INCLUDE_DEPTH } from '../../src/core/prompts/dependencies';
+import { formatTagMessage, releaseTagName, sealEvidence } from '../../src/core/releases/releases';
 import { ALICE, CAROL, DAVE, TempRepo, type Person } from '../helpers/gitFixture';
 
 /**

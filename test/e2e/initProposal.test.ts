@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/policy/config';
 import { ALICE, CAROL, TempRepo } from '../helpers/gitFixture';
 
 const command = (description: string) => `---\ndescription: ${description}\nscripts:\n  sh: scripts/check.sh\n---\n\n# ${description}\n\nUse $ARGUMENTS.\n`;

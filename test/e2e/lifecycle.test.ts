@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { formatTagMessage, releaseTagName, sealEvidence } from '../../src/core/releases';
+import { formatTagMessage, releaseTagName, sealEvidence } from '../../src/core/releases/releases';
 import { ALICE, BOB, CAROL, DAVE, TempRepo, type Person } from '../helpers/gitFixture';
 import { blobHash, handRecord } from '../helpers/handRecords';
 

@@ -97,7 +97,7 @@ describe('prompt-release end to end: author, reviewers, release manager', functi
     assert.ok(status.problems.some((p: any) => /edited after it was recorded/.test(p.message)), JSON.stringify(status.problems));
     assert.strictEqual((await repo.cli(DAVE, 'gate', PROMPT, '--env', 'staging')).code, 1, 'the edited record must not satisfy the gate');
 
-    const releases = require('../../src/core/releases');
+    const releases = require('../../src/core/releases/releases');
     const evidence = releases.sealEvidence({ ...firstRelease.evidence, digest: undefined, contentHash: newHash, blob: newBlob, version: 2, sequence: 2, commit: repo.git('rev-parse', 'HEAD').trim() });
     repo.write('msg.txt', releases.formatTagMessage(evidence));
     repo.gitAs(CAROL, 'tag', '-a', '--cleanup=verbatim', '-F', 'msg.txt', releases.releaseTagName('staging', PROMPT, 2, 1), 'HEAD');

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { prepareRelease } from '../../src/git/engine';
+import { prepareRelease } from '../../src/usecases/engine';
 import { PromptRepository } from '../../src/git/repository';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync, chmodSync } from 'fs';
 import { tmpdir } from 'os';

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/policy/config';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { ALICE, BOB, CAROL, DAVE, standardRepo, TempRepo } from '../helpers/gitFixture';

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { newRecordPath, serializeRecord, type PromptRecord } from '../../src/core/records';
+import { newRecordPath, serializeRecord, type PromptRecord } from '../../src/core/reviews/records';
 import type { Person, TempRepo } from './gitFixture';
 
 /** The blob id and sha256 content hash of a committed file (`HEAD:path`). */

@@ -7,8 +7,8 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import { contentHash } from '../../src/core/hash';
-import { newRecordPath, serializeRecord, type ReviewRecord } from '../../src/core/records';
+import { contentHash } from '../../src/core/prompts/hash';
+import { newRecordPath, serializeRecord, type ReviewRecord } from '../../src/core/reviews/records';
 
 export interface RealisticRepoOptions {
   prompts: number;

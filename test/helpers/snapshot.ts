@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
-import { includedContent, type FileAt, type IncludedContent } from '../../src/core/dependencies';
-import { blobFacts, contentHash } from '../../src/core/hash';
-import { ZERO_OID, type FileChange, type LogCommit } from '../../src/core/history';
-import type { Identity } from '../../src/core/identity';
-import { analyze, type RepoModel, type RepoSnapshot } from '../../src/core/model';
-import { promptMatcher } from '../../src/core/prompts';
-import { headSubject, planRelease, type ReleasePlan } from '../../src/core/operations';
+import { includedContent, type FileAt, type IncludedContent } from '../../src/core/prompts/dependencies';
+import { blobFacts, contentHash } from '../../src/core/prompts/hash';
+import { ZERO_OID, type FileChange, type LogCommit } from '../../src/core/history/history';
+import type { Identity } from '../../src/core/ownership/identity';
+import { analyze, type RepoModel, type RepoSnapshot } from '../../src/core/model/model';
+import { promptMatcher } from '../../src/core/prompts/prompts';
+import { headSubject, planRelease, type ReleasePlan } from '../../src/core/reviews/operations';
 import {
   isRecordPath,
   newRecordPath,
@@ -16,9 +16,9 @@ import {
   type ReviewRecord,
   type ReviewRequestRecord,
   type Verdict,
-} from '../../src/core/records';
-import { formatTagMessage, releaseTagName, sealEvidence, type RawTag, type ReleaseEvidence } from '../../src/core/releases';
-import { isPolicyFile, trustedPolicy } from '../../src/core/trustedPolicy';
+} from '../../src/core/reviews/records';
+import { formatTagMessage, releaseTagName, sealEvidence, type RawTag, type ReleaseEvidence } from '../../src/core/releases/releases';
+import { isPolicyFile, trustedPolicy } from '../../src/core/policy/trustedPolicy';
 
 export function blobId(text: string): string {
   const bytes = Buffer.from(text);

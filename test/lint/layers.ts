@@ -1,20 +1,22 @@
 /*
  * The layering rule, run by `npm test` before the suites: dependencies point one way,
- * extension/cli -> git -> core; the runtime loader stands alone. core is the domain (no vscode, no processes, no file system);
- * git is the only code that runs git; cli and extension never import each other.
+ * extension/cli -> usecases -> git -> core; the runtime loader stands alone. core is the domain (no vscode, no processes,
+ * no file system); git is the only code that runs git; usecases (review, release, verify, export, …) is the one layer
+ * the CLI and the editor both call; cli and extension never import each other.
  * Exits 1 naming every import that breaks it, with file and line.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
-type Layer = 'core' | 'git' | 'cli' | 'extension' | 'runtime';
+type Layer = 'core' | 'git' | 'usecases' | 'cli' | 'extension' | 'runtime';
 
 /** What each layer may import, besides its own files. */
 const ALLOWED_LAYERS: Record<Layer, Layer[]> = {
   core: [],
   git: ['core'],
-  cli: ['git', 'core'],
-  extension: ['git', 'core'],
+  usecases: ['git', 'core'],
+  cli: ['usecases', 'git', 'core'],
+  extension: ['usecases', 'git', 'core'],
   // Shipped inside applications: Node's own modules only, nothing of the tool.
   runtime: [],
 };
@@ -23,6 +25,7 @@ const ALLOWED_LAYERS: Record<Layer, Layer[]> = {
 const ALLOWED_MODULES: Record<Layer, string[]> = {
   core: ['crypto', 'diff', 'picomatch', 'yaml'],
   git: ['fs', 'os', 'path', 'simple-git', 'diff'],
+  usecases: ['fs', 'path', 'diff'],
   cli: ['fs', 'path', 'util'],
   extension: ['vscode', 'fs', 'path', 'crypto', 'os'],
   runtime: ['fs', 'path', 'crypto'],
@@ -48,7 +51,7 @@ const IMPORT = /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|requir
 
 function layerOf(file: string, srcRoot: string): Layer | undefined {
   const first = path.relative(srcRoot, file).split(path.sep)[0];
-  return (['core', 'git', 'cli', 'extension', 'runtime'] as Layer[]).find((l) => l === first);
+  return (['core', 'git', 'usecases', 'cli', 'extension', 'runtime'] as Layer[]).find((l) => l === first);
 }
 
 export function checkLayers(srcRoot: string): Finding[] {
@@ -68,7 +71,7 @@ export function checkLayers(srcRoot: string): Finding[] {
         if (specifier.startsWith('.')) {
           const target = layerOf(path.resolve(path.dirname(file), specifier), srcRoot);
           if (target && target !== layer && !ALLOWED_LAYERS[layer].includes(target)) {
-            findings.push({ ...where, message: `${layer} must not import ${target} ("${specifier}"): dependencies point extension/cli -> git -> core` });
+            findings.push({ ...where, message: `${layer} must not import ${target} ("${specifier}"): dependencies point extension/cli -> usecases -> git -> core` });
           }
         } else {
           const name = specifier.replace(/^node:/, '').split('/')[0];
@@ -87,6 +90,6 @@ if (require.main === module) {
   const srcRoot = path.resolve(__dirname, '..', '..', '..', 'src');
   const findings = checkLayers(srcRoot);
   for (const f of findings) console.error(`${f.file}:${f.line}: ${f.message}`);
-  console.log(findings.length ? `${findings.length} layering problems.` : 'Layering: every import points extension/cli -> git -> core.');
+  console.log(findings.length ? `${findings.length} layering problems.` : 'Layering: every import points extension/cli -> usecases -> git -> core.');
   process.exit(findings.length ? 1 : 0);
 }

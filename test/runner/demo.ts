@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PromptRepository } from '../../src/git/repository';
-import * as engine from '../../src/git/engine';
+import * as engine from '../../src/usecases/engine';
 import { BOB } from '../helpers/gitFixture';
 import { installRealVscode, repoRoot } from './installRealVscode';
 import { createStatesRepo, PROMPTS } from './promptFixtures';

@@ -1,10 +1,10 @@
 import * as assert from 'assert';
-import { attentionLabel, attentionList, attentionOf } from '../../src/core/attention';
-import { feedbackOf, feedbackSummary } from '../../src/core/feedback';
-import type { Identity } from '../../src/core/identity';
-import { waitingFor } from '../../src/core/inbox';
-import { planFeedback } from '../../src/core/operations';
-import { promptTimeline } from '../../src/core/timeline';
+import { attentionLabel, attentionList, attentionOf } from '../../src/core/reviews/attention';
+import { feedbackOf, feedbackSummary } from '../../src/core/reviews/feedback';
+import type { Identity } from '../../src/core/ownership/identity';
+import { waitingFor } from '../../src/core/reviews/inbox';
+import { planFeedback } from '../../src/core/reviews/operations';
+import { promptTimeline } from '../../src/core/history/timeline';
 import { DAY, SnapshotBuilder } from '../helpers/snapshot';
 
 const alice: Identity = { name: 'Alice', email: 'alice@example.com' };

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { ownersOf, parseCodeowners } from '../../src/core/codeowners';
-import { globSteps } from '../../src/core/glob';
+import { ownersOf, parseCodeowners } from '../../src/core/ownership/codeowners';
+import { globSteps } from '../../src/core/prompts/glob';
 
 const owners = (text: string, path: string) => ownersOf(parseCodeowners(text, 'CODEOWNERS'), path).owners;
 

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { carryLines } from '../../src/core/commentAnchors';
+import { carryLines } from '../../src/core/reviews/commentAnchors';
 
 describe('comment threads carried to a newer version', () => {
   const v1 = 'You are kind.\nAnswer briefly.\nCite sources.\nNever guess.\n';

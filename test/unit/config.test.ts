@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { DEFAULT_CONFIG_TEXT, defaultConfig, parseConfig } from '../../src/core/config';
-import { PromptReleaseError } from '../../src/core/errors';
-import { kindOf, promptMatcher, promptPathspecs } from '../../src/core/prompts';
+import { DEFAULT_CONFIG_TEXT, defaultConfig, parseConfig } from '../../src/core/policy/config';
+import { PromptReleaseError } from '../../src/core/shared/errors';
+import { kindOf, promptMatcher, promptPathspecs } from '../../src/core/prompts/prompts';
 
 function failsAt(text: string, message: RegExp, line: number, col: number) {
   assert.throws(

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { parseConfig } from '../../src/core/config';
-import { PromptReleaseError } from '../../src/core/errors';
-import { mergeMethodWarning } from '../../src/core/pullRequest';
+import { parseConfig } from '../../src/core/policy/config';
+import { PromptReleaseError } from '../../src/core/shared/errors';
+import { mergeMethodWarning } from '../../src/core/model/pullRequest';
 
 describe('config: merge (how pull requests are merged)', () => {
   it('defaults to merge commits and accepts merge, squash and rebase', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import type { Identity } from '../../src/core/identity';
+import type { Identity } from '../../src/core/ownership/identity';
 import { dashboardData } from '../../src/extension/dashboardData';
 import { SnapshotBuilder } from '../helpers/snapshot';
 

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
-import { checkDrift, describeConflict, lockedPaths, lockFile, parseLockFile, planExport, safeRelativePath } from '../../src/core/delivery';
-import { contentHash } from '../../src/core/hash';
-import type { Identity } from '../../src/core/identity';
-import { verifyModel } from '../../src/core/verify';
+import { checkDrift, describeConflict, lockedPaths, lockFile, parseLockFile, planExport, safeRelativePath } from '../../src/core/delivery/delivery';
+import { contentHash } from '../../src/core/prompts/hash';
+import type { Identity } from '../../src/core/ownership/identity';
+import { verifyModel } from '../../src/core/releases/verify';
 import { SnapshotBuilder } from '../helpers/snapshot';
 
 const alice: Identity = { name: 'Alice', email: 'alice@example.com' };

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
-import { parseConfig } from '../../src/core/config';
-import { PromptReleaseError } from '../../src/core/errors';
-import { globSteps, promptGlobProblem, promptGlobsMatcher } from '../../src/core/glob';
-import { promptMatcher } from '../../src/core/prompts';
+import { parseConfig } from '../../src/core/policy/config';
+import { PromptReleaseError } from '../../src/core/shared/errors';
+import { globSteps, promptGlobProblem, promptGlobsMatcher } from '../../src/core/prompts/glob';
+import { promptMatcher } from '../../src/core/prompts/prompts';
 
 const matches = (glob: string, path: string) => promptGlobsMatcher([glob])(path);
 

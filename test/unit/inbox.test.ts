@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { waitingFor } from '../../src/core/inbox';
-import { contentHash } from '../../src/core/hash';
-import { newRecordPath, serializeRecord } from '../../src/core/records';
+import { waitingFor } from '../../src/core/reviews/inbox';
+import { contentHash } from '../../src/core/prompts/hash';
+import { newRecordPath, serializeRecord } from '../../src/core/reviews/records';
 import { SnapshotBuilder, blobId } from '../helpers/snapshot';
 
 const alice = { name: 'Alice', email: 'alice@example.com' };

@@ -1,9 +1,9 @@
 import * as assert from 'assert';
-import type { LogCommit } from '../../src/core/history';
-import type { Identity } from '../../src/core/identity';
-import { RecordLedger } from '../../src/core/ledger';
-import { People } from '../../src/core/people';
-import { serializeRecord, type ReviewRecord } from '../../src/core/records';
+import type { LogCommit } from '../../src/core/history/history';
+import type { Identity } from '../../src/core/ownership/identity';
+import { RecordLedger } from '../../src/core/reviews/ledger';
+import { People } from '../../src/core/ownership/people';
+import { serializeRecord, type ReviewRecord } from '../../src/core/reviews/records';
 import { blobId } from '../helpers/snapshot';
 
 const alice: Identity = { name: 'Alice', email: 'alice@example.com' };

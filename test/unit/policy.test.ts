@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import type { Identity } from '../../src/core/identity';
-import { stateLabel } from '../../src/core/state';
+import type { Identity } from '../../src/core/ownership/identity';
+import { stateLabel } from '../../src/core/policy/state';
 import { SnapshotBuilder } from '../helpers/snapshot';
 
 const alice: Identity = { name: 'Alice', email: 'alice@example.com' };
@@ -126,7 +126,7 @@ describe('the release policy', () => {
 
 describe('versions of a prompt', () => {
   it('lists distinct contents newest first with their releases and reviews', () => {
-    const { versionsOf } = require('../../src/core/versions');
+    const { versionsOf } = require('../../src/core/releases/versions');
     const b = fresh();
     b.review(alice, P, 'approve');
     b.release(P, 'staging', 1, carol);

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { ZERO_OID, type LogCommit } from '../../src/core/history';
-import { afterMerge, squashTrailers } from '../../src/core/pullRequest';
+import { ZERO_OID, type LogCommit } from '../../src/core/history/history';
+import { afterMerge, squashTrailers } from '../../src/core/model/pullRequest';
 
 const who = (n: string) => ({ name: n, email: `${n.toLowerCase()}@example.com` });
 const commit = (id: string, author: string, changes: [string, string, string?][]): LogCommit => ({

@@ -1,9 +1,9 @@
 import * as assert from 'assert';
-import { candidatePaths, formatMissing, includeDifferences, MAX_INCLUDE_DEPTH, referenceKindsOf, resolveIncludes, type FileAt } from '../../src/core/dependencies';
-import { blobFacts } from '../../src/core/hash';
-import { promptMatcher } from '../../src/core/prompts';
-import { defaultConfig } from '../../src/core/config';
-import { extractReferences, type Reference } from '../../src/core/references';
+import { candidatePaths, formatMissing, includeDifferences, MAX_INCLUDE_DEPTH, referenceKindsOf, resolveIncludes, type FileAt } from '../../src/core/prompts/dependencies';
+import { blobFacts } from '../../src/core/prompts/hash';
+import { promptMatcher } from '../../src/core/prompts/prompts';
+import { defaultConfig } from '../../src/core/policy/config';
+import { extractReferences, type Reference } from '../../src/core/prompts/references';
 import { blobId } from '../helpers/snapshot';
 
 const refs = (text: string) => extractReferences(text).map((r) => `${r.kind}:${r.target}@${r.line}`);

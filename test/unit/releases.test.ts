@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
-import { decodeRefPath, encodeRefPath, evidenceDigest, parseReleaseTagName, parseTagMessage, releaseTagName } from '../../src/core/releases';
+import { decodeRefPath, encodeRefPath, evidenceDigest, parseReleaseTagName, parseTagMessage, releaseTagName } from '../../src/core/releases/releases';
 import { SnapshotBuilder } from '../helpers/snapshot';
 
 describe('release tags', () => {
@@ -32,7 +32,7 @@ describe('release tags', () => {
 
 describe('release confirmation line counts', () => {
   it('counts added and removed lines', () => {
-    const { summarizeChange, formatLineCounts } = require('../../src/core/changeSummary');
+    const { summarizeChange, formatLineCounts } = require('../../src/core/history/changeSummary');
     const summary = summarizeChange('a.prompt.md', 'a\nb\nc\n', 'a\nB\nc\nd\n');
     assert.deepStrictEqual([summary.linesAdded, summary.linesRemoved], [2, 1]);
     assert.strictEqual(formatLineCounts(summary), '+2 −1 lines');

@@ -1,10 +1,10 @@
 import * as assert from 'assert';
-import type { Identity } from '../../src/core/identity';
-import { defaultEnvironment } from '../../src/core/operations';
-import { planTrain } from '../../src/core/releaseTrain';
-import { formatTagMessage } from '../../src/core/releases';
-import { stateLabel } from '../../src/core/state';
-import { verifyModel } from '../../src/core/verify';
+import type { Identity } from '../../src/core/ownership/identity';
+import { defaultEnvironment } from '../../src/core/reviews/operations';
+import { planTrain } from '../../src/core/releases/releaseTrain';
+import { formatTagMessage } from '../../src/core/releases/releases';
+import { stateLabel } from '../../src/core/policy/state';
+import { verifyModel } from '../../src/core/releases/verify';
 import { DAY, SnapshotBuilder } from '../helpers/snapshot';
 
 const alice: Identity = { name: 'Alice', email: 'alice@example.com' };

@@ -16,7 +16,7 @@ import {
   verifySshSignature,
   wildcardMatch,
   type AllowedSigners,
-} from '../../src/core/signatures';
+} from '../../src/core/reviews/signatures';
 
 // A real vector: `ssh-keygen -Y sign -n prompt-release -f ed vec.txt` (OpenSSH 9.2), and its key.
 const VECTOR_MESSAGE = Buffer.from('prompt-release test vector\n');

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import type { Identity } from '../../src/core/identity';
-import { approvalSignatureLines, signatureLensText, signatureText, splitTagObject } from '../../src/core/signedEvidence';
+import type { Identity } from '../../src/core/ownership/identity';
+import { approvalSignatureLines, signatureLensText, signatureText, splitTagObject } from '../../src/core/reviews/signedEvidence';
 import { dashboardData } from '../../src/extension/dashboardData';
 import { SnapshotBuilder } from '../helpers/snapshot';
 

@@ -1,15 +1,15 @@
 import * as assert from 'assert';
-import { Authorship } from '../../src/core/authorship';
-import { parseConfig } from '../../src/core/config';
-import { contentHash } from '../../src/core/hash';
-import type { LogCommit } from '../../src/core/history';
-import type { Identity } from '../../src/core/identity';
-import { checkTags } from '../../src/core/integrity';
-import { RecordLedger } from '../../src/core/ledger';
-import { People } from '../../src/core/people';
-import { serializeRecord, type ReviewRecord } from '../../src/core/records';
-import { trustedPolicy } from '../../src/core/trustedPolicy';
-import { verifyModel } from '../../src/core/verify';
+import { Authorship } from '../../src/core/ownership/authorship';
+import { parseConfig } from '../../src/core/policy/config';
+import { contentHash } from '../../src/core/prompts/hash';
+import type { LogCommit } from '../../src/core/history/history';
+import type { Identity } from '../../src/core/ownership/identity';
+import { checkTags } from '../../src/core/releases/integrity';
+import { RecordLedger } from '../../src/core/reviews/ledger';
+import { People } from '../../src/core/ownership/people';
+import { serializeRecord, type ReviewRecord } from '../../src/core/reviews/records';
+import { trustedPolicy } from '../../src/core/policy/trustedPolicy';
+import { verifyModel } from '../../src/core/releases/verify';
 import { blobId, SnapshotBuilder } from '../helpers/snapshot';
 
 const alice: Identity = { name: 'Alice', email: 'alice@example.com' };
@@ -277,7 +277,7 @@ describe('verify in the domain', () => {
       contentHashOf: () => contentHash(Buffer.from('v1\n')),
     };
     const raw = { name: tag, objectType: 'tag', targetType: 'commit', commit: model.tagChecks[0].evidence!.commit, message: '' };
-    raw.message = require('../../src/core/releases').formatTagMessage(model.tagChecks[0].evidence!);
+    raw.message = require('../../src/core/releases/releases').formatTagMessage(model.tagChecks[0].evidence!);
     const empty = new RecordLedger([], new Map(), new People({}));
     assert.match(checkTags([raw], facts, empty)[0].problems.join('\n'), /it cites .* is not a record on the trusted branch/);
     const otherContent = { ...facts, promptAtCommit: new Map([[tag, { oid: blobId('v2\n'), type: 'blob' }]]) };

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { PromptReleaseError } from '../../src/core/errors';
-import { candidateRefs, chooseTrustedRef, localBranchName, type ExistingRef } from '../../src/core/trustedRef';
+import { PromptReleaseError } from '../../src/core/shared/errors';
+import { candidateRefs, chooseTrustedRef, localBranchName, type ExistingRef } from '../../src/core/policy/trustedRef';
 
 const commit = (ref: string, object = 'a'.repeat(40)): ExistingRef => ({ ref, object, type: 'commit' });
 

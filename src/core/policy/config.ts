@@ -1,0 +1,364 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { DEFAULT_PROMPT_GLOBS } from '../prompts/detection';
+import { PromptReleaseError, type SourceLocation } from '../shared/errors';
+import { promptGlobProblem } from '../prompts/glob';
+import { closest } from '../shared/words';
+
+export const CONFIG_FILE = '.promptrelease.yaml';
+
+export interface EnvironmentPolicy {
+  name: string;
+  /** Distinct approvals of the exact content, not counting its authors. */
+  approvals: number;
+  /** At least one approval must come from a code owner of the prompt. */
+  ownerApproval: boolean;
+  /** The content must have been released to the environment before this one first. */
+  requirePrevious: boolean;
+  /** Checks (eval runs, linters, red-team suites) that must have passed on the exact content. */
+  checks: string[];
+  /** What an approval for this environment confirms, word for word. */
+  criteria: string[];
+  /** A live version whose latest approval is older than this is due for review. */
+  reviewEvery?: Duration;
+  /** `signatures: required`: records and release tags count only when signed by a key the trusted signers file lists for their person. */
+  signatures?: 'required';
+}
+
+/** A length of time as written in the configuration (90d) and in milliseconds. */
+export interface Duration {
+  text: string;
+  ms: number;
+}
+
+const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/** "90d", "12h", "2w", "30m"; undefined when the text is none of those. */
+export function parseDuration(text: string): Duration | undefined {
+  const match = /^(\d+)\s*([mhdw])$/.exec(text.trim());
+  if (!match || Number(match[1]) === 0) return undefined;
+  return { text: `${Number(match[1])}${match[2]}`, ms: Number(match[1]) * DURATION_UNITS[match[2]] };
+}
+
+export interface Config {
+  /** Globs in order; a `!glob` excludes what the globs before it matched (gitignore order). */
+  prompts: string[];
+  /** Globs never treated as prompts, whatever `prompts` says. */
+  exclude: string[];
+  environments: EnvironmentPolicy[];
+  /** CODEOWNERS handle -> emails or other handles. */
+  people: Record<string, string[]>;
+  /** `signers: <path>`: git's allowed-signers file naming who may sign, itself a rules file. */
+  signers?: string;
+  maxPromptBytes: number;
+  /** The branch whose tip holds the policy and the evidence; empty: the repository's main branch. */
+  trustedBranch?: string;
+  /** A review request unanswered this long is overdue. */
+  escalateAfter?: Duration;
+  /** How pull requests are merged into the trusted branch (default merge): says whether unsigned evidence on a branch survives. */
+  merge?: MergeMethod;
+  /** Where the configuration came from, for messages. */
+  source: 'file' | 'default';
+}
+
+export { DEFAULT_PROMPT_GLOBS };
+
+export type MergeMethod = 'merge' | 'squash' | 'rebase';
+export const MERGE_METHODS: readonly MergeMethod[] = ['merge', 'squash', 'rebase'];
+
+export const DEFAULT_MAX_PROMPT_BYTES = 1024 * 1024;
+
+export function defaultConfig(): Config {
+  return {
+    prompts: [...DEFAULT_PROMPT_GLOBS],
+    exclude: [],
+    environments: [
+      { name: 'staging', approvals: 1, ownerApproval: false, requirePrevious: false, checks: [], criteria: [] },
+      { name: 'production', approvals: 2, ownerApproval: true, requirePrevious: true, checks: [], criteria: [] },
+    ],
+    people: {},
+    maxPromptBytes: DEFAULT_MAX_PROMPT_BYTES,
+    source: 'default',
+  };
+}
+
+/** What `prompt-release init` writes: the defaults, with every setting explained. */
+export const DEFAULT_CONFIG_TEXT = `# Prompt Release Control: which files are prompts and what a release needs.
+# The gate reads this file from the tip of the trusted branch (main by default). When
+# CODEOWNERS gives this file an owner, a change takes effect only once another owner
+# approves it: prompt-release review .promptrelease.yaml --approve
+
+# Globs (relative to the repository root) of the files treated as prompts, in order: a
+# "!glob" excludes what the globs before it matched. Leave it out to use the built-in formats
+# (Copilot, AGENTS.md, SKILL.md, CLAUDE.md, GEMINI.md, Cursor rules, Prompty, Dotprompt,
+# GitHub Models, templates in prompts/ folders).
+# prompts:
+#   - "prompts/**/*.md"
+#   - "!prompts/drafts/**"
+
+# Globs never treated as prompts, e.g. vendored examples.
+exclude: []
+
+# Ordered: a version is released to each environment in turn.
+#   approvals:       distinct approvals of the exact content (authors do not count)
+#   ownerApproval:   one of them must come from a code owner (CODEOWNERS)
+#   requirePrevious: the version must have been released to the environment above first
+#                    (default: true for every environment but the first)
+#   checks:          checks that must have passed on the exact content, recorded with
+#                    prompt-release check PATH --name NAME --run "CMD" (or --pass/--fail)
+#   criteria:        what each approval for this environment confirms (--confirm in the CLI,
+#                    a checklist in the editor)
+#   reviewEvery:     a live version whose latest approval is older is due for review (90d, 12w)
+environments:
+  staging:
+    approvals: 1
+  production:
+    approvals: 2
+    ownerApproval: true
+#   checks: [eval]
+#   criteria: ["brand voice", "no legal claims", "no personal data"]
+#   reviewEvery: 90d
+
+# A review request unanswered this long is overdue and listed by status --attention.
+# escalateAfter: 3d
+
+# CODEOWNERS handles -> git identities (emails) or other handles.
+# Owners written as emails in CODEOWNERS need no entry here.
+people: {}
+#   "@alice": [alice@example.com]
+#   "@prompt-team": ["@alice", "@bob"]
+
+# The protected branch whose tip holds this policy and the review evidence (default: main,
+# else master, else origin's default branch). Best named in full (refs/heads/main); a short
+# name a tag or another branch also means is refused. CI passes --trusted refs/remotes/origin/main.
+# trustedBranch: main
+
+# How pull requests are merged into the trusted branch: merge (default), squash or rebase.
+# A squash merge makes the pull request's author the author of every record on it, so
+# unsigned approvals made on the branch stop counting: sign records, or merge with merge commits.
+# merge: merge
+
+# Prompts larger than this many bytes are refused.
+maxPromptBytes: ${DEFAULT_MAX_PROMPT_BYTES}
+`;
+
+const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9_.-]*)(?:\/[A-Za-z0-9_.-]+)?$/;
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+
+/** Parses `.promptrelease.yaml`; every error names file:line:col. */
+export function parseConfig(text: string, file = CONFIG_FILE): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const at = (node: YamlNode | null | undefined, fallbackOffset = 0): SourceLocation => {
+    const offset = node?.range?.[0] ?? fallbackOffset;
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, col: pos.col };
+  };
+  const fail = (message: string, node?: YamlNode | null): never => {
+    throw new PromptReleaseError('invalid-config', message, {
+      location: at(node),
+      hint: `Fix ${file}, or delete it to use the defaults (prompt-release init writes a commented example).`,
+    });
+  };
+
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
+    throw new PromptReleaseError('invalid-config', `${file} is not valid YAML: ${first.message.split('\n')[0]}`, {
+      location: { file, line: pos?.line, col: pos?.col },
+      hint: `Fix the YAML syntax in ${file}.`,
+    });
+  }
+
+  const config = defaultConfig();
+  config.source = 'file';
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return config;
+  if (!isMap(root)) return fail(`${file} must be a mapping with keys prompts, environments, people`, root);
+
+  for (const pair of root.items) {
+    const keyNode = pair.key as YamlNode;
+    const key = isScalar(keyNode) ? String(keyNode.value) : '';
+    const value = pair.value as YamlNode | null;
+    switch (key) {
+      case 'prompts':
+      case 'exclude': {
+        const list = (value ?? undefined) as YamlNode | undefined;
+        if (key === 'exclude' && (list === undefined || (isScalar(list) && list.value === null))) break;
+        if (!isSeq(list) || (key === 'prompts' && list.items.length === 0)) fail(`"${key}" must be a${key === 'prompts' ? ' non-empty' : ''} list of globs`, value ?? keyNode);
+        config[key] = (list as any).items.map((item: YamlNode) => {
+          if (!isScalar(item) || typeof item.value !== 'string' || item.value.trim() === '') {
+            return fail(`each entry of "${key}" must be a glob string`, item);
+          }
+          const glob = item.value;
+          const body = glob.replace(/^!/, '');
+          if (key === 'exclude' && glob.startsWith('!')) return fail(`"${glob}": exclude takes plain globs; a "!" belongs in "prompts"`, item);
+          if (body === '') return fail(`"${glob}" excludes nothing: write the glob after the "!"`, item);
+          if (body.startsWith('/') || body.split('/').includes('..')) return fail(`glob "${glob}" must be relative to the repository root`, item);
+          const problem = promptGlobProblem(body);
+          if (problem) return fail(`glob "${glob}" cannot be used: ${problem}`, item);
+          if (/^!/.test(glob) && (list as any).items.indexOf(item) === 0) return fail(`"${glob}" comes first, so there is nothing before it to exclude from; list the globs it narrows first`, item);
+          return glob;
+        });
+        break;
+      }
+      case 'environments': {
+        if (!isMap(value) || value.items.length === 0) {
+          fail('"environments" must map environment names to policies, e.g. production: { approvals: 2 }', value ?? keyNode);
+        }
+        config.environments = (value as any).items.map((envPair: any, index: number) =>
+          parseEnvironment(envPair.key, envPair.value, index, fail),
+        );
+        break;
+      }
+      case 'people': {
+        if (value === null || (isScalar(value) && value.value === null)) break;
+        if (!isMap(value)) fail('"people" must map CODEOWNERS handles to lists of emails or handles', value ?? keyNode);
+        config.people = {};
+        for (const personPair of (value as any).items) {
+          const handleNode = personPair.key as YamlNode;
+          const handle = isScalar(handleNode) ? String(handleNode.value) : '';
+          if (!HANDLE.test(handle)) fail(`"${handle}" is not a CODEOWNERS handle like @alice or @org/team`, handleNode);
+          const members = personPair.value as YamlNode;
+          const list = isSeq(members) ? members.items : isScalar(members) ? [members] : fail(`"${handle}" must list emails or handles`, members);
+          config.people[handle] = (list as YamlNode[]).map((m) => {
+            const v = isScalar(m) ? String(m.value ?? '') : '';
+            if (!HANDLE.test(v) && !EMAIL.test(v)) fail(`"${v}" under ${handle} is neither an email nor a @handle`, m);
+            return v;
+          });
+        }
+        break;
+      }
+      case 'trustedBranch': {
+        if (!isScalar(value) || typeof value.value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(value.value) || value.value.includes('..')) {
+          fail('"trustedBranch" must be a branch name like refs/remotes/origin/main, origin/main or main', value ?? keyNode);
+        }
+        config.trustedBranch = (value as any).value;
+        break;
+      }
+      case 'signers': {
+        const v = isScalar(value) && typeof value.value === 'string' ? value.value.trim() : '';
+        const parts = v.split('/');
+        if (!v || v.startsWith('/') || /[\\\x00-\x1f]/.test(v) || parts.includes('..') || parts.includes('.') || parts.includes('') || v === CONFIG_FILE || /(^|\/)CODEOWNERS$/.test(v) || v.startsWith('.promptrelease/')) {
+          fail('"signers" must be the path of an allowed-signers file relative to the repository root, like .github/allowed_signers', value ?? keyNode);
+        }
+        config.signers = v;
+        break;
+      }
+      case 'merge': {
+        const v = isScalar(value) ? String(value.value ?? '') : '';
+        if (!(MERGE_METHODS as readonly string[]).includes(v)) {
+          fail(`"merge" must be merge, squash or rebase: how pull requests are merged into the trusted branch${v ? `, not "${v}"` : ''}`, value ?? keyNode);
+        }
+        config.merge = v as MergeMethod;
+        break;
+      }
+      case 'escalateAfter': {
+        const duration = isScalar(value) ? parseDuration(String(value.value ?? '')) : undefined;
+        if (!duration) fail('"escalateAfter" must be a length of time like 3d, 12h or 2w', value ?? keyNode);
+        config.escalateAfter = duration;
+        break;
+      }
+      case 'maxPromptBytes': {
+        if (!isScalar(value) || !Number.isInteger(value.value) || (value.value as number) <= 0) {
+          fail('"maxPromptBytes" must be a positive whole number', value ?? keyNode);
+        }
+        config.maxPromptBytes = (value as any).value;
+        break;
+      }
+      default:
+        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, signers, trustedBranch, merge, escalateAfter or maxPromptBytes)`, keyNode);
+    }
+  }
+  return config;
+}
+
+function parseEnvironment(
+  keyNode: YamlNode,
+  value: YamlNode | null,
+  index: number,
+  fail: (message: string, node?: YamlNode | null) => never,
+): EnvironmentPolicy {
+  const name = isScalar(keyNode) ? String(keyNode.value) : '';
+  if (!ENV_NAME.test(name)) fail(`environment name "${name}" may use only letters, digits, "-" and "_"`, keyNode);
+  const policy: EnvironmentPolicy = { name, approvals: 1, ownerApproval: false, requirePrevious: index > 0, checks: [], criteria: [] };
+  if (value === null || (isScalar(value) && value.value === null)) return policy;
+  if (!isMap(value)) fail(`the policy of "${name}" must be a mapping like { approvals: 2, ownerApproval: true }`, value);
+  for (const pair of (value as any).items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const v = pair.value as YamlNode | null;
+    const scalar = isScalar(v) ? v.value : undefined;
+    switch (key) {
+      case 'approvals':
+        if (!Number.isInteger(scalar) || (scalar as number) < 0) fail(`"approvals" of "${name}" must be a whole number ≥ 0`, v ?? pair.key);
+        policy.approvals = scalar as number;
+        break;
+      case 'ownerApproval':
+      case 'requirePrevious':
+        if (typeof scalar !== 'boolean') fail(`"${key}" of "${name}" must be true or false`, v ?? pair.key);
+        policy[key] = scalar as boolean;
+        break;
+      case 'checks':
+      case 'criteria': {
+        const items = isSeq(v) ? v.items : fail(`"${key}" of "${name}" must be a list, e.g. ${key === 'checks' ? '[eval, lint]' : '["brand voice", "no legal claims"]'}`, v ?? pair.key);
+        const seen = new Set<string>();
+        policy[key] = (items as YamlNode[]).map((item) => {
+          const text = isScalar(item) ? String(item.value ?? '').trim() : '';
+          if (!text) fail(`each entry of "${key}" in "${name}" must be ${key === 'checks' ? 'a check name' : 'a short sentence'}`, item);
+          if (key === 'checks' && !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(text)) fail(`check name "${text}" in "${name}" may use only letters, digits, ".", ":", "_" and "-"`, item);
+          if (seen.has(text)) fail(`"${text}" is listed twice in "${key}" of "${name}"`, item);
+          seen.add(text);
+          return text;
+        });
+        break;
+      }
+      case 'reviewEvery': {
+        const duration = parseDuration(String(scalar ?? ''));
+        if (!duration) fail(`"reviewEvery" of "${name}" must be a length of time like 90d, 12w or 24h`, v ?? pair.key);
+        policy.reviewEvery = duration;
+        break;
+      }
+      case 'signatures':
+        if (scalar !== 'required') fail(`"signatures" of "${name}" accepts only "required" (records count only when signed by a key the signers file lists); leave it out to accept unsigned records`, v ?? pair.key);
+        policy.signatures = 'required';
+        break;
+      default:
+        fail(`unknown policy key "${key}" in "${name}" (expected approvals, ownerApproval, requirePrevious, checks, criteria, reviewEvery, signatures)`, pair.key);
+    }
+  }
+  if (policy.ownerApproval && policy.approvals < 1) policy.approvals = 1;
+  return policy;
+}
+
+export function findEnvironment(config: Config, name: string): EnvironmentPolicy {
+  const env = config.environments.find((e) => e.name === name);
+  if (!env) {
+    const names = config.environments.map((e) => e.name);
+    const guess = closest(name, names);
+    throw new PromptReleaseError('unknown-environment', `unknown environment "${name}"`, {
+      hint: `${guess ? `Did you mean "${guess}"? ` : ''}Environments configured: ${names.join(', ')}.`,
+    });
+  }
+  return env;
+}
+
+export interface PolicyRecord {
+  approvals: number;
+  ownerApproval: boolean;
+  requirePrevious: boolean;
+  checks?: string[];
+  criteria?: string[];
+  reviewEvery?: string;
+}
+
+/** The policy as it is written into release evidence; settings left at their default are left out. */
+export function policyRecord(env: EnvironmentPolicy): PolicyRecord {
+  return {
+    approvals: env.approvals,
+    ownerApproval: env.ownerApproval,
+    requirePrevious: env.requirePrevious,
+    ...(env.checks.length ? { checks: env.checks } : {}),
+    ...(env.criteria.length ? { criteria: env.criteria } : {}),
+    ...(env.reviewEvery ? { reviewEvery: env.reviewEvery.text } : {}),
+  };
+}
