@@ -12,16 +12,27 @@ export interface Output {
   data(value: unknown): void;
 }
 
-export function consoleOutput(json: boolean, verbose = false): Output {
+/** One write of a command, as `record` keeps it: 1 = stdout, 2 = stderr. */
+export interface Written {
+  stream: 1 | 2;
+  text: string;
+}
+
+/** Writes to the console; with `record`, also keeps every write in order (a result reused later prints the same bytes). */
+export function consoleOutput(json: boolean, verbose = false, record?: Written[]): Output {
+  const write = (stream: 1 | 2, text: string) => {
+    (stream === 1 ? process.stdout : process.stderr).write(text);
+    record?.push({ stream, text });
+  };
   return {
     json,
     verbose,
     line: (text = '') => {
-      if (!json) process.stdout.write(text + '\n');
+      if (!json) write(1, text + '\n');
     },
-    error: (text) => process.stderr.write(text + '\n'),
+    error: (text) => write(2, text + '\n'),
     data: (value) => {
-      if (json) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+      if (json) write(1, JSON.stringify(value, null, 2) + '\n');
     },
   };
 }

@@ -4,7 +4,7 @@ import { attentionLabel, attentionList, attentionOf } from '../core/reviews/atte
 import { formatMissing } from '../core/prompts/dependencies';
 import { feedbackOf, feedbackSummary } from '../core/reviews/feedback';
 import type { GateResult } from '../core/policy/policy';
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import { CONFIG_FILE, findEnvironment, parseConfig } from '../core/policy/config';
 import { formatLocation, PromptReleaseError, type Problem } from '../core/shared/errors';
@@ -16,8 +16,9 @@ import { approvalSignatures } from '../core/reviews/signedEvidence';
 import { approvalsText, stateLabel, type PromptState } from '../core/policy/state';
 import { closest, plural } from '../core/shared/words';
 import type { PromptRepository } from '../git/repository';
+import { loadResult, storeResult } from '../git/resultCache';
 import { EXIT } from './exitCodes';
-import { briefly, formatTime, formatTrusted, printProblems, type Output } from './output';
+import { briefly, consoleOutput, formatTime, formatTrusted, printProblems, type Output, type Written } from './output';
 
 export interface StatusOptions {
   paths: string[];
@@ -32,8 +33,60 @@ const STATES: PromptState['kind'][] = ['draft', 'in-review', 'changes-requested'
 /** Up to this many prompts get the detailed view; more get one line each. */
 const DETAILED_LIMIT = 5;
 
+/**
+ * Status, reusing what an earlier run printed when nothing it rests on has changed (see
+ * src/git/resultCache.ts). --mine depends on who runs it, and a policy with review expiry or
+ * escalation on the clock: those are decided every time.
+ */
 export async function statusCommand(repo: PromptRepository, options: StatusOptions, out: Output, cwd: string): Promise<number> {
+  if (options.mine) return decideStatus(repo, options, out, cwd);
+  const key = await repo.inputsKey(statusKeyParts(repo, options, out, cwd));
+  const stored = loadResult(repo.gitDir, 'status', key);
+  if (stored) {
+    for (const w of stored.writes) (w.stream === 1 ? process.stdout : process.stderr).write(w.text);
+    return stored.exitCode;
+  }
+  const writes: Written[] = [];
+  let timeSensitive = true;
+  const exitCode = await decideStatus(repo, options, consoleOutput(out.json, out.verbose, writes), cwd, (model) => {
+    timeSensitive = !!model.config.escalateAfter || model.config.environments.some((e) => e.reviewEvery);
+  });
+  if (!timeSensitive) storeResult(repo.gitDir, 'status', { key, exitCode, writes });
+  return exitCode;
+}
+
+/** What status's answer rests on besides git: the arguments, the working configuration file, the paths asked about, this program. */
+function statusKeyParts(repo: PromptRepository, options: StatusOptions, out: Output, cwd: string): string[] {
+  const read = (file: string) => {
+    try {
+      return gitBlobId(readFileSync(file));
+    } catch {
+      return 'absent';
+    }
+  };
+  let program = '';
+  try {
+    const stat = statSync(__filename);
+    program = `${__filename}\0${stat.size}\0${stat.mtimeMs}`;
+  } catch {
+    program = String(Math.random()); // unknown program: never reuse
+  }
+  return [
+    'status',
+    program,
+    JSON.stringify(options),
+    path.relative(repo.root, cwd),
+    String(out.json),
+    String(out.verbose),
+    String(!!process.stdout.isTTY),
+    read(path.join(repo.root, CONFIG_FILE)),
+    ...options.paths.map((p) => `${p}\0${existsSync(path.resolve(cwd, p))}`),
+  ];
+}
+
+async function decideStatus(repo: PromptRepository, options: StatusOptions, out: Output, cwd: string, seen?: (model: RepoModel) => void): Promise<number> {
   const [model, me] = await Promise.all([repo.model(), options.mine ? repo.identity() : Promise.resolve(undefined)]);
+  seen?.(model);
   const filters = options.paths.map((p) => repo.relativePath(p, cwd));
   for (const f of filters) requireSomething(repo, model, f);
   const state = options.state === undefined ? undefined : stateFilter(options.state, model.config.environments.map((e) => e.name));

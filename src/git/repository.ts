@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/ownership/codeowners';
 import { PromptReleaseError } from '../core/shared/errors';
-import { blobFacts, type BlobFacts } from '../core/prompts/hash';
+import { blobFacts, contentHash, type BlobFacts } from '../core/prompts/hash';
 import { renameIndex, ZERO_OID, type LogCommit } from '../core/history/history';
 import { parseIdent, type Identity } from '../core/ownership/identity';
 import { resolveIncludes, type FileAt } from '../core/prompts/dependencies';
@@ -31,6 +31,8 @@ export interface HeadInfo {
 }
 
 const HISTORY_PATHS = [RECORDS_DIR, ...POLICY_FILES];
+const HEAD_ARGS = ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD', '--is-shallow-repository'];
+const STATUS_ARGS = ['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all', '--ignore-submodules=all'];
 const NO_CONTENT = blobFacts(Buffer.alloc(0));
 
 /** One git repository seen through prompt-release: every git call the tools make goes through here. */
@@ -46,8 +48,15 @@ export class PromptRepository {
     readonly root: string,
     readonly gitDir: string,
     readonly git: GitRunner,
-    private readonly cache: PersistentCache,
+    private readonly loadCache: () => PersistentCache,
   ) {}
+
+  private loadedCache?: PersistentCache;
+
+  /** Read on first use: a command answered from a stored result never parses it. */
+  private get cache(): PersistentCache {
+    return (this.loadedCache ??= this.loadCache());
+  }
 
   /**
    * Opens the repository at or above `cwd`. `persistentCache: false` reads everything from
@@ -70,7 +79,7 @@ export class PromptRepository {
     const git = new GitRunner(top);
     if (listener) git.onDidRunCommand(listener);
     git.hardenWith(listing);
-    const cache = options.persistentCache === false ? PersistentCache.inMemory() : PersistentCache.load(gitDir);
+    const cache = options.persistentCache === false ? () => PersistentCache.inMemory() : () => PersistentCache.load(gitDir);
     return new PromptRepository(realpathSync(top), gitDir, git, cache);
   }
 
@@ -87,6 +96,40 @@ export class PromptRepository {
       throw new PromptReleaseError('outside-repository', `${userPath} is outside the repository at ${this.root}`);
     }
     return rel.split(path.sep).join('/');
+  }
+
+  /**
+   * Reads of this refresh that the inputs' key and the snapshot both make: git runs them once.
+   * Cleared when the snapshot is done, so the next refresh reads afresh.
+   */
+  private readonly sharedReads = new Map<string, Promise<string>>();
+
+  private readShared(args: string[]): Promise<string> {
+    const key = args.join('\0');
+    let read = this.sharedReads.get(key);
+    if (!read) {
+      read = this.git.run(args);
+      this.sharedReads.set(key, read);
+      read.catch(() => undefined);
+    }
+    return read;
+  }
+
+  /**
+   * The ids of everything a read-only command's answer rests on, as one key: HEAD, every
+   * branch and release tag (the trusted branch and the evidence among them), the working
+   * tree's status, and the configuration git sees. Three git reads, whatever the size; the
+   * snapshot that follows a miss reuses them.
+   */
+  async inputsKey(extra: string[]): Promise<string> {
+    const [head, refs, status] = await Promise.all([
+      this.readShared(HEAD_ARGS),
+      this.git.run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(symref)', 'refs/heads/', 'refs/remotes/', TAG_REF_PREFIX]),
+      this.readShared(STATUS_ARGS),
+    ]);
+    const config = this.git.configEntries.map((e) => `${e.scope}\0${e.key}\0${e.value}`).join('\n');
+    const parts = [head, refs, status, config, this.trustedOverride ?? '', JSON.stringify(this.trustedPin ?? null), JSON.stringify(this.displayGlobs ?? null), ...extra];
+    return contentHash(Buffer.from(parts.join('\u0001'), 'utf8'));
   }
 
   async head(): Promise<HeadInfo> {
@@ -218,9 +261,13 @@ export class PromptRepository {
    * history up to a trusted commit) is reused through the cache, keyed by object ids.
    */
   async snapshot(): Promise<RepoSnapshot> {
-    const snapshot = await this.readSnapshot();
-    this.cache.finishRun();
-    return snapshot;
+    try {
+      const snapshot = await this.readSnapshot();
+      this.cache.finishRun();
+      return snapshot;
+    } finally {
+      this.sharedReads.clear();
+    }
   }
 
   private async readSnapshot(): Promise<RepoSnapshot> {
@@ -230,9 +277,9 @@ export class PromptRepository {
     // The whole-history read is the longest and needs only the trusted commit: start it now.
     void trustedAttempt.then((attempt) => 'ref' in attempt && this.anticipateHistory(attempt.ref.commit));
     const [headOut, treeOutput, statusOutput, tagOutput] = await Promise.all([
-      this.git.run(['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD', '--is-shallow-repository']),
+      this.readShared(HEAD_ARGS),
       this.git.run(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', 'HEAD']),
-      this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all', '--ignore-submodules=all']),
+      this.readShared(STATUS_ARGS),
       this.git.run(['for-each-ref', TAG_FORMAT, TAG_REF_PREFIX]),
     ]);
     const [headCommit, symbolic, shallowFlag] = headOut.trim().split('\n');
