@@ -819,8 +819,13 @@ export class PromptRepository {
     return parseLog(output).reverse();
   }
 
+  /** The last model: the next one reuses the decisions whose inputs did not change. */
+  private lastModel?: RepoModel;
+
   async model(): Promise<RepoModel> {
-    return analyze(await this.snapshot());
+    const model = analyze(await this.snapshot(), this.lastModel);
+    this.lastModel = model;
+    return model;
   }
 
   /** What `init` looks at: every file in the working tree git knows or would add, CODEOWNERS on disk, and who committed. */

@@ -122,11 +122,20 @@ export interface RepoModel {
   subjectOf(path: string, blob: string, hash: string, commit?: string): Subject;
   /** When the snapshot was read, ms since the epoch. */
   now: number;
+  /** Each prompt's decision with the key of its inputs: the next refresh reuses those whose key is unchanged. */
+  decisions: Map<string, { key: string; status: PromptStatus }>;
+  /** The prompts this refresh decided afresh (the others were reused): work proportional to what changed. */
+  decided: string[];
 }
 
 const SHALLOW_REASON = 'this clone is shallow, so who wrote the content and who approved it cannot be established; fetch the full history (git fetch --unshallow)';
 
-export function analyze(snapshot: RepoSnapshot): RepoModel {
+/**
+ * The model of one refresh. With the previous refresh's model, a prompt whose inputs have the
+ * same ids (its content, names, includes, authors, owners, records, releases, and the policy
+ * in force) keeps its earlier decision: a sign-off re-decides the prompt it is about.
+ */
+export function analyze(snapshot: RepoSnapshot, previous?: RepoModel): RepoModel {
   const { policy } = snapshot;
   const { config, codeowners, people, ledger } = policy;
   const problems: Problem[] = [...policy.problems];
@@ -229,15 +238,25 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
     decide,
     subjectOf,
     now,
+    decisions: new Map(),
+    decided: [],
   };
+  // What every decision shares: the rules files in force (by blob), where HEAD stands, and the clock when a rule reads it.
+  const sharedKey = JSON.stringify([
+    [...policy.inForce].sort(),
+    snapshot.trusted.ref,
+    snapshot.headOnTrusted,
+    snapshot.shallow,
+    environments.some((e) => e.reviewEvery) ? now : 0,
+  ]);
 
   const releasesByBlob = new Map<string, Release[]>();
   for (const r of model.releases) releasesByBlob.set(r.evidence.blob, [...(releasesByBlob.get(r.evidence.blob) ?? []), r]);
   const isGoverned = promptMatcher(config);
   for (const file of snapshot.prompts) {
-    model.prompts.push(promptStatus({ ...file, workingCopy: snapshot.workingChanges.get(file.path) ?? 'clean' }));
+    model.prompts.push(memoisedStatus({ ...file, workingCopy: snapshot.workingChanges.get(file.path) ?? 'clean' }));
   }
-  for (const path of snapshot.untrackedPrompts) model.prompts.push(promptStatus({ path, workingCopy: 'untracked' }));
+  for (const path of snapshot.untrackedPrompts) model.prompts.push(memoisedStatus({ path, workingCopy: 'untracked' }));
   model.prompts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   model.byPath = new Map(model.prompts.map((p) => [p.path, p]));
   for (const p of model.prompts) {
@@ -268,6 +287,42 @@ export function analyze(snapshot: RepoSnapshot): RepoModel {
   }
   if (snapshot.shallow) problems.unshift({ severity: 'error', message: SHALLOW_REASON });
   return model;
+
+  function memoisedStatus(file: { path: string; blob?: string; mode?: string; facts?: BlobFacts; workingCopy: WorkingCopyState }): PromptStatus {
+    const key = decisionKey(file);
+    const earlier = previous?.decisions.get(file.path);
+    if (earlier && earlier.key === key) {
+      earlier.status.usedBy = [];
+      model.decisions.set(file.path, earlier);
+      return earlier.status;
+    }
+    const status = promptStatus(file);
+    model.decided.push(file.path);
+    model.decisions.set(file.path, { key, status });
+    return status;
+  }
+
+  /** The ids of everything a prompt's decision reads. */
+  function decisionKey(file: { path: string; blob?: string; mode?: string; facts?: BlobFacts; workingCopy: WorkingCopyState }): string {
+    const names = namesOf(file.path);
+    const { includes, missingIncludes } = file.blob ? includesOf(file.path, file.blob, file.facts) : NOTHING_INCLUDED;
+    const authors = file.blob ? authorsWithIncludes(authorship.authorsOf(file.blob), includes) : new Map<string, Identity>();
+    return JSON.stringify([
+      sharedKey,
+      file.path,
+      names,
+      file.blob ?? null,
+      file.mode ?? null,
+      file.facts ?? null,
+      file.workingCopy,
+      includes.map((d) => [d.path, d.blob]),
+      missingIncludes,
+      [...authors].map(([k, who]) => [k, who.email, who.name]),
+      ledger.about(names).map((r) => [r.path, r.blob, r.commit ?? null, r.order ?? null, !!r.pending, r.signature?.status ?? null]),
+      // A release's live decision reads who wrote what it released.
+      releasesOfPrompt(file.path).map((r) => [r.tag, [...authorship.authorsOf(r.evidence.blob).keys()]]),
+    ]);
+  }
 
   function subjectOf(path: string, blob: string, hash: string, commit?: string): Subject {
     const facts = factsByBlob.get(blob) ?? snapshot.tagFacts.factsOf?.(blob);
