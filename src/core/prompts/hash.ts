@@ -16,9 +16,7 @@ export function sha256Hex(text: string): string {
 
 /** A NUL byte in the first 8000 bytes is git's own test for binary content. */
 export function looksBinary(bytes: Uint8Array): boolean {
-  const end = Math.min(bytes.length, 8000);
-  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
-  return false;
+  return bytes.subarray(0, 8000).indexOf(0) >= 0;
 }
 
 /** What the gate needs to know about a content: its hash, size and whether it is text. */

@@ -86,7 +86,8 @@ export function extractReferences(text: string): Reference[] {
   }
   // Links in fenced code and in inline code spans are examples, not links; a code span as
   // a link's text ([`a.md`](a.md)) leaves the link itself in place.
-  if (text.includes('](') || text.includes('#file:')) {
+  // Code is blanked only when a link or a mention is there to be told apart from an example.
+  if ((text.includes('](') && hasMatch(MARKDOWN_LINK, text)) || (text.includes('#file:') && hasMatch(FILE_MENTION, text))) {
     const prose = blankOut(blankOut(text, /^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm), /``[^\n]+?``|`[^`\n]+`/g);
     for (const m of prose.matchAll(MARKDOWN_LINK)) {
       const target = localTarget(m[1]);
@@ -102,9 +103,13 @@ export function extractReferences(text: string): Reference[] {
 }
 
 function lineIndex(text: string): (offset: number) => number {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  // Built on the first question: most texts reference nothing and never ask.
+  let lineStarts: number[] | undefined;
   return (offset: number) => {
+    if (!lineStarts) {
+      lineStarts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    }
     let lo = 0;
     let hi = lineStarts.length - 1;
     while (lo < hi) {
@@ -362,6 +367,13 @@ function localTarget(raw: string): string | undefined {
 }
 
 /** Replaces matches with spaces of the same length, keeping offsets and line breaks. */
+function hasMatch(pattern: RegExp, text: string): boolean {
+  pattern.lastIndex = 0;
+  const found = pattern.test(text);
+  pattern.lastIndex = 0;
+  return found;
+}
+
 function blankOut(text: string, pattern: RegExp): string {
   return text.replace(pattern, (m) => m.replace(/[^\n]/g, ' '));
 }
