@@ -281,7 +281,7 @@ export function translateGitError(message: string, args: string[]): PromptReleas
       hint: 'Run prompt-release inside a git working tree, or create one with "git init".',
     });
   }
-  if (/does not have any commits yet|unknown revision or path not in the working tree.*HEAD|bad revision 'HEAD'|Not a valid object name HEAD|Needed a single revision/i.test(text)) {
+  if (/does not have any commits yet|unknown revision or path not in the working tree.*HEAD|ambiguous argument 'HEAD'|bad revision 'HEAD'|Not a valid object name HEAD|Needed a single revision/i.test(text)) {
     return new PromptReleaseError('no-commits', 'the repository has no commits yet', {
       hint: 'Commit your prompts first: git add . && git commit -m "Add prompts".',
     });
