@@ -3,40 +3,39 @@ import { DEFAULT_PROMPT_GLOBS } from '../prompts/detection';
 import { PromptReleaseError, type SourceLocation } from '../shared/errors';
 import { promptGlobProblem } from '../prompts/glob';
 import { closest } from '../shared/words';
+import { DURATION_PATTERN, parseDuration, type Duration } from '../shared/duration';
+import { POLICY_RULES } from './rules';
+import type { AnySetting, JsonSchema } from './settings';
 
 export const CONFIG_FILE = '.promptrelease.yaml';
 
+/**
+ * One environment's policy. Each rule adds the settings it reads, in its own file
+ * (`declare module '../config' { interface EnvironmentPolicy { … } }`), next to their
+ * declaration (see settings.ts); the generated rules/index.ts fails to compile when a key
+ * here has no declared setting.
+ */
 export interface EnvironmentPolicy {
   name: string;
-  /** Distinct approvals of the exact content, not counting its authors. */
-  approvals: number;
-  /** At least one approval must come from a code owner of the prompt. */
-  ownerApproval: boolean;
-  /** The content must have been released to the environment before this one first. */
-  requirePrevious: boolean;
-  /** Checks (eval runs, linters, red-team suites) that must have passed on the exact content. */
-  checks: string[];
-  /** What an approval for this environment confirms, word for word. */
-  criteria: string[];
-  /** A live version whose latest approval is older than this is due for review. */
-  reviewEvery?: Duration;
-  /** `signatures: required`: records and release tags count only when signed by a key the trusted signers file lists for their person. */
-  signatures?: 'required';
 }
 
-/** A length of time as written in the configuration (90d) and in milliseconds. */
-export interface Duration {
-  text: string;
-  ms: number;
-}
+/** The policy as it is written into release evidence: each rule adds what its settings record. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface PolicyRecord {}
 
-const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+export { parseDuration, type Duration };
 
-/** "90d", "12h", "2w", "30m"; undefined when the text is none of those. */
-export function parseDuration(text: string): Duration | undefined {
-  const match = /^(\d+)\s*([mhdw])$/.exec(text.trim());
-  if (!match || Number(match[1]) === 0) return undefined;
-  return { text: `${Number(match[1])}${match[2]}`, ms: Number(match[1]) * DURATION_UNITS[match[2]] };
+/** Every environment setting the rules declare, in the order they are listed. */
+export const ENVIRONMENT_SETTINGS: readonly AnySetting[] = POLICY_RULES.flatMap((rule) => rule.settings ?? []).sort((a, b) => a.order - b.order);
+
+/** An environment's policy with every setting at its default, then `given`. */
+export function environmentPolicy(name: string, index: number, given: Partial<Omit<EnvironmentPolicy, 'name'>> = {}): EnvironmentPolicy {
+  const policy: Record<string, unknown> = { name };
+  for (const s of ENVIRONMENT_SETTINGS) {
+    const value = typeof s.default === 'function' ? (s.default as (index: number) => unknown)(index) : s.default;
+    if (value !== undefined) policy[s.key] = value;
+  }
+  return Object.assign(policy, given) as unknown as EnvironmentPolicy;
 }
 
 export interface Config {
@@ -72,8 +71,8 @@ export function defaultConfig(): Config {
     prompts: [...DEFAULT_PROMPT_GLOBS],
     exclude: [],
     environments: [
-      { name: 'staging', approvals: 1, ownerApproval: false, requirePrevious: false, checks: [], criteria: [] },
-      { name: 'production', approvals: 2, ownerApproval: true, requirePrevious: true, checks: [], criteria: [] },
+      environmentPolicy('staging', 0, { approvals: 1 }),
+      environmentPolicy('production', 1, { approvals: 2, ownerApproval: true }),
     ],
     people: {},
     maxPromptBytes: DEFAULT_MAX_PROMPT_BYTES,
@@ -99,15 +98,7 @@ export const DEFAULT_CONFIG_TEXT = `# Prompt Release Control: which files are pr
 exclude: []
 
 # Ordered: a version is released to each environment in turn.
-#   approvals:       distinct approvals of the exact content (authors do not count)
-#   ownerApproval:   one of them must come from a code owner (CODEOWNERS)
-#   requirePrevious: the version must have been released to the environment above first
-#                    (default: true for every environment but the first)
-#   checks:          checks that must have passed on the exact content, recorded with
-#                    prompt-release check PATH --name NAME --run "CMD" (or --pass/--fail)
-#   criteria:        what each approval for this environment confirms (--confirm in the CLI,
-#                    a checklist in the editor)
-#   reviewEvery:     a live version whose latest approval is older is due for review (90d, 12w)
+${settingComments()}
 environments:
   staging:
     approvals: 1
@@ -141,7 +132,7 @@ people: {}
 maxPromptBytes: ${DEFAULT_MAX_PROMPT_BYTES}
 `;
 
-const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+export const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9_.-]*)(?:\/[A-Za-z0-9_.-]+)?$/;
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
 
@@ -267,7 +258,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): Config {
         break;
       }
       default:
-        fail(`unknown setting "${key}" (expected prompts, exclude, environments, people, signers, trustedBranch, merge, escalateAfter or maxPromptBytes)`, keyNode);
+        fail(`unknown setting "${key}" (expected ${listed(TOP_LEVEL_SETTINGS.map((s) => s.key), 'or')})${didYouMean(key, TOP_LEVEL_SETTINGS.map((s) => s.key))}`, keyNode);
     }
   }
   return config;
@@ -281,52 +272,18 @@ function parseEnvironment(
 ): EnvironmentPolicy {
   const name = isScalar(keyNode) ? String(keyNode.value) : '';
   if (!ENV_NAME.test(name)) fail(`environment name "${name}" may use only letters, digits, "-" and "_"`, keyNode);
-  const policy: EnvironmentPolicy = { name, approvals: 1, ownerApproval: false, requirePrevious: index > 0, checks: [], criteria: [] };
+  const policy = environmentPolicy(name, index);
   if (value === null || (isScalar(value) && value.value === null)) return policy;
   if (!isMap(value)) fail(`the policy of "${name}" must be a mapping like { approvals: 2, ownerApproval: true }`, value);
+  const keys = ENVIRONMENT_SETTINGS.map((s) => s.key);
   for (const pair of (value as any).items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const v = pair.value as YamlNode | null;
-    const scalar = isScalar(v) ? v.value : undefined;
-    switch (key) {
-      case 'approvals':
-        if (!Number.isInteger(scalar) || (scalar as number) < 0) fail(`"approvals" of "${name}" must be a whole number ≥ 0`, v ?? pair.key);
-        policy.approvals = scalar as number;
-        break;
-      case 'ownerApproval':
-      case 'requirePrevious':
-        if (typeof scalar !== 'boolean') fail(`"${key}" of "${name}" must be true or false`, v ?? pair.key);
-        policy[key] = scalar as boolean;
-        break;
-      case 'checks':
-      case 'criteria': {
-        const items = isSeq(v) ? v.items : fail(`"${key}" of "${name}" must be a list, e.g. ${key === 'checks' ? '[eval, lint]' : '["brand voice", "no legal claims"]'}`, v ?? pair.key);
-        const seen = new Set<string>();
-        policy[key] = (items as YamlNode[]).map((item) => {
-          const text = isScalar(item) ? String(item.value ?? '').trim() : '';
-          if (!text) fail(`each entry of "${key}" in "${name}" must be ${key === 'checks' ? 'a check name' : 'a short sentence'}`, item);
-          if (key === 'checks' && !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(text)) fail(`check name "${text}" in "${name}" may use only letters, digits, ".", ":", "_" and "-"`, item);
-          if (seen.has(text)) fail(`"${text}" is listed twice in "${key}" of "${name}"`, item);
-          seen.add(text);
-          return text;
-        });
-        break;
-      }
-      case 'reviewEvery': {
-        const duration = parseDuration(String(scalar ?? ''));
-        if (!duration) fail(`"reviewEvery" of "${name}" must be a length of time like 90d, 12w or 24h`, v ?? pair.key);
-        policy.reviewEvery = duration;
-        break;
-      }
-      case 'signatures':
-        if (scalar !== 'required') fail(`"signatures" of "${name}" accepts only "required" (records count only when signed by a key the signers file lists); leave it out to accept unsigned records`, v ?? pair.key);
-        policy.signatures = 'required';
-        break;
-      default:
-        fail(`unknown policy key "${key}" in "${name}" (expected approvals, ownerApproval, requirePrevious, checks, criteria, reviewEvery, signatures)`, pair.key);
-    }
+    const declared = ENVIRONMENT_SETTINGS.find((s) => s.key === key);
+    if (!declared) fail(`unknown policy key "${key}" in "${name}" (expected ${keys.join(', ')})${didYouMean(key, keys)}`, pair.key);
+    (policy as unknown as Record<string, unknown>)[key] = declared!.parse(v, { env: name, index, fail: (message, node) => fail(message, node === undefined ? (v ?? pair.key) : node) });
   }
-  if (policy.ownerApproval && policy.approvals < 1) policy.approvals = 1;
+  for (const s of ENVIRONMENT_SETTINGS) s.settle?.(policy);
   return policy;
 }
 
@@ -342,23 +299,85 @@ export function findEnvironment(config: Config, name: string): EnvironmentPolicy
   return env;
 }
 
-export interface PolicyRecord {
-  approvals: number;
-  ownerApproval: boolean;
-  requirePrevious: boolean;
-  checks?: string[];
-  criteria?: string[];
-  reviewEvery?: string;
+/** The policy as it is written into release evidence: what each setting records (settings left at their default are left out). */
+export function policyRecord(env: EnvironmentPolicy): PolicyRecord {
+  const record: Record<string, unknown> = {};
+  for (const s of ENVIRONMENT_SETTINGS) {
+    const value = (env as unknown as Record<string, unknown>)[s.key];
+    if (value === undefined || !s.record) continue;
+    const recorded = (s.record as (value: unknown) => unknown)(value);
+    if (recorded !== undefined) record[s.key] = recorded;
+  }
+  return record as unknown as PolicyRecord;
 }
 
-/** The policy as it is written into release evidence; settings left at their default are left out. */
-export function policyRecord(env: EnvironmentPolicy): PolicyRecord {
-  return {
-    approvals: env.approvals,
-    ownerApproval: env.ownerApproval,
-    requirePrevious: env.requirePrevious,
-    ...(env.checks.length ? { checks: env.checks } : {}),
-    ...(env.criteria.length ? { criteria: env.criteria } : {}),
-    ...(env.reviewEvery ? { reviewEvery: env.reviewEvery.text } : {}),
-  };
+/** "a, b or c". */
+function listed(words: string[], last: 'or' | 'and'): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} ${last} ${words[words.length - 1]}`;
 }
+
+function didYouMean(word: string, candidates: string[]): string {
+  const guess = closest(word, candidates);
+  return guess ? `; did you mean "${guess}"?` : '';
+}
+
+/** The lines of init's text that explain each environment setting, wrapped, from the rules' declarations. */
+function settingComments(): string {
+  const width = Math.max(...ENVIRONMENT_SETTINGS.map((s) => s.key.length)) + 2;
+  const lines: string[] = [];
+  for (const s of ENVIRONMENT_SETTINGS) {
+    const words = `${s.meaning.replace(/`/g, '')} (default: ${s.defaultText})`.split(' ');
+    let line = `#   ${`${s.key}:`.padEnd(width)}`;
+    let fresh = true;
+    for (const word of words) {
+      if (!fresh && line.length + 1 + word.length > 92) {
+        lines.push(line);
+        line = `#   ${' '.repeat(width)}${word}`;
+      } else line += (fresh ? '' : ' ') + word;
+      fresh = false;
+    }
+    lines.push(line);
+  }
+  return lines.join('\n');
+}
+
+/** The top-level settings of .promptrelease.yaml (environments' own come from the rules): for the unknown-setting message and the JSON Schema. */
+export const TOP_LEVEL_SETTINGS: readonly { key: string; meaning: string; schema: JsonSchema }[] = [
+  {
+    key: 'prompts',
+    meaning: 'Globs (relative to the repository root) of the files treated as prompts, in order: a "!glob" excludes what the globs before it matched. Leave it out to use the built-in formats.',
+    schema: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+  },
+  { key: 'exclude', meaning: 'Globs never treated as prompts, whatever "prompts" says, e.g. vendored examples.', schema: { type: ['array', 'null'], items: { type: 'string', minLength: 1, pattern: '^[^!]' } } },
+  {
+    key: 'environments',
+    meaning: 'Ordered: a version is released to each environment in turn. Each maps to its policy.',
+    schema: { type: 'object' },
+  },
+  {
+    key: 'people',
+    meaning: 'CODEOWNERS handles -> git identities (emails) or other handles. Owners written as emails in CODEOWNERS need no entry here.',
+    schema: {
+      type: ['object', 'null'],
+      patternProperties: { [HANDLE.source]: { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }] } },
+      additionalProperties: false,
+    },
+  },
+  {
+    key: 'signers',
+    meaning: "Path of git's allowed-signers file (relative to the repository root, e.g. .github/allowed_signers) naming whose keys sign records; itself a rules file.",
+    schema: { type: 'string', minLength: 1 },
+  },
+  {
+    key: 'trustedBranch',
+    meaning: 'The protected branch whose tip holds this policy and the review evidence, best named in full (refs/heads/main). Default: main, else master, else origin\'s default branch.',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$' },
+  },
+  {
+    key: 'merge',
+    meaning: 'How pull requests are merged into the trusted branch: merge (default), squash or rebase; says whether unsigned evidence made on a branch survives.',
+    schema: { type: 'string', enum: [...MERGE_METHODS] },
+  },
+  { key: 'escalateAfter', meaning: 'A review request unanswered this long (3d, 12h, 2w) is overdue and listed by status --attention.', schema: { type: 'string', pattern: DURATION_PATTERN } },
+  { key: 'maxPromptBytes', meaning: 'Prompts larger than this many bytes are refused.', schema: { type: 'integer', minimum: 1, default: DEFAULT_MAX_PROMPT_BYTES } },
+];

@@ -6,28 +6,36 @@ import { includeDifferences, includedContent, type Dependency, type IncludedCont
 import type { CheckRecord, ReviewRecord, StoredRecord } from '../reviews/records';
 import type { Release } from '../releases/releases';
 import { POLICY_RULES } from './rules';
+import type { AnySetting } from './settings';
 import { unsignedReason } from './rules/signatures';
 
 export type WorkingCopyState = 'clean' | 'modified' | 'deleted' | 'untracked';
 
+/**
+ * The codes a requirement may carry, as keys. A rule with a code of its own adds it in its
+ * file: `declare module '../policy' { interface RequirementCodes { frozen: true } }`.
+ */
+export interface RequirementCodes {
+  approvals: true;
+  'owner-approval': true;
+  'no-owner': true;
+  'changes-requested': true;
+  'previous-environment': true;
+  uncommitted: true;
+  'not-committed': true;
+  'already-released': true;
+  'not-on-trusted-branch': true;
+  unusable: true;
+  'missing-dependency': true;
+  'dependency-changed': true;
+  criteria: true;
+  checks: true;
+  'review-due': true;
+  signatures: true;
+}
+
 export interface Requirement {
-  code:
-    | 'approvals'
-    | 'owner-approval'
-    | 'no-owner'
-    | 'changes-requested'
-    | 'previous-environment'
-    | 'uncommitted'
-    | 'not-committed'
-    | 'already-released'
-    | 'not-on-trusted-branch'
-    | 'unusable'
-    | 'missing-dependency'
-    | 'dependency-changed'
-    | 'criteria'
-    | 'checks'
-    | 'review-due'
-    | 'signatures';
+  code: keyof RequirementCodes;
   message: string;
   /** A warning is shown and reported but does not block (verify --strict fails on it). */
   severity?: 'warning';
@@ -121,11 +129,17 @@ export interface ReviewTally {
 /**
  * One requirement of the release policy: reads its setting from the environment, reports
  * what is unmet. A rule may also say why an approval does not count in an environment
- * (`excludes`); such approvals are left out before any rule counts.
+ * (`excludes`); such approvals are left out before any rule counts. A rule is one file in
+ * rules/ exporting `const <name> = { … } satisfies PolicyRule`; the list of rules
+ * (rules/index.ts) is generated from the folder by `npm run build`.
  */
 export interface PolicyRule {
   readonly name: string;
+  /** Where its messages come among the others' (lowest first): the order they read best in. */
+  readonly order: number;
   readonly purposes: readonly Purpose[];
+  /** The environment settings of .promptrelease.yaml this rule reads: parsed, documented and put in the schema from here. */
+  readonly settings?: readonly AnySetting[];
   excludes?(approval: CountedApproval, subject: Subject, context: EvaluationContext): string | undefined;
   check(subject: Subject, context: EvaluationContext, tally: ReviewTally): Requirement[];
 }

@@ -7,8 +7,9 @@ import type { PolicyRule } from '../policy';
  * Releasing what is already live in an environment would only add noise to the evidence. The
  * same prompt text with a changed include is not what is live: it may be released again.
  */
-export const alreadyCurrent: PolicyRule = {
+export const alreadyCurrent = {
   name: 'not already current',
+  order: 40,
   purposes: ['release'],
   check(subject, context) {
     const current = context.currentRelease?.evidence;
@@ -20,4 +21,4 @@ export const alreadyCurrent: PolicyRule = {
       },
     ];
   },
-};
+} satisfies PolicyRule;

@@ -3,8 +3,9 @@ import { formatTime } from '../../shared/words';
 import type { PolicyRule } from '../policy';
 
 /** An open change request blocks until the same person approves in a later commit. */
-export const noOpenChangeRequest: PolicyRule = {
+export const noOpenChangeRequest = {
   name: 'no open change request',
+  order: 100,
   purposes: ['release', 'live'],
   check(_subject, _context, tally) {
     return tally.changeRequests.map((cr) => ({
@@ -13,4 +14,4 @@ export const noOpenChangeRequest: PolicyRule = {
       people: [cr.record.by.email],
     }));
   },
-};
+} satisfies PolicyRule;

@@ -1,11 +1,35 @@
 import { formatIdentity } from '../../ownership/identity';
 import type { PolicyRule } from '../policy';
 import type { ReviewRecord } from '../../reviews/records';
+import { listSetting, setting } from '../settings';
+
+declare module '../config' {
+  interface EnvironmentPolicy {
+    /** What an approval for this environment confirms, word for word. */
+    criteria: string[];
+  }
+  interface PolicyRecord {
+    criteria?: string[];
+  }
+}
 
 /** `criteria: [...]`: an approval counts for the environment only if it confirms each one. */
-export const reviewCriteria: PolicyRule = {
+export const reviewCriteria = {
   name: 'review criteria',
+  order: 60,
   purposes: ['release', 'live'],
+  settings: [
+    setting({
+      key: 'criteria',
+      order: 50,
+      meaning: 'what each approval for this environment confirms, word for word; an approval that does not confirm all of them (`--confirm` in the CLI, a checklist in the editor) does not count here',
+      default: () => [],
+      defaultText: 'none',
+      schema: { type: 'array', uniqueItems: true, items: { type: 'string', minLength: 1 }, examples: [['brand voice', 'no legal claims']] },
+      parse: (node, context) => listSetting('criteria', node, context, 'a short sentence', '["brand voice", "no legal claims"]'),
+      record: (value) => (value.length ? value : undefined),
+    }),
+  ],
   excludes(approval, _subject, { env }) {
     const missing = unconfirmed(approval.review.record, env.criteria);
     if (missing.length === 0) return undefined;
@@ -23,7 +47,7 @@ export const reviewCriteria: PolicyRule = {
       },
     ];
   },
-};
+} satisfies PolicyRule;
 
 /** The criteria a review did not confirm, word for word. */
 export function unconfirmed(review: ReviewRecord, criteria: string[]): string[] {

@@ -7,8 +7,9 @@ import type { PolicyRule, Requirement } from '../policy';
  * approval made when an include had other content does not count (the tally sets it aside;
  * this rule says why, when it matters).
  */
-export const includedContent: PolicyRule = {
+export const includedContent = {
   name: 'included content',
+  order: 50,
   purposes: ['release', 'live'],
   check(subject, { env }, tally) {
     const unmet: Requirement[] = subject.missingIncludes.map((m) => ({
@@ -28,4 +29,4 @@ export const includedContent: PolicyRule = {
     }
     return unmet;
   },
-};
+} satisfies PolicyRule;

@@ -1,11 +1,43 @@
 import { formatIdentity } from '../../ownership/identity';
 import type { PolicyRule } from '../policy';
 import { plural } from '../../shared/words';
+import { scalarValue, setting } from '../settings';
+
+declare module '../config' {
+  interface EnvironmentPolicy {
+    /** At least one approval must come from a code owner of the prompt. */
+    ownerApproval: boolean;
+  }
+  interface PolicyRecord {
+    ownerApproval: boolean;
+  }
+}
 
 /** `ownerApproval: true`: one approval comes from a code owner of the prompt who did not write it. */
-export const ownerApproval: PolicyRule = {
+export const ownerApproval = {
   name: 'owner approval',
+  order: 90,
   purposes: ['release', 'live'],
+  settings: [
+    setting({
+      key: 'ownerApproval',
+      order: 20,
+      meaning: 'one approver must be a code owner of the prompt',
+      default: false,
+      defaultText: 'false',
+      schema: { type: 'boolean' },
+      parse(node, { env, fail }) {
+        const value = scalarValue(node);
+        if (typeof value !== 'boolean') fail(`"ownerApproval" of "${env}" must be true or false`);
+        return value as boolean;
+      },
+      record: (value) => value,
+      // An owner's approval is an approval: asking for one means at least one.
+      settle(policy) {
+        if (policy.ownerApproval && policy.approvals < 1) policy.approvals = 1;
+      },
+    }),
+  ],
   check(subject, { env, people }, tally) {
     if (!env.ownerApproval || tally.approvals.some((a) => a.owners.length > 0)) return [];
     if (subject.owners.length === 0) {
@@ -32,4 +64,4 @@ export const ownerApproval: PolicyRule = {
       },
     ];
   },
-};
+} satisfies PolicyRule;

@@ -2,6 +2,18 @@ import { formatIdentity } from '../../ownership/identity';
 import type { PolicyRule } from '../policy';
 import { recordTime } from '../../reviews/records';
 import { formatTime, plural } from '../../shared/words';
+import { DURATION_PATTERN, parseDuration, type Duration } from '../../shared/duration';
+
+declare module '../config' {
+  interface EnvironmentPolicy {
+    /** A live version whose latest approval is older than this is due for review. */
+    reviewEvery?: Duration;
+  }
+  interface PolicyRecord {
+    reviewEvery?: string;
+  }
+}
+import { scalarValue, setting } from '../settings';
 
 /** Clocks differ a little between machines; more than this in the future is not believed. */
 const CLOCK_SKEW_MS = 10 * 60_000;
@@ -10,9 +22,26 @@ const CLOCK_SKEW_MS = 10 * 60_000;
  * `reviewEvery: 90d`: the latest counted approval of the content is recent enough. For what
  * is live it is a warning (verify --strict fails on it); a new release needs a fresh approval.
  */
-export const reviewExpiry: PolicyRule = {
+export const reviewExpiry = {
   name: 'review expiry',
+  order: 120,
   purposes: ['release', 'live'],
+  settings: [
+    setting({
+      key: 'reviewEvery',
+      order: 60,
+      meaning: 'a length of time (`30m`, `12h`, `90d`, `12w`): a live version whose latest approval is older is due for review, and a new release needs a younger one',
+      default: undefined,
+      defaultText: 'none',
+      schema: { type: 'string', pattern: DURATION_PATTERN, examples: ['90d', '12w'] },
+      parse(node, { env, fail }) {
+        const duration = parseDuration(String(scalarValue(node) ?? ''));
+        if (!duration) fail(`"reviewEvery" of "${env}" must be a length of time like 90d, 12w or 24h`);
+        return duration;
+      },
+      record: (value) => value?.text,
+    }),
+  ],
   check(subject, { env, now, purpose }, tally) {
     if (!env.reviewEvery || tally.approvals.length === 0) return [];
     const latest = tally.approvals.reduce((a, b) => (recordTime(b.review) > recordTime(a.review) ? b : a));
@@ -32,4 +61,4 @@ export const reviewExpiry: PolicyRule = {
       },
     ];
   },
-};
+} satisfies PolicyRule;

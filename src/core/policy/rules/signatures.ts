@@ -2,6 +2,14 @@ import type { EnvironmentPolicy } from '../config';
 import { formatIdentity } from '../../ownership/identity';
 import type { PolicyRule, Requirement } from '../policy';
 import type { StoredRecord } from '../../reviews/records';
+import { scalarValue, setting } from '../settings';
+
+declare module '../config' {
+  interface EnvironmentPolicy {
+    /** `signatures: required`: records and release tags count only when signed by a key the trusted signers file lists for their person. */
+    signatures?: 'required';
+  }
+}
 
 /**
  * Why a record does not count in an environment with `signatures: required`, or undefined
@@ -23,9 +31,24 @@ export function unsignedReason(stored: StoredRecord, env: EnvironmentPolicy): st
  * this rule says what was set aside: an unsigned change request is shown to the author as a
  * warning but cannot block.
  */
-export const requiredSignatures: PolicyRule = {
+export const requiredSignatures = {
   name: 'signatures required',
+  order: 70,
   purposes: ['release', 'live'],
+  settings: [
+    setting({
+      key: 'signatures',
+      order: 70,
+      meaning: '`required` (the only value): approvals, change requests and check results count here only when signed by a key the trusted signers file lists for the person they name; an unsigned change request is shown but cannot block',
+      default: undefined,
+      defaultText: 'none',
+      schema: { type: 'string', enum: ['required'] },
+      parse(node, { env, fail }) {
+        if (scalarValue(node) !== 'required') fail(`"signatures" of "${env}" accepts only "required" (records count only when signed by a key the signers file lists); leave it out to accept unsigned records`);
+        return 'required' as const;
+      },
+    }),
+  ],
   check(subject, { env }, tally) {
     if (env.signatures !== 'required' || tally.unsigned.length === 0) return [];
     const found: Requirement[] = [];
@@ -53,4 +76,4 @@ export const requiredSignatures: PolicyRule = {
     }
     return found;
   },
-};
+} satisfies PolicyRule;

@@ -1,8 +1,9 @@
 import type { PolicyRule } from '../policy';
 
 /** A release tag must point at a commit on the trusted branch. */
-export const trustedCommit: PolicyRule = {
+export const trustedCommit = {
   name: 'on the trusted branch',
+  order: 30,
   purposes: ['release'],
   check(subject, context) {
     if (context.commitOnTrustedBranch !== false) return [];
@@ -13,4 +14,4 @@ export const trustedCommit: PolicyRule = {
       },
     ];
   },
-};
+} satisfies PolicyRule;

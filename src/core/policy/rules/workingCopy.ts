@@ -1,8 +1,9 @@
 import type { PolicyRule } from '../policy';
 
 /** A release covers committed content only. */
-export const workingCopy: PolicyRule = {
+export const workingCopy = {
   name: 'committed content',
+  order: 20,
   purposes: ['release'],
   check(subject) {
     if (subject.workingCopy === 'untracked') {
@@ -13,4 +14,4 @@ export const workingCopy: PolicyRule = {
     }
     return [];
   },
-};
+} satisfies PolicyRule;
