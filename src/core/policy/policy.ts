@@ -37,6 +37,8 @@ export interface RequirementCodes {
 export interface Requirement {
   code: keyof RequirementCodes;
   message: string;
+  /** A few words for a status line ("frozen: incident 42"), from a rule whose code state.ts has no words for. */
+  brief?: string;
   /** A warning is shown and reported but does not block (verify --strict fails on it). */
   severity?: 'warning';
   /** Who can resolve it: owners for a missing owner approval, the requester of a change request. */

@@ -89,7 +89,7 @@ export function gateNote(gate: GateResult, environments: string[] = [], except: 
   if (blocking.length === 0) return undefined;
   const first = blocking[0];
   const previous = environments[environments.indexOf(gate.environment) - 1];
-  const words = first.code === 'previous-environment' ? `needs ${previous ?? 'the previous environment'} first` : (BLOCKED_BY[first.code] ?? 'blocked: prompt-release gate says why');
+  const words = first.code === 'previous-environment' ? `needs ${previous ?? 'the previous environment'} first` : (BLOCKED_BY[first.code] ?? first.brief ?? 'blocked: prompt-release gate says why');
   return blocking.length > 1 ? `${words}; ${plural(blocking.length - 1, 'other rule')} unmet` : words;
 }
 
