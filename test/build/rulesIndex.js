@@ -17,7 +17,10 @@ function rulesIn(dir) {
   const rules = [];
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort()) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
-    const names = [...text.matchAll(/^export const (\w+) = \{$/gm)].map((m) => m[1]).filter((name) => new RegExp(`^\\} satisfies PolicyRule;$`, 'm').test(text));
+    // The exported object whose block (up to the next export) closes with "} satisfies PolicyRule;".
+    const names = [...text.matchAll(/^export const (\w+) = \{$/gm)]
+      .filter((m) => /^\} satisfies PolicyRule;$/m.test(text.slice(m.index).split(/^export /m)[1] ?? ''))
+      .map((m) => m[1]);
     if (names.length !== 1) {
       throw new Error(`src/core/policy/rules/${file}: a rule file exports exactly one rule, written "export const <name> = {" … "} satisfies PolicyRule;" (found ${names.length})`);
     }
