@@ -20,7 +20,6 @@ export interface EnvironmentPolicy {
 }
 
 /** The policy as it is written into release evidence: each rule adds what its settings record. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface PolicyRecord {}
 
 export { parseDuration, type Duration };
