@@ -30,7 +30,8 @@
  *   .cache/bench-awesome-v1   awesome-copilot-shaped, 840 prompts, ~2,200 commits, 5 tags (fixtures.ts)
  * Environment: BENCH_RUNS=n, BENCH_REBUILD=1, BENCH_REPO=/path/to/a/clone (adds the
  * awesome-copilot lines on that clone, except review, which would commit there),
- * BENCH_EDITOR=0 (skip the editor line), PRC_REAL_VSCODE_CACHE (see test/runner/README.md).
+ * BENCH_EDITOR=0 (skip the editor line), BENCH_ONLY=key,… (only those lines: status10k, cold,
+ * repeat, history, review, verify, memory, editor), PRC_REAL_VSCODE_CACHE (test/runner/README.md).
  *
  * It reports: the exit code is 0 whatever the ratios, 1 only when a fixture is broken (a
  * command fails on it, or it does not hold what was built).
@@ -52,6 +53,10 @@ const NODE = process.execPath;
 const REVIEWER = { name: 'Bench Reviewer', email: 'bench.reviewer@example.com' };
 
 class FixtureBroken extends Error {}
+
+/** BENCH_ONLY=review,verify runs only those lines (status10k, cold, repeat, history, review, verify, memory, editor). */
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const want = (key: string) => ONLY.length === 0 || ONLY.includes(key);
 
 interface Line {
   what: string;
@@ -319,20 +324,23 @@ async function main(): Promise<number> {
   if (!renamed) throw new FixtureBroken('awesome-copilot-shaped: no renamed prompt at HEAD');
   out(`fixture: ${path.relative(ROOT, aw.dir)} — ${awRepo.prompts} prompts, ${commits} commits (${merges} merges), ${tags} release tags${aw.fresh ? '' : ' (cached)'}`);
 
-  await statusRepeat(tenRepo, '`status --json` at 10,000 prompts (process start included), repeat run', 2.5);
-  await statusCold(awRepo, 'awesome-copilot-shaped repo (840 prompts, 2,200 commits), first `status` (no cache)', 2);
-  await statusAgain(awRepo, 'same, repeat `status`', 1.3);
-  await history(awRepo, renamed, '`history <prompt>` of one (renamed) prompt vs node start + `git log --follow`', 2);
-  await review(awRepo, renamed, '`review <prompt> --approve` vs node start + `git log --follow` + a `git commit`', 1.5);
-  await verify(awRepo, '`verify` with 5 tags on the awesome-copilot-shaped repo vs the raw reads incl. the full log', 2);
-  await memory(tenRepo, 'peak memory, `status --json` at 10,000 prompts', 120);
+  if (want('status10k')) await statusRepeat(tenRepo, '`status --json` at 10,000 prompts (process start included), repeat run', 2.5);
+  if (want('cold')) await statusCold(awRepo, 'awesome-copilot-shaped repo (840 prompts, 2,200 commits), first `status` (no cache)', 2);
+  if (want('repeat')) await statusAgain(awRepo, 'same, repeat `status`', 1.3);
+  if (want('history')) await history(awRepo, renamed, '`history <prompt>` of one (renamed) prompt vs node start + `git log --follow`', 2);
+  if (want('review')) await review(awRepo, renamed, '`review <prompt> --approve` vs node start + `git log --follow` + a `git commit`', 1.5);
+  if (want('verify')) await verify(awRepo, '`verify` with 5 tags on the awesome-copilot-shaped repo vs the raw reads incl. the full log', 2);
+  if (want('memory')) await memory(tenRepo, 'peak memory, `status --json` at 10,000 prompts', 120);
 
-  out('\neditor on the awesome-copilot-shaped repo: Prompts view filled after the workbench appears (real VS Code)');
-  if (process.env.BENCH_EDITOR === '0') {
-    report({ what: 'editor: Prompts view filled after the workbench appears', goal: 2, unit: 's', missing: 'BENCH_EDITOR=0' });
-  } else {
-    const e = await measureEditor(ROOT, aw.dir, (l) => out(`    ${l}`));
-    report({ what: 'editor: Prompts view filled after the workbench appears', goal: 2, unit: 's', now: e.seconds, missing: e.why });
+  if (want('editor')) {
+    const what = 'editor: Prompts view filled after the workbench appears';
+    out('\neditor on the awesome-copilot-shaped repo: Prompts view filled after the workbench appears (real VS Code)');
+    if (process.env.BENCH_EDITOR === '0') {
+      report({ what, goal: 2, unit: 's', missing: 'BENCH_EDITOR=0' });
+    } else {
+      const e = await measureEditor(ROOT, aw.dir, (l) => out(`    ${l}`), Math.min(RUNS, 3));
+      report({ what, goal: 2, unit: 's', now: e.seconds, missing: e.why });
+    }
   }
 
   const real = process.env.BENCH_REPO;
