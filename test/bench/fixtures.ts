@@ -63,7 +63,15 @@ export function awesomeRepo(projectRoot: string, cli: string, log: (line: string
   const cache = path.join(projectRoot, '.cache', 'bench-awesome-v1');
   const dir = path.join(cache, 'repo');
   const versionFile = path.join(cache, 'version');
-  if (process.env.BENCH_REBUILD !== '1' && fs.existsSync(versionFile) && fs.readFileSync(versionFile, 'utf8') === VERSION && fs.existsSync(path.join(dir, '.git'))) {
+  const headFile = path.join(cache, 'head');
+  if (process.env.BENCH_REBUILD !== '1' && fs.existsSync(versionFile) && fs.readFileSync(versionFile, 'utf8') === VERSION && fs.existsSync(headFile)) {
+    // A bench stopped in the middle of the review line can leave its commit: back to the built state.
+    const head = fs.readFileSync(headFile, 'utf8').trim();
+    if (git(dir, ['rev-parse', 'HEAD']).trim() !== head || git(dir, ['status', '--porcelain']).trim() !== '') {
+      log(`resetting ${path.relative(projectRoot, dir)} to the commit it was built with`);
+      git(dir, ['reset', '-q', '--hard', head]);
+      git(dir, ['clean', '-q', '-fd']);
+    }
     return { dir, fresh: false };
   }
   const started = performance.now();
@@ -72,6 +80,7 @@ export function awesomeRepo(projectRoot: string, cli: string, log: (line: string
   buildRealisticRepo(dir, { prompts: PROMPTS, otherFiles: 1300, commits: 2200, people: 40, promptPath: awesomePromptPath, otherPath: awesomeOtherPath });
   git(dir, ['config', 'gc.auto', '0']);
   releaseFive(dir, cli);
+  fs.writeFileSync(headFile, git(dir, ['rev-parse', 'HEAD']).trim() + '\n');
   fs.writeFileSync(versionFile, VERSION);
   const buildMs = performance.now() - started;
   log(`  built in ${(buildMs / 1000).toFixed(1)} s`);
@@ -102,10 +111,10 @@ function releaseFive(dir: string, cli: string): void {
 }
 
 /**
- * A prompt that was renamed (the latest rename whose new name is still a prompt at HEAD), for
- * the history line: history must follow it through the rename.
+ * Prompts that were renamed and still are prompts at HEAD, latest rename first, for the history
+ * line: history must follow them through the rename.
  */
-export function renamedPrompt(dir: string, prompts: Set<string>): string | undefined {
+export function renamedPrompts(dir: string, prompts: Set<string>): string[] {
   const renamed = git(dir, ['log', '-M', '--diff-filter=R', '--name-only', '--format=', 'HEAD']).split('\n').filter(Boolean);
-  return renamed.find((p) => prompts.has(p));
+  return [...new Set(renamed.filter((p) => prompts.has(p)))];
 }
