@@ -1,5 +1,6 @@
 /*
- * Refresh benchmark (`npm run bench`).
+ * In-process refresh benchmark (`node out/test/bench/refresh.js`, information only; `npm run
+ * bench` runs bench.ts, which measures the CLI as a process and uses this file's fixture).
  *
  * Builds (once, cached under .cache/bench-repo-v1/) a repository with 10,000 prompts,
  * 20,000 review records and 2,000 release tags, all made with the engine's own functions,
@@ -61,7 +62,7 @@ const REVIEWERS: Identity[] = [
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 const DAY = 86_400_000;
 
-interface Manifest {
+export interface Manifest {
   version: string;
   buildMs: number;
   builtAt: string;
@@ -590,6 +591,17 @@ function buildRepository(): Manifest {
   }
 }
 
+/** The 10,000-prompt repository, built on first use and cached; used by bench.ts too. */
+export function tenThousandPromptRepo(log: (line: string) => void = console.log): { dir: string; manifest: Manifest; fresh: boolean } {
+  const cached = cachedManifest();
+  if (cached) return { dir: REPO_DIR, manifest: cached, fresh: false };
+  log(`building ${BENCH_VERSION} in ${path.relative(PROJECT_ROOT, CACHE_DIR)}/ …`);
+  const manifest = buildRepository();
+  fs.writeFileSync(MANIFEST, JSON.stringify(manifest, null, 2) + '\n');
+  log(`  built in ${(manifest.buildMs / 1000).toFixed(1)} s`);
+  return { dir: REPO_DIR, manifest, fresh: true };
+}
+
 function cachedManifest(): Manifest | undefined {
   if (process.env.BENCH_REBUILD === '1') return undefined;
   try {
@@ -850,7 +862,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    process.exit(1);
+  });
+}

@@ -15,6 +15,10 @@ export interface RealisticRepoOptions {
   otherFiles: number;
   commits: number;
   people?: number;
+  /** Where prompt i lives (default: prompts/team-*, .github/instructions/*, agents/*). */
+  promptPath?: (i: number) => string;
+  /** Where the other (code, docs) file i lives (default: src/module-*, docs/*). */
+  otherPath?: (i: number) => string;
 }
 
 const GIT_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
@@ -55,10 +59,11 @@ export function buildRealisticRepo(dir: string, options: RealisticRepoOptions): 
   fs.mkdirSync(REPO, { recursive: true });
   git(REPO, ['init', '-q', '-b', 'main']);
   const rand = random(7);
-  const promptPath = (i: number) =>
-    i % 7 === 0 ? `.github/instructions/area-${i}.instructions.md` : i % 11 === 0 ? `agents/agent-${i}.agent.md` : `prompts/team-${i % 12}/prompt-${i}.prompt.md`;
+  const promptPath = options.promptPath ?? ((i: number) =>
+    i % 7 === 0 ? `.github/instructions/area-${i}.instructions.md` : i % 11 === 0 ? `agents/agent-${i}.agent.md` : `prompts/team-${i % 12}/prompt-${i}.prompt.md`);
   const prompts = Array.from({ length: options.prompts }, (_, i) => promptPath(i));
-  const code = Array.from({ length: options.otherFiles }, (_, i) => (i % 5 === 0 ? `docs/guide-${i}.md` : `src/module-${i % 40}/file-${i}.ts`));
+  const otherPath = options.otherPath ?? ((i: number) => (i % 5 === 0 ? `docs/guide-${i}.md` : `src/module-${i % 40}/file-${i}.ts`));
+  const code = Array.from({ length: options.otherFiles }, (_, i) => otherPath(i));
   const texts = new Map<string, string>();
   prompts.forEach((p, i) => texts.set(p, promptText(rand, i)));
   code.forEach((p, i) => texts.set(p, codeText(rand, i)));
@@ -93,7 +98,9 @@ export function buildRealisticRepo(dir: string, options: RealisticRepoOptions): 
     const roll = rand();
     if (roll < 0.03) {
       const i = Math.floor(rand() * prompts.length);
-      const to = prompts[i].replace(/(prompt|area|agent)-(\d+)/, `$1-$2-r${commits}`);
+      // A skill is renamed with its folder (skills/skill-3/SKILL.md); a file with no number (AGENTS.md) keeps its name.
+      const to = prompts[i].replace(/(prompt|area|agent|skill)-(\d+)/, `$1-$2-r${commits}`);
+      if (to === prompts[i]) continue;
       mainTip = commit('main', who, `Rename ${prompts[i]}`, [`R ${prompts[i]} ${to}`], [mainTip]);
       texts.set(to, texts.get(prompts[i])!);
       texts.delete(prompts[i]);

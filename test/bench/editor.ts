@@ -1,0 +1,113 @@
+/*
+ * The editor line of `npm run bench`: in the real VS Code of test/runner (VS Code server +
+ * headless Chromium), on the awesome-copilot-shaped repository, the time from the workbench
+ * appearing to the Prompts view having its rows.
+ *
+ *   workbench appears  VS Code's own performance mark `code/didStartWorkbench` in the page
+ *                      (performance.timeOrigin + its startTime): the workbench's parts are
+ *                      created and shown. The earliest point the page itself says "the
+ *                      workbench is there"; the extension host starts after it.
+ *   view filled        the moment the Prompts tree provider first returns rows, noted in the
+ *                      extension host by editorProbe.ts (Date.now()); the extension is
+ *                      activated by VS Code (onStartupFinished), never by the probe.
+ * Both are wall-clock times of the same machine. The first session starts without
+ * .git/prompt-release (information); the measured ones keep it, as when a user reopens a
+ * repository. The extension is loaded from dist/extension.js; `npm run bench` makes it with
+ * `npm run bundle:release`, the minified bundle `npm run package:vsix` puts in the .vsix.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { isInstalled, realVscodePaths } from '../runner/installRealVscode';
+import { launchBrowser, QUIET_WORKBENCH_SETTINGS, startRealVscode } from '../runner/realVscode';
+import type { ProbeResult } from './editorProbe';
+import { median } from './measure';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Session {
+  appearedAt?: number;
+  probe: ProbeResult;
+}
+
+async function oneSession(root: string, workspace: string, browser: Awaited<ReturnType<typeof launchBrowser>>, log: (line: string) => void): Promise<Session> {
+  const resultDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prc-bench-editor-'));
+  const resultFile = path.join(resultDir, 'probe.json');
+  const session = await startRealVscode({
+    workspace,
+    extensionDevelopmentPath: root,
+    extensionTestsPath: path.join(root, 'out', 'test', 'bench', 'editorProbe.js'),
+    disableWorkspaceTrust: true,
+    env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', PRC_TEST_RESULT_FILE: resultFile },
+    settings: { ...QUIET_WORKBENCH_SETTINGS, 'files.autoSave': 'off' },
+    browser,
+    timeoutMs: 180_000,
+  });
+  try {
+    let serverGone = false;
+    void session.serverExited.then(() => (serverGone = true));
+    const deadline = Date.now() + 180_000;
+    while (!fs.existsSync(resultFile) && !serverGone && Date.now() < deadline) await sleep(50);
+    if (!fs.existsSync(resultFile)) throw new Error(`${serverGone ? 'the VS Code server exited' : 'no result after 180 s'}:\n${session.serverLogTail()}`);
+    const probe = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as ProbeResult;
+    const marks = (await session.page.evaluate(
+      `(() => ({ origin: performance.timeOrigin, marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('code/')).map((m) => [m.name, m.startTime]) }))()`,
+    )) as { origin: number; marks: [string, number][] };
+    const started = marks.marks.find(([name]) => name === 'code/didStartWorkbench');
+    if (!started) log(`no code/didStartWorkbench mark in the page (marks: ${marks.marks.map(([n]) => n).join(', ') || 'none'})`);
+    return { appearedAt: started ? marks.origin + started[1] : undefined, probe };
+  } finally {
+    await session.dispose();
+    fs.rmSync(resultDir, { recursive: true, force: true });
+  }
+}
+
+export async function measureEditor(root: string, workspace: string, log: (line: string) => void, runs = 3): Promise<{ seconds?: number; why?: string }> {
+  const paths = realVscodePaths();
+  if (!isInstalled(paths)) {
+    return { why: `no real VS Code installed in ${paths.cacheDir} (npm run test:integration installs it; PRC_REAL_VSCODE_CACHE can point at an existing install)` };
+  }
+  if (!fs.existsSync(paths.chromium)) return { why: `${paths.chromium} is missing (apt-get install chromium)` };
+  const bundle = path.join(root, 'dist', 'extension.js');
+  if (!fs.existsSync(bundle)) return { why: 'dist/extension.js is missing: run npm run package:vsix' };
+  if (!fs.existsSync(path.join(root, 'out', 'test', 'bench', 'editorProbe.js'))) return { why: 'out/test/bench/editorProbe.js is missing: run npm run build' };
+  const released = !fs.readFileSync(bundle, 'utf8').includes('sourceMappingURL=');
+  log(`VS Code from ${paths.cacheDir}; extension ${released ? 'dist/extension.js as the .vsix ships it (minified by npm run bundle:release)' : 'dist/extension.js of npm run build (not minified: npm run bundle:release makes the one that ships)'}`);
+  log('workbench appears = VS Code\'s mark code/didStartWorkbench in the page; filled = the Prompts tree first returns rows (extension host)');
+
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  try {
+    browser = await launchBrowser();
+  } catch (err) {
+    return { why: `Chromium did not start: ${(err as Error).message.split('\n')[0]}` };
+  }
+  const warm: number[] = [];
+  const own: number[] = [];
+  try {
+    for (let i = 0; i <= runs; i++) {
+      const cold = i === 0;
+      if (cold) fs.rmSync(path.join(workspace, '.git', 'prompt-release'), { recursive: true, force: true });
+      const s = await oneSession(root, workspace, browser, log);
+      const p = s.probe;
+      if (!p.ok || p.filledAt === undefined) return { why: `the probe failed: ${p.error ?? 'no rows'}` };
+      if (s.appearedAt === undefined) return { why: 'the page has no code/didStartWorkbench mark' };
+      const seconds = (p.filledAt - s.appearedAt) / 1000;
+      log(
+        `${cold ? 'first open (no .git/prompt-release, information)' : `reopen ${i}`}: filled ${seconds.toFixed(2)} s after the workbench appeared ` +
+          `(workbench → extension host running ${((p.probeStartedAt - s.appearedAt) / 1000).toFixed(2)} s, → activation ${((p.activatedAt! - s.appearedAt) / 1000).toFixed(2)} s, ` +
+          `activation → rows ${((p.filledAt - p.activatedAt!) / 1000).toFixed(2)} s; ` +
+          `${p.rows} rows, ${p.prompts} prompts in the model)`,
+      );
+      if (!cold) {
+        warm.push(seconds);
+        own.push((p.filledAt - p.activatedAt!) / 1000);
+      }
+    }
+  } catch (err) {
+    return { why: `the real VS Code run failed: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}` };
+  } finally {
+    await browser.close().catch(() => undefined);
+  }
+  log(`median ${median(warm).toFixed(2)} s, of which the extension (activation → rows) ${median(own).toFixed(2)} s and VS Code before activating it the rest`);
+  return { seconds: median(warm) };
+}

@@ -1,0 +1,63 @@
+/*
+ * Runs inside the real VS Code extension host for the editor line of `npm run bench`
+ * (editor.ts starts it as the extensionTestsPath). It never activates the extension itself:
+ * it waits for VS Code to activate it (onStartupFinished), as for a user, then notes when the
+ * Prompts tree first has rows, and writes the times (Date.now(), the machine's clock) as JSON
+ * to PRC_TEST_RESULT_FILE.
+ */
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { PromptReleaseApi } from '../../src/extension/extension';
+
+const EXTENSION_ID = 'prompt-release.prompt-release-control';
+
+export interface ProbeResult {
+  ok: boolean;
+  error?: string;
+  /** When the probe started (the extension host had loaded it). */
+  probeStartedAt: number;
+  activatedAt?: number;
+  readyAt?: number;
+  /** When the Prompts tree first returned rows. */
+  filledAt?: number;
+  rows?: number;
+  prompts?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function run(): Promise<void> {
+  const result: ProbeResult = { ok: false, probeStartedAt: Date.now() };
+  try {
+    const deadline = Date.now() + 120_000;
+    const ext = vscode.extensions.getExtension<PromptReleaseApi>(EXTENSION_ID);
+    if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
+    while (!ext.isActive) {
+      if (Date.now() > deadline) throw new Error('VS Code did not activate the extension within 120 s');
+      await sleep(2);
+    }
+    const api = ext.exports;
+    result.activatedAt = api.activatedAt;
+    const tree = api.promptsTree as unknown as { getChildren(): unknown[]; onDidChangeTreeData?: vscode.Event<unknown> };
+    const look = () => {
+      if (result.filledAt === undefined && tree.getChildren().length > 0) result.filledAt = Date.now();
+    };
+    const subscription = tree.onDidChangeTreeData?.(look);
+    look();
+    await api.ready;
+    result.readyAt = api.readyAt;
+    while (result.filledAt === undefined && Date.now() < deadline) {
+      look();
+      if (result.filledAt === undefined) await sleep(2);
+    }
+    subscription?.dispose();
+    result.rows = tree.getChildren().length;
+    result.prompts = api.workspace.folders[0]?.model?.prompts.length;
+    if (result.filledAt === undefined) throw new Error('the Prompts view has no rows 120 s after activation');
+    result.ok = true;
+  } catch (err) {
+    result.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  }
+  const file = process.env.PRC_TEST_RESULT_FILE;
+  if (file) fs.writeFileSync(file, JSON.stringify(result));
+}
