@@ -32,6 +32,7 @@ export interface HeadInfo {
 
 const HISTORY_PATHS = [RECORDS_DIR, ...POLICY_FILES];
 const HEAD_ARGS = ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD', '--is-shallow-repository'];
+const ALL_REFS_ARGS = ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(objecttype)%00%(symref)', 'refs/heads/', 'refs/remotes/', TAG_REF_PREFIX];
 const STATUS_ARGS = ['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all', '--ignore-submodules=all'];
 const NO_CONTENT = blobFacts(Buffer.alloc(0));
 
@@ -124,7 +125,7 @@ export class PromptRepository {
   async inputsKey(extra: string[]): Promise<string> {
     const [head, refs, status] = await Promise.all([
       this.readShared(HEAD_ARGS),
-      this.git.run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(symref)', 'refs/heads/', 'refs/remotes/', TAG_REF_PREFIX]),
+      this.readShared(ALL_REFS_ARGS),
       this.readShared(STATUS_ARGS),
     ]);
     const config = this.git.configEntries.map((e) => `${e.scope}\0${e.key}\0${e.value}`).join('\n');
@@ -244,8 +245,11 @@ export class PromptRepository {
   /** The refs of these exact full names that exist, read with one `git for-each-ref` (a symbolic ref with its target). */
   private async existingRefs(names: string[]): Promise<ExistingRef[]> {
     const wanted = new Set(names);
+    // The listing of every branch this refresh's inputs key read answers too, when it holds them all.
+    const listed = this.sharedReads.get(ALL_REFS_ARGS.join('\0'));
+    const fromListing = listed && names.every((n) => n.startsWith('refs/heads/') || n.startsWith('refs/remotes/'));
     // for-each-ref also lists refs below a name (refs/heads/main/x for refs/heads/main): only exact names are kept.
-    const out = await this.git.run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(objecttype)%00%(symref)', '--end-of-options', ...wanted]);
+    const out = fromListing ? await listed : await this.git.run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(objecttype)%00%(symref)', '--end-of-options', ...wanted]);
     return out
       .split('\n')
       .filter(Boolean)

@@ -136,7 +136,30 @@ const HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9_.-]*)(?:\/[A-Za-z0-9_.-]+)?$/;
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
 
 /** Parses `.promptrelease.yaml`; every error names file:line:col. */
+/**
+ * The same text is parsed several times in one refresh (the tip's guess, the history's
+ * signers, the rules in force): its answer is kept, and each caller gets its own copy.
+ */
+const parsedConfigs = new Map<string, { config: Config } | { error: unknown }>();
+const PARSED_CONFIGS_KEPT = 64;
+
 export function parseConfig(text: string, file = CONFIG_FILE): Config {
+  const key = `${file}\0${text}`;
+  let known = parsedConfigs.get(key);
+  if (!known) {
+    try {
+      known = { config: parseConfigText(text, file) };
+    } catch (error) {
+      known = { error };
+    }
+    if (parsedConfigs.size >= PARSED_CONFIGS_KEPT) parsedConfigs.delete(parsedConfigs.keys().next().value!);
+    parsedConfigs.set(key, known);
+  }
+  if ('error' in known) throw known.error;
+  return structuredClone(known.config);
+}
+
+function parseConfigText(text: string, file: string): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const at = (node: YamlNode | null | undefined, fallbackOffset = 0): SourceLocation => {

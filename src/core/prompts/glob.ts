@@ -104,8 +104,8 @@ export function compileGlobNode(root: GlobNode): (text: string) => boolean {
 interface DfaState {
   accepting: boolean;
   nfa: number[];
-  /** Next state per class of ASCII code units (see LazyDfa.asciiClass); -1 until computed. */
-  ascii: Int32Array;
+  /** Next state per class of ASCII code units (see LazyDfa.classOf); absent until computed. */
+  ascii: number[];
   other: Map<number, number>;
 }
 
@@ -131,22 +131,26 @@ class LazyDfa {
    * names, say), so a set learns one transition per class instead of one per character: a
    * first run over thousands of different paths builds few transitions.
    */
-  private readonly asciiClass = new Int32Array(128);
-  private readonly classCount: number;
+  private readonly asciiClass = new Int32Array(128).fill(-1);
+  private readonly classes = new Map<string, number>();
+  private readonly tests: number[] = [];
 
   constructor(private readonly a: Automaton) {
     this.seen = new Int32Array(a.kind.length).fill(-1);
-    const tests: number[] = [];
-    for (let s = 0; s < a.kind.length; s++) if (a.kind[s] === CHAR) tests.push(s);
-    const classes = new Map<string, number>();
-    for (let code = 0; code < 128; code++) {
-      let signature = '';
-      for (const s of tests) signature += a.test[s](code) ? '1' : '0';
-      let id = classes.get(signature);
-      if (id === undefined) classes.set(signature, (id = classes.size));
-      this.asciiClass[code] = id;
-    }
-    this.classCount = classes.size;
+    for (let s = 0; s < a.kind.length; s++) if (a.kind[s] === CHAR) this.tests.push(s);
+  }
+
+  /** A character's class, found the first time it is met (paths use few of the 128). */
+  private classOf(code: number): number {
+    let id = this.asciiClass[code];
+    if (id >= 0) return id;
+    let signature = '';
+    for (const s of this.tests) signature += this.a.test[s](code) ? '1' : '0';
+    const known = this.classes.get(signature);
+    id = known ?? this.classes.size;
+    if (known === undefined) this.classes.set(signature, id);
+    this.asciiClass[code] = id;
+    return id;
   }
 
   run(text: string): boolean {
@@ -157,7 +161,7 @@ class LazyDfa {
       const state = this.states[at];
       if (state.nfa.length === 0) break;
       const code = text.charCodeAt(i);
-      let next = code < 128 ? state.ascii[this.asciiClass[code]] : (state.other.get(code) ?? -1);
+      let next = code < 128 ? (state.ascii[this.classOf(code)] ?? -1) : (state.other.get(code) ?? -1);
       steps++;
       if (next < 0) {
         steps += state.nfa.length;
@@ -175,7 +179,7 @@ class LazyDfa {
         }
         next = this.intern(closed);
         const from = this.states[at];
-        if (code < 128) from.ascii[this.asciiClass[code]] = next;
+        if (code < 128) from.ascii[this.classOf(code)] = next;
         else from.other.set(code, next);
       }
       at = next;
@@ -205,7 +209,7 @@ class LazyDfa {
     let id = this.index.get(key);
     if (id === undefined) {
       id = this.states.length;
-      this.states.push({ nfa, accepting: nfa.some((s) => this.a.kind[s] === MATCH), ascii: new Int32Array(this.classCount).fill(-1), other: new Map() });
+      this.states.push({ nfa, accepting: nfa.some((s) => this.a.kind[s] === MATCH), ascii: [], other: new Map() });
       this.index.set(key, id);
     }
     return id;
