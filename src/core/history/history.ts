@@ -35,6 +35,8 @@ export interface FileChange {
 export interface PathEvent {
   commit: string;
   author: Identity;
+  /** People named in the commit's `Co-authored-by:` trailers, as written. */
+  coAuthors?: Identity[];
   time: number;
   status: FileChange['status'];
   blob: string;
@@ -54,10 +56,39 @@ export function indexHistory(log: LogCommit[]): PathHistory {
       let events = index.get(change.path);
       if (!events) index.set(change.path, (events = []));
       const from = change.status === 'R' ? change.sources.find((s) => s.path !== change.path)?.path : undefined;
-      events.push({ commit: c.commit, author: c.author, time: c.time, status: change.status, blob: change.blob, ...(from ? { from } : {}) });
+      events.push({ commit: c.commit, author: c.author, ...(c.coAuthors.length ? { coAuthors: c.coAuthors } : {}), time: c.time, status: change.status, blob: change.blob, ...(from ? { from } : {}) });
     }
   }
   return index;
+}
+
+/**
+ * The rename rule, step one: the commits of a log where one of `names` came into being, each
+ * with the parent git's rename detection compares it with. A file added by a commit, or by a
+ * merge against every parent (a rename made in the merge itself): what it was renamed from,
+ * if anything, is what `git diff-tree -M` says of that commit against its first parent.
+ */
+export function renameCandidates(log: LogCommit[], names: Set<string>): { commit: string; firstParent: string }[] {
+  const found: { commit: string; firstParent: string }[] = [];
+  for (const c of log) {
+    if (c.parents.length === 0) continue;
+    const born = c.changes.some((ch) => names.has(ch.path) && (ch.merge ? ch.blob !== ZERO_OID && ch.sources.every((s) => s.blob === ZERO_OID) : ch.status === 'A'));
+    if (born) found.push({ commit: c.commit, firstParent: c.parents[0] });
+  }
+  return found;
+}
+
+/**
+ * The rename rule, step two: a rename found in a commit takes the place of the deletion and
+ * the addition it shows as without rename detection. Applying the same renames again changes nothing.
+ */
+export function applyRenames(log: LogCommit[], renames: Map<string, FileChange[]>): void {
+  for (const c of log) {
+    const renamed = renames.get(c.commit);
+    if (!renamed?.length) continue;
+    const gone = new Set(renamed.flatMap((r) => [r.path, ...r.sources.map((x) => x.path)]));
+    c.changes = [...c.changes.filter((ch) => !gone.has(ch.path)), ...renamed];
+  }
 }
 
 /** Earlier paths of a file, following renames in the log: newest name first. */
