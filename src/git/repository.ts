@@ -4,7 +4,7 @@ import * as path from 'path';
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/ownership/codeowners';
 import { PromptReleaseError } from '../core/shared/errors';
 import { blobFacts, type BlobFacts } from '../core/prompts/hash';
-import { ZERO_OID, type LogCommit } from '../core/history/history';
+import { applyRenames, renameCandidates, ZERO_OID, type LogCommit } from '../core/history/history';
 import { parseIdent, type Identity } from '../core/ownership/identity';
 import { resolveIncludes, type FileAt } from '../core/prompts/dependencies';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model/model';
@@ -15,7 +15,7 @@ import { newRecordPath, serializeRecord, type PromptRecord } from '../core/revie
 import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/policy/config';
 import { isPolicyFile, isRulesFile, POLICY_FILES, signersPathsOf, trustedPolicy, type TrustedPolicy } from '../core/policy/trustedPolicy';
-import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
+import { LOG_FLAGS, RENAME_DETECTION, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
 import { PersistentCache, type ObjectAtPath } from './cache';
 import { GitRunner, type GitCommandListener } from './runner';
 import { checkFolders, createFileNoFollow } from './safeFs';
@@ -652,20 +652,10 @@ export class PromptRepository {
    */
   private async promptFilesLog(revisions: string[], isPrompt: (path: string) => boolean): Promise<LogCommit[]> {
     const log = parseLog(await this.historyRead(revisions), isPrompt);
-    const candidates = log.filter((c) => c.parents.length === 1 && c.changes.some((ch) => ch.status === 'A' || ch.status === 'D'));
+    const candidates = renameCandidates(log, isPrompt);
     if (candidates.length) {
-      const output = await this.git.run(
-        ['diff-tree', '-z', '-r', '--raw', '-M', '--diff-filter=R', '--no-abbrev', '--no-ext-diff', '--no-textconv', '--stdin', '--format=%x01%H%x00%P%x00%at%x00%ae%x00%an%x00%x00'],
-        { input: candidates.map((c) => c.commit).join('\n') + '\n' },
-      );
-      const renames = new Map(parseLog(output, isPrompt).map((c) => [c.commit, c.changes]));
-      for (const commit of candidates) {
-        const renamed = renames.get(commit.commit);
-        if (!renamed?.length) continue;
-        // A rename shows as a deletion and an addition without -M: put the rename in their place.
-        const gone = new Set(renamed.flatMap((r) => [r.path, ...r.sources.map((x) => x.path)]));
-        commit.changes = [...commit.changes.filter((ch) => !gone.has(ch.path)), ...renamed];
-      }
+      const output = await this.git.run(RENAME_DETECTION, { input: candidates.map((c) => `${c.commit} ${c.firstParent}`).join('\n') + '\n' });
+      applyRenames(log, new Map(parseLog(output, isPrompt).map((c) => [c.commit, c.changes])));
     }
     return log.filter((c) => c.changes.length > 0 || c.parents.length > 1);
   }

@@ -79,7 +79,7 @@ describe('history of a renamed prompt: one reader for the CLI and the editor', f
     assert.strictEqual(after.commands.length, before.commands.length, `git processes grew with the history:\n${after.commands.map((a) => a.slice(0, 3).join(' ')).join('\n')}`);
   });
 
-  it('follows a rename made by a merge commit itself, which git log --follow does not show', async () => {
+  it('follows a rename made by a merge commit itself, which git log --follow does not show, and keeps who wrote each side (HOSTILE: no self-approval through it)', async () => {
     repo = new TempRepo();
     repo.commit(CAROL, 'Add the prompt', { '.promptrelease.yaml': STANDARD_CONFIG, [FIRST]: text(LINES) });
     await ok(repo, BOB, 'review', FIRST, '--approve');
@@ -90,6 +90,9 @@ describe('history of a renamed prompt: one reader for the CLI and the editor', f
     repo.commit(CAROL, 'Unrelated', { 'src/app.ts': 'export {};\n' });
     repo.gitAs(CAROL, 'merge', '-q', '--no-ff', '--no-commit', 'side');
     repo.gitAs(CAROL, 'mv', FIRST, SECOND);
+    // The merge changes the words too: its content is new, made from both sides.
+    repo.write(SECOND, text([...LINES.slice(0, 4), 'Sign off warmly.', 'Be brief.']));
+    repo.gitAs(CAROL, 'add', '-A');
     repo.gitAs(CAROL, 'commit', '-q', '--no-edit');
     const merge = repo.git('rev-parse', 'HEAD').trim();
     assert.strictEqual(repo.git('log', '--follow', '--format=%H', '--', SECOND).trim(), '', 'git log --follow alone shows nothing here');
@@ -101,6 +104,14 @@ describe('history of a renamed prompt: one reader for the CLI and the editor', f
     assert.strictEqual(versions.find((e: any) => e.commit === merge)?.renamedFrom, FIRST);
     assert.deepStrictEqual(out.timeline.filter((e: any) => e.kind === 'release').map((r: any) => r.tag), [`prompt-release/staging/${FIRST}/v1`]);
     assert.strictEqual(out.timeline.filter((e: any) => e.kind === 'review').length, 1);
+
+    // The rest of the tool follows the same rename: the release made under the first name is the prompt's.
+    const status = JSON.parse((await ok(repo, DAVE, 'status', '--json')).stdout).prompts.find((p: any) => p.path === SECOND);
+    assert.strictEqual(status?.live, 'v1 in staging', JSON.stringify(status));
+    // HOSTILE: Bob wrote a line on the side branch; a merge that renames the prompt does not make it someone else's work.
+    const approval = await repo.cli(BOB, 'review', SECOND, '--approve');
+    assert.notStrictEqual(approval.code, 0, 'Bob approved content he wrote part of');
+    assert.match(approval.stderr, /cannot approve prompts\/second\.prompt\.md: you wrote part of this content \(self-approval\)/);
   });
 
   it('refuses a shallow clone, saying why, instead of showing part of the history', async () => {

@@ -4,7 +4,7 @@ import type { PromptHistoryInput } from '../../core/history/promptHistory';
 import type { Config } from '../../core/policy/config';
 import type { TrustedRef } from '../../core/model/model';
 import { parseTagMessage, TAG_REF_PREFIX } from '../../core/releases/releases';
-import { LOG_FLAGS, LOG_FORMAT, parseLog, parseLsTree, parseTags, TAG_FORMAT } from '../parse';
+import { LOG_FLAGS, parseLog, parseLsTree, parseTags, RENAME_DETECTION, TAG_FORMAT } from '../parse';
 import type { PromptRepository } from '../repository';
 
 /** What one prompt's history is made of, as read from git: its own log, the trusted policy and the release tags. */
@@ -21,9 +21,6 @@ export interface PromptHistoryRead extends PromptHistoryInput {
  * rename `git log --follow` cannot see costs two git processes more.
  */
 export const MAX_RENAME_ROUNDS = 20;
-
-/** The rename detection every history read uses: git's default similarity, content only, no programs. */
-export const RENAME_DETECTION = ['diff-tree', '-z', '-r', '--raw', '-M', '--diff-filter=R', '--no-abbrev', '--no-ext-diff', '--no-textconv', '--stdin', LOG_FORMAT];
 
 const literal = (file: string) => `:(literal)${file}`;
 
@@ -143,7 +140,7 @@ async function followedLog(repo: PromptRepository, revisions: string[], file: st
         logged = [...logged, ...missing];
         break;
       }
-      const births = renameCandidates(log, names).filter((b) => !asked.has(b.commit));
+      const births = renameCandidates(log, (p) => names.has(p)).filter((b) => !asked.has(b.commit));
       if (births.length === 0) return log;
       for (const b of births) asked.add(b.commit);
       const output = await repo.git.run(RENAME_DETECTION, { input: births.map((b) => `${b.commit} ${b.firstParent}`).join('\n') + '\n' });
