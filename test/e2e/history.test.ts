@@ -114,6 +114,21 @@ describe('history of a renamed prompt: one reader for the CLI and the editor', f
     assert.match(approval.stderr, /cannot approve prompts\/second\.prompt\.md: you wrote part of this content \(self-approval\)/);
   });
 
+  it('on a branch: the commits only HEAD has and the commits only the trusted branch has are both in the history', async () => {
+    repo = new TempRepo();
+    await renamedTwice(repo);
+    repo.git('checkout', '-q', '-b', 'feature');
+    const onBranch = repo.commit(CAROL, 'Shorter on the branch', { [THIRD]: text(LINES.slice(0, 3)) });
+    repo.git('checkout', '-q', 'main');
+    const onTrusted = repo.commit(BOB, 'Longer on main', { [THIRD]: text([...LINES, 'Thank them.']) });
+    repo.git('checkout', '-q', 'feature');
+    const out = JSON.parse((await ok(repo, DAVE, 'history', THIRD, '--json')).stdout);
+    const commits = out.timeline.filter((e: any) => e.kind === 'version').map((e: any) => e.commit);
+    assert.ok(commits.includes(onBranch), 'the branch\'s own commit is shown');
+    assert.ok(commits.includes(onTrusted), 'the trusted branch\'s newer commit is shown');
+    assert.deepStrictEqual(out.names, [THIRD, SECOND, FIRST]);
+  });
+
   it('refuses a shallow clone, saying why, instead of showing part of the history', async () => {
     repo = new TempRepo();
     await renamedTwice(repo);

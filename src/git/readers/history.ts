@@ -124,11 +124,12 @@ function proposedNames(output: string, file: string): string[] {
 async function followedLog(repo: PromptRepository, revisions: string[], file: string, proposed: string[]): Promise<LogCommit[]> {
   let logged = [...proposed];
   const asked = new Set<string>();
-  const renames = new Map<string, LogCommit['changes']>();
+  // Every rename git's detection found in the commits asked about; those to a logged name are applied.
+  const detected = new Map<string, LogCommit['changes']>();
   for (let round = 0; ; round++) {
     const log = parseLog(await repo.git.run(['log', ...LOG_FLAGS.filter((f) => f !== '-M'), '--no-renames', '--full-history', '--topo-order', '--reverse', '--end-of-options', ...revisions, '--', ...logged.map(literal)]));
     for (;;) {
-      applyRenames(log, renames);
+      applyRenames(log, new Map([...detected].map(([commit, found]) => [commit, found.filter((r) => logged.includes(r.path))])));
       const names = new Set([file, ...(renameIndex(log).get(file) ?? [])]);
       const missing = [...names].filter((n) => !logged.includes(n));
       if (missing.length) {
@@ -140,12 +141,12 @@ async function followedLog(repo: PromptRepository, revisions: string[], file: st
         logged = [...logged, ...missing];
         break;
       }
-      const births = renameCandidates(log, (p) => names.has(p)).filter((b) => !asked.has(b.commit));
+      // Every logged name is asked about at once (git's proposals are nearly always right): one diff-tree.
+      const births = renameCandidates(log, (p) => names.has(p) || logged.includes(p)).filter((b) => !asked.has(b.commit));
       if (births.length === 0) return log;
       for (const b of births) asked.add(b.commit);
       const output = await repo.git.run(RENAME_DETECTION, { input: births.map((b) => `${b.commit} ${b.firstParent}`).join('\n') + '\n' });
-      // Only renames to one of the file's names count: others in the same commit are other files'.
-      for (const c of parseLog(output)) renames.set(c.commit, [...(renames.get(c.commit) ?? []), ...c.changes.filter((ch) => ch.status === 'R' && names.has(ch.path))]);
+      for (const c of parseLog(output)) detected.set(c.commit, [...(detected.get(c.commit) ?? []), ...c.changes.filter((ch) => ch.status === 'R')]);
     }
   }
 }
