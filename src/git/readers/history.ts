@@ -33,9 +33,10 @@ const literal = (file: string) => `:(literal)${file}`;
  *    branch together (the commits only the trusted branch has included), without rename
  *    detection: every commit that touched any of the names on every branch, merges as
  *    combined diffs. `--follow` alone loses commits of a side branch in a non-linear history.
- * 3. Where one of the names came into being (added in a commit, or by a merge against every
- *    parent), git's rename detection against the first parent, all in one
- *    `git diff-tree --stdin`, says what it was renamed from: our rename rule.
+ * 3. Where one of the names came or went (added or deleted by a commit, or added by a merge
+ *    against every parent), git's rename detection against the first parent, all in one
+ *    `git diff-tree --stdin`, says what it was renamed from: the rename rule status uses too
+ *    (renameCandidates, applyRenames in core/history/history.ts).
  * 4. Only when that finds a name the first log did not cover is the log read again: a fixed
  *    number of git processes whatever the length of the history.
  *
