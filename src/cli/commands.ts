@@ -12,11 +12,11 @@ import { unconfirmed } from '../core/policy/rules/criteria';
 import type { GateResult } from '../core/policy/policy';
 import type { RecordSignature } from '../core/reviews/signatures';
 import { formatChangeSummary, formatLineCounts } from '../core/history/changeSummary';
-import { promptTimeline } from '../core/history/timeline';
 import * as engine from '../usecases/engine';
 import type { PromptRepository } from '../git/repository';
 import { createFileNoFollow, lstatOrUndefined, refusal } from '../git/safeFs';
 import { verifyRepository } from '../usecases/verify';
+import { promptHistory } from '../usecases/history';
 import { EXIT } from './exitCodes';
 import { plural } from '../core/shared/words';
 import { briefly, formatTime, formatTrusted, printProblems, type Output } from './output';
@@ -199,36 +199,9 @@ export async function diffCommand(repo: PromptRepository, file: string, from: st
 }
 
 export async function historyCommand(repo: PromptRepository, file: string, out: Output): Promise<number> {
-  const { history, config, committed, hashes } = await repo.readPromptHistory(file);
-  const refused = notAPrompt(config, file, committed || existsSync(path.join(repo.root, file)), repo.displayGlobs);
-  if (refused) throw refused;
-  const timeline = promptTimeline(history, history.events, hashes);
-  out.data({ path: history.path, timeline });
-  for (const e of timeline) {
-    const when = formatTime(e.time);
-    switch (e.kind) {
-      case 'version':
-        out.line(`${when}  ${e.deleted ? 'deleted' : e.renamedFrom ? `renamed from ${e.renamedFrom}` : 'changed'} in ${e.commit.slice(0, 10)} by ${formatIdentity(e.author)}${e.contentHash ? `  ${shortHash(e.contentHash)}` : ''}${e.version ? `  (v${e.version})` : ''}`);
-        break;
-      case 'review':
-        out.line(`${when}  ${e.verdict === 'approve' ? 'approved' : 'changes requested'} by ${formatIdentity(e.by)}  ${shortHash(e.contentHash)}${e.comment ? `  "${e.comment}"` : ''}`);
-        break;
-      case 'review-request':
-        out.line(`${when}  review requested by ${formatIdentity(e.by)} from ${e.reviewers.join(', ')}`);
-        break;
-      case 'release':
-        out.line(`${when}  released v${e.version} to ${e.environment} by ${formatIdentity(e.by)}  (${e.tag})`);
-        break;
-      case 'check':
-        out.line(`${when}  check ${e.name} ${e.result === 'pass' ? 'passed' : 'failed'}, recorded by ${formatIdentity(e.by)}  ${shortHash(e.contentHash)}${e.version ? ` (v${e.version})` : ''}${e.summary ? `  "${e.summary}"` : ''}`);
-        break;
-      case 'feedback': {
-        const on = e.environment ? `v${e.version} in ${e.environment}` : `${shortHash(e.contentHash)}${e.version ? ` (v${e.version})` : ''}`;
-        out.line(`${when}  feedback ${e.id}${e.rating ? ` (${e.rating})` : ''} on ${on} by ${formatIdentity(e.by)}  "${oneLine(e.body)}"`);
-        break;
-      }
-    }
-  }
+  const history = await promptHistory(repo, file);
+  out.data({ path: history.path, names: history.names, timeline: history.entries });
+  for (const e of history.entries) out.line(`${formatTime(e.time)}  ${e.text}`);
   return EXIT.ok;
 }
 
@@ -291,12 +264,6 @@ function signatureJson(signature: RecordSignature | undefined) {
   if (!signature || signature.status === 'unsigned') return 'unsigned';
   if (signature.status === 'valid') return { email: signature.email, keyType: signature.keyType, fingerprint: signature.fingerprint };
   return { invalid: signature.reason, ...(signature.fingerprint ? { keyType: signature.keyType, fingerprint: signature.fingerprint } : {}) };
-}
-
-/** The first line of a text, marked when there is more. */
-function oneLine(text: string): string {
-  const lines = text.trim().split(/\r?\n/);
-  return lines.length > 1 ? `${lines[0]} …` : lines[0];
 }
 
 function capitalized(text: string): string {

@@ -144,8 +144,10 @@ Unified diff. --from defaults to the furthest environment the prompt was release
 --to to the working copy. "approved" is the content of the latest approval.`,
   history: `prompt-release history <path> [--json]
 
-The commits that changed the prompt, its reviews, review requests, check results, feedback
-and releases, oldest first.`,
+The commits that changed the prompt under every name it had (renames followed, a rename made
+on a side branch or by a merge included), its reviews, review requests, check results,
+feedback and releases, oldest first: the entries the editor's Prompt History view shows.
+Only that file's history is read. A shallow clone is refused.`,
   verify: `prompt-release verify [--strict] [--trusted BRANCH] [--json]
 
 Checks every tag under refs/tags/prompt-release/: an annotated tag of a commit on the trusted

@@ -2,31 +2,51 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
 import type { CommandSpec } from './commands';
-import { formatIdentity } from '../core/ownership/identity';
-import { versionsOf, type PromptVersion } from '../core/releases/versions';
-import { plural } from '../core/shared/words';
+import type { ShownEntry } from '../core/history/shownHistory';
+import { promptHistory } from '../usecases/history';
 import { blobUri } from './gitContent';
 import type { PromptAt, PromptWorkspace } from './workspace';
 
-type Node =
-  | { kind: 'version'; found: PromptAt; version: PromptVersion }
+type VersionEntry = Extract<ShownEntry, { kind: 'version' }>;
+
+export type HistoryNode =
+  | { kind: 'entry'; found: PromptAt; entry: ShownEntry; index: number }
   | { kind: 'detail'; label: string; description: string; icon: string };
+
+/** A commit of the history that produced content: opened, compared and rolled back from. */
+export type VersionNode = { kind: 'entry'; found: PromptAt; entry: VersionEntry; index: number };
 
 const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
+const ICONS: Record<ShownEntry['kind'], string> = {
+  version: 'git-commit',
+  review: 'check',
+  'review-request': 'comment-discussion',
+  release: 'rocket',
+  check: 'beaker',
+  feedback: 'feedback',
+};
+
 /**
- * History of the active prompt: every content it had, the environments each reached and
- * when, who approved and who released; open, compare, roll back.
+ * History of the active prompt: the same entries, in the same order, as
+ * `prompt-release history <path>` (both come from the history use case): every commit under
+ * every name the prompt had, reviews, review requests, checks, feedback and releases. A
+ * commit's content can be opened, compared and rolled back to.
  */
-export class PromptHistoryProvider implements vscode.TreeDataProvider<Node> {
+export class PromptHistoryProvider implements vscode.TreeDataProvider<HistoryNode> {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private target?: vscode.Uri;
+  /** The history read for the prompt shown, until the repository or the prompt shown changes. */
+  private loaded?: { key: string; entries: Promise<ShownEntry[]> };
   /** The version picked with "Select for Compare". */
-  selected?: { found: PromptAt; version: PromptVersion };
+  selected?: VersionNode;
 
   constructor(private readonly workspace: PromptWorkspace) {
-    workspace.onDidChange(() => this.changeEmitter.fire());
+    workspace.onDidChange(() => {
+      this.loaded = undefined;
+      this.changeEmitter.fire();
+    });
     vscode.window.onDidChangeActiveTextEditor((editor) => {
       const uri = editor?.document.uri;
       if (uri && workspace.promptAt(uri) && uri.toString() !== this.target?.toString()) this.show(uri);
@@ -44,53 +64,55 @@ export class PromptHistoryProvider implements vscode.TreeDataProvider<Node> {
     return this.target ? this.workspace.promptAt(this.target) : undefined;
   }
 
-  getChildren(node?: Node): Node[] {
-    const found = this.prompt;
-    if (!found) return [];
-    if (!node) return versionsOf(found.prompt, found.state.model.historyOf(found.prompt.path)).map((version) => ({ kind: 'version', found, version }));
-    if (node.kind !== 'version') return [];
-    const v = node.version;
-    const details: Node[] = [];
-    details.push({ kind: 'detail', label: `written by ${formatIdentity(v.author)}`, description: `${day(new Date(v.time * 1000).toISOString())} · ${v.commit.slice(0, 8)}`, icon: 'git-commit' });
-    for (const r of v.reviews) {
-      const verb = r.record.verdict === 'approve' ? 'approved' : 'changes requested';
-      details.push({ kind: 'detail', label: `${verb} by ${formatIdentity(r.record.by)}`, description: `${day(r.record.time)}${r.record.comment ? ` · "${r.record.comment}"` : ''}`, icon: r.record.verdict === 'approve' ? 'check' : 'request-changes' });
-    }
-    for (const r of v.releases) {
-      details.push({ kind: 'detail', label: `released to ${r.evidence.environment} by ${formatIdentity(r.evidence.releasedBy)}`, description: `${day(r.evidence.releasedAt)} · ${r.tag}`, icon: 'rocket' });
-    }
-    return details;
+  /** The shown prompt's history entries, read once per model of its repository. */
+  entries(found: PromptAt): Promise<ShownEntry[]> {
+    const { model, repo } = found.state;
+    const key = JSON.stringify([repo.root, found.prompt.path, model.head.commit, model.trusted.commit, model.tagChecks.length]);
+    if (this.loaded?.key !== key) this.loaded = { key, entries: promptHistory(repo, found.prompt.path).then((h) => h.entries) };
+    return this.loaded.entries;
   }
 
-  getTreeItem(node: Node): vscode.TreeItem {
+  async getChildren(node?: HistoryNode): Promise<HistoryNode[]> {
+    const found = this.prompt;
+    if (!found || node) return [];
+    try {
+      return (await this.entries(found)).map((entry, index) => ({ kind: 'entry', found, entry, index }));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return [{ kind: 'detail', label: 'The history cannot be shown', description: message, icon: 'warning' }];
+    }
+  }
+
+  getTreeItem(node: HistoryNode): vscode.TreeItem {
     if (node.kind === 'detail') {
       const item = new vscode.TreeItem(node.label);
       item.description = node.description;
+      item.tooltip = `${node.label}: ${node.description}`;
       item.iconPath = new vscode.ThemeIcon(node.icon);
       return item;
     }
-    const { version: v, found } = node;
-    const name = v.version ? `v${v.version}` : v.commit.slice(0, 8);
-    const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Collapsed);
-    const live = found.state.model.config.environments.filter((e) => found.prompt.current[e.name]?.evidence.blob === v.blob).map((e) => e.name);
-    const reached = [...new Set(v.releases.map((r) => r.evidence.environment))];
-    item.description = [v.current ? 'committed now' : '', live.length ? `in ${live.join(', ')}` : reached.length ? `was in ${reached.join(', ')}` : 'not released', plural(v.reviews.filter((r) => r.record.verdict === 'approve').length, 'approval')]
-      .filter(Boolean)
-      .join(' · ');
-    item.iconPath = new vscode.ThemeIcon(live.length ? 'rocket' : v.version ? 'tag' : 'git-commit');
-    item.contextValue = ['version', v.version ? 'released' : '', v.current ? 'current' : ''].filter(Boolean).join(' ');
-    item.id = `${found.state.repo.root}#${found.prompt.path}#${v.blob}`;
-    item.command = { command: COMMANDS.historyOpen, title: 'Open Version', arguments: [node] };
+    const { entry: e, found } = node;
+    const item = new vscode.TreeItem(e.text);
+    item.description = day(e.time);
+    item.tooltip = `${e.time}\n${e.text}`;
+    item.id = `${found.state.repo.root}#${found.prompt.path}#${node.index}`;
+    item.iconPath = new vscode.ThemeIcon(e.kind === 'review' && e.verdict !== 'approve' ? 'request-changes' : e.kind === 'version' && e.deleted ? 'trash' : ICONS[e.kind]);
+    if (e.kind === 'version' && !e.deleted) {
+      const current = e.blob === found.prompt.blob;
+      const live = found.state.model.config.environments.filter((env) => found.prompt.current[env.name]?.evidence.blob === e.blob).map((env) => env.name);
+      item.description = [day(e.time), current ? 'committed now' : '', live.length ? `in ${live.join(', ')}` : ''].filter(Boolean).join(' · ');
+      item.contextValue = ['version', e.version ? 'released' : '', current ? 'current' : ''].filter(Boolean).join(' ');
+      item.command = { command: COMMANDS.historyOpen, title: 'Open Version', arguments: [node] };
+    }
     return item;
   }
 
-  uriOf(node: { found: PromptAt; version: PromptVersion }): vscode.Uri {
-    const name = node.version.version ? `v${node.version.version}` : node.version.commit.slice(0, 8);
-    return blobUri(node.found.state.repo.root, node.found.prompt.path, node.version.blob, name);
+  uriOf(node: VersionNode): vscode.Uri {
+    return blobUri(node.found.state.repo.root, node.found.prompt.path, node.entry.blob, this.label(node));
   }
 
-  label(node: { version: PromptVersion }): string {
-    return node.version.version ? `v${node.version.version}` : node.version.commit.slice(0, 8);
+  label(node: VersionNode): string {
+    return node.entry.version ? `v${node.entry.version}` : node.entry.commit.slice(0, 8);
   }
 
   workingUri(found: PromptAt): vscode.Uri {
@@ -100,7 +122,6 @@ export class PromptHistoryProvider implements vscode.TreeDataProvider<Node> {
 
 /** The history view's commands, for the command registry. */
 export function historyCommands(history: PromptHistoryProvider): CommandSpec[] {
-  type VersionNode = { kind: 'version'; found: PromptAt; version: PromptVersion };
   return [
     { id: COMMANDS.historyOpen, action: 'open the version', run: (node: VersionNode) => vscode.window.showTextDocument(history.uriOf(node), { preview: true }) },
     {
@@ -126,6 +147,6 @@ export function historyCommands(history: PromptHistoryProvider): CommandSpec[] {
         return vscode.commands.executeCommand('vscode.diff', history.uriOf(base), history.uriOf(node), `${path.basename(node.found.prompt.path)} (${history.label(base)}) ↔ (${history.label(node)})`);
       },
     },
-    { id: COMMANDS.historyRollback, action: 'roll back', run: (node: VersionNode) => vscode.commands.executeCommand(COMMANDS.release, history.workingUri(node.found), { version: node.version.version }) },
+    { id: COMMANDS.historyRollback, action: 'roll back', run: (node: VersionNode) => vscode.commands.executeCommand(COMMANDS.release, history.workingUri(node.found), { version: node.entry.version }) },
   ];
 }

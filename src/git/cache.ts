@@ -51,8 +51,8 @@ interface CacheFile {
   reachability?: CachedReachability;
 }
 
-/** Change it whenever the shape of the data, the way git's output is parsed or the references read from a blob change. */
-const FORMAT = `prompt-release-cache-3-refs${REFERENCE_SYNTAX_VERSION}`;
+/** Change it whenever the shape of the data, the way git's output is parsed (4: renames made by merges), or the references read from a blob change. */
+const FORMAT = `prompt-release-cache-4-refs${REFERENCE_SYNTAX_VERSION}`;
 const FILE = path.join('prompt-release', 'cache-v2.json');
 
 /** Values by key that a run marks as used; a finished run keeps only those. */

@@ -28,6 +28,12 @@ export const LOG_FORMAT = '--format=%x01%H%x00%P%x00%at%x00%ae%x00%an%x00%(trail
 /** Flags every history read uses: raw changes with full ids, merges as combined diffs, renames followed, no programs. */
 export const LOG_FLAGS = ['-z', '--raw', '-c', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', '--no-color', LOG_FORMAT];
 
+/**
+ * Rename detection, the same for every history read (see renameCandidates): git's default
+ * similarity, content only, no programs. Reads `<commit> <parent>` lines on stdin.
+ */
+export const RENAME_DETECTION = ['diff-tree', '-z', '-r', '--raw', '-M', '--diff-filter=R', '--no-abbrev', '--no-ext-diff', '--no-textconv', '--stdin', LOG_FORMAT];
+
 function parseCoAuthors(text: string): Identity[] {
   return text
     .split('\x1f')

@@ -4,19 +4,18 @@ import * as path from 'path';
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/ownership/codeowners';
 import { PromptReleaseError } from '../core/shared/errors';
 import { blobFacts, contentHash, type BlobFacts } from '../core/prompts/hash';
-import { renameIndex, ZERO_OID, type LogCommit } from '../core/history/history';
+import { applyRenames, renameCandidates, ZERO_OID, type LogCommit } from '../core/history/history';
 import { parseIdent, type Identity } from '../core/ownership/identity';
 import { resolveIncludes, type FileAt } from '../core/prompts/dependencies';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model/model';
 import { candidateRefs, chooseTrustedRef, type ExistingRef } from '../core/policy/trustedRef';
-import { promptHistoryOf, type PromptHistory } from '../core/history/promptHistory';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts/prompts';
 import { candidatePathsToRead, type FileText } from '../core/prompts/setup';
 import { newRecordPath, serializeRecord, type PromptRecord } from '../core/reviews/records';
 import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/policy/config';
 import { isPolicyFile, isRulesFile, POLICY_FILES, signersPathsOf, trustedPolicy, type TrustedPolicy } from '../core/policy/trustedPolicy';
-import { LOG_FLAGS, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
+import { LOG_FLAGS, RENAME_DETECTION, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
 import { PersistentCache, type ObjectAtPath } from './cache';
 import { GitRunner, type GitCommandListener } from './runner';
 import { checkFolders, createFileNoFollow } from './safeFs';
@@ -704,20 +703,10 @@ export class PromptRepository {
    */
   private async promptFilesLog(revisions: string[], isPrompt: (path: string) => boolean): Promise<LogCommit[]> {
     const log = parseLog(await this.historyRead(revisions), isPrompt);
-    const candidates = log.filter((c) => c.parents.length === 1 && c.changes.some((ch) => ch.status === 'A' || ch.status === 'D'));
+    const candidates = renameCandidates(log, isPrompt);
     if (candidates.length) {
-      const output = await this.git.run(
-        ['diff-tree', '-z', '-r', '--raw', '-M', '--diff-filter=R', '--no-abbrev', '--no-ext-diff', '--no-textconv', '--stdin', '--format=%x01%H%x00%P%x00%at%x00%ae%x00%an%x00%x00'],
-        { input: candidates.map((c) => c.commit).join('\n') + '\n' },
-      );
-      const renames = new Map(parseLog(output, isPrompt).map((c) => [c.commit, c.changes]));
-      for (const commit of candidates) {
-        const renamed = renames.get(commit.commit);
-        if (!renamed?.length) continue;
-        // A rename shows as a deletion and an addition without -M: put the rename in their place.
-        const gone = new Set(renamed.flatMap((r) => [r.path, ...r.sources.map((x) => x.path)]));
-        commit.changes = [...commit.changes.filter((ch) => !gone.has(ch.path)), ...renamed];
-      }
+      const output = await this.git.run(RENAME_DETECTION, { input: candidates.map((c) => `${c.commit} ${c.firstParent}`).join('\n') + '\n' });
+      applyRenames(log, new Map(parseLog(output, isPrompt).map((c) => [c.commit, c.changes])));
     }
     return log.filter((c) => c.changes.length > 0 || c.parents.length > 1);
   }
@@ -752,75 +741,24 @@ export class PromptRepository {
     return base.trim() === commit;
   }
 
-  /**
-   * One prompt's history, read from that file's own log (`git log --follow`, which follows
-   * renames) and the trusted branch's records, never the whole repository's history: what
-   * `history` shows. It decides nothing, so it needs no authorship.
-   */
-  async readPromptHistory(file: string): Promise<{ history: PromptHistory; config: Config; committed: boolean; hashes: Map<string, string> }> {
-    const trustedAttempt = (this.trustedPin ? Promise.resolve(this.trustedPin) : this.resolveTrusted(this.trustedOverride)).then((ref) => ({ ref }), (error: unknown) => ({ error }));
-    // The file's own log is the longest read and needs nothing else: it starts first.
-    const headLog = this.followLog(['HEAD'], file);
-    headLog.catch(() => undefined);
-    const [headOut, treeOutput, tagOutput] = await Promise.all([
-      this.git.run(['rev-parse', 'HEAD', '--is-shallow-repository']),
-      this.git.run(['ls-tree', '-z', '--full-tree', '--end-of-options', 'HEAD', '--', file]),
-      this.git.run(['for-each-ref', TAG_FORMAT, TAG_REF_PREFIX]),
-    ]);
-    const [head, shallowFlag] = headOut.trim().split('\n');
-    const shallow = shallowFlag?.trim() === 'true';
-    const current = parseLsTree(treeOutput).find((e) => e.path === file);
-    const tags = parseTags(tagOutput);
-    const attempt = await trustedAttempt;
-    if ('error' in attempt) throw attempt.error;
-    let trusted = attempt.ref;
-    const read = async (root: TrustedRef) => {
-      // Commits only the trusted branch has (when HEAD is elsewhere) follow HEAD's own.
-      const trustedOnly = head === root.commit ? Promise.resolve([] as LogCommit[]) : this.followLog([root.commit, `^${head}`], file);
-      const fullLog = Promise.all([headLog, trustedOnly]).then(([own, more]) => [...own, ...more]);
-      // Releases made under any of the file's names are its own: which names, the log says.
-      const released = fullLog.then((log) => {
-        const names = new Set([file, ...(renameIndex(log).get(file) ?? [])]);
-        return tags.map((t) => {
-          const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
-          return parsed && 'evidence' in parsed && names.has(parsed.evidence.prompt) ? parsed.evidence : undefined;
-        });
-      });
-      const [trustedRead, log, [objects, releasedEvidence]] = await Promise.all([
-        this.readTrusted(root, this.readTrustedBranch(root), tags, shallow),
-        fullLog,
-        released.then(async (evidence) => [await this.objectIds(tags.map((t, i) => (evidence[i] ? `${t.commit}:${evidence[i]!.prompt}` : '\n'))), evidence] as const),
-      ]);
-      return { ...trustedRead, log, objects, releasedBlobs: releasedEvidence.filter((e) => e !== undefined).map((e) => e!.blob) };
-    };
-    let result = await read(trusted);
-    const named = result.policy.config.trustedBranch;
-    if (!this.trustedOverride && !this.trustedPin && named && named !== trusted.ref) {
-      const configured = await this.resolveTrusted(named);
-      if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) result = await read((trusted = configured));
-    }
-    const { policy, mergedTags, log, objects, releasedBlobs } = result;
-    const facts = await this.factsOf([...log.flatMap((c) => c.changes.filter((ch) => ch.blob !== ZERO_OID).map((ch) => ch.blob)), ...releasedBlobs]);
-    // One prompt's read: what the other prompts' status needs stays in the cache.
-    this.cache.finishRun(true);
-    const promptAtCommit = new Map<string, { oid: string; type: string } | undefined>();
-    tags.forEach((t, i) => promptAtCommit.set(t.name, objects[i]));
-    const history = promptHistoryOf({
-      path: file,
-      log,
-      current: current && { blob: current.blob, mode: current.mode },
-      policy,
-      tags,
-      tagFacts: { onTrustedBranch: mergedTags, promptAtCommit, contentHashOf: (blob) => facts.get(blob)?.contentHash },
-    });
-    const hashes = new Map([...facts].map(([blob, f]) => [blob, f.contentHash]));
-    return { history, config: policy.config, committed: current !== undefined, hashes };
+  /** The policy in force, the record ledger and which release tags are on the trusted branch (for the readers in readers/). */
+  trustedEvidence(root: TrustedRef, tags: RawTag[], shallow: boolean): Promise<{ policy: TrustedPolicy; mergedTags: Set<string> }> {
+    return this.readTrusted(root, this.readTrustedBranch(root), tags, shallow);
   }
 
-  /** A file's own history through its renames, parents first. */
-  private async followLog(revisions: string[], file: string): Promise<LogCommit[]> {
-    const output = await this.git.run(['log', ...LOG_FLAGS, '--follow', '--end-of-options', ...revisions, '--', file]);
-    return parseLog(output).reverse();
+  /** Hash, size and kind of blobs, through the cache (for the readers in readers/). */
+  blobFacts(blobs: string[]): Promise<Map<string, BlobFacts>> {
+    return this.factsOf(blobs);
+  }
+
+  /** Object ids and types of `<commit>:<path>` names, through the cache (for the readers in readers/). */
+  objectsAt(names: string[]): Promise<(ObjectAtPath | undefined)[]> {
+    return this.objectIds(names);
+  }
+
+  /** Ends a read of one concern: the cache keeps what other reads need. */
+  finishPartialRead(): void {
+    this.cache.finishRun(true);
   }
 
   /** The last model: the next one reuses the decisions whose inputs did not change. */

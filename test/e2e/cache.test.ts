@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { PromptRepository } from '../../src/git/repository';
+import { promptHistory } from '../../src/usecases/history';
 import { ALICE, BOB, CAROL, DAVE, runCli, standardRepo, type TempRepo } from '../helpers/gitFixture';
 
 /**
@@ -119,12 +120,12 @@ describe('history of one prompt', function () {
       repo.commit(CAROL, 'Rename');
       const commands: string[][] = [];
       const opened = await PromptRepository.open(repo.dir, (e) => commands.push(e.args), { persistentCache: false });
-      const { history } = await opened.readPromptHistory('prompts/welcome.prompt.md');
+      const history = await promptHistory(opened, 'prompts/welcome.prompt.md');
       assert.deepStrictEqual(history.names, ['prompts/welcome.prompt.md', 'prompts/greeting.prompt.md'], 'the rename is followed');
-      assert.strictEqual(history.events.length, 2);
+      assert.strictEqual(history.entries.filter((e) => e.kind === 'version').length, 2);
       const logs = commands.filter((args) => args[0] === 'log');
-      assert.ok(logs.some((args) => args.includes('--follow')), 'the file is read with git log --follow');
-      const wholeHistory = logs.filter((args) => !args.includes('--follow') && args[args.length - 1] === '--');
+      assert.ok(logs.some((args) => args.includes(':(literal)prompts/welcome.prompt.md')), 'the file is read by its own path');
+      const wholeHistory = logs.filter((args) => args[args.length - 1] === '--');
       assert.deepStrictEqual(wholeHistory, [], 'no log without a pathspec ran');
     } finally {
       repo.dispose();

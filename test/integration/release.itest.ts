@@ -6,6 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PromptReleaseApi } from '../../src/extension/extension';
 import type { ReleaseResult, ReleaseUi } from '../../src/extension/releaseFlow';
+import type { VersionNode } from '../../src/extension/historyView';
 import { BOB, CAROL, DAVE } from '../helpers/gitFixture';
 import { ERIN, PROMPTS } from '../helpers/statePrompts';
 import { api, cli, fileUri, git, waitFor } from './support';
@@ -132,19 +133,24 @@ describe('the release manager', function () {
     assert.strictEqual((await release(P.modified, new ScriptedUi({ environment: 'production' }))).outcome, 'released');
 
     ext.history.show(fileUri(P.modified));
-    const versions = ext.history.getChildren();
-    const labels = versions.map((n) => ext.history.getTreeItem(n));
-    assert.deepStrictEqual(labels.map((i) => i.label), ['v2', 'v1']);
-    assert.match(String(labels[0].description), /committed now · in staging, production · 2 approval/);
-    assert.match(String(labels[1].description), /was in staging, production/);
-    const v1Details = ext.history.getChildren(versions[1]).map((n) => String(ext.history.getTreeItem(n).label));
-    assert.ok(v1Details.some((d) => /^released to production by Dave Releaser/.test(d)), v1Details.join('\n'));
-    assert.ok(v1Details.some((d) => /^approved by Alice Owner/.test(d)), v1Details.join('\n'));
+    const nodes = await ext.history.getChildren();
+    const texts = nodes.map((n) => String(ext.history.getTreeItem(n).label));
+    // The view shows what the CLI's history shows, entry for entry.
+    const shown = JSON.parse(cli(['history', P.modified, '--json']).stdout).timeline.map((e: { text: string }) => e.text);
+    assert.deepStrictEqual(texts, shown);
+    const versions = nodes.filter((n): n is VersionNode => n.kind === 'entry' && n.entry.kind === 'version');
+    const v1 = versions.find((n) => n.entry.version === 1)!;
+    const v2 = versions.find((n) => n.entry.version === 2)!;
+    assert.ok(v1 && v2, texts.join('\n'));
+    assert.match(String(ext.history.getTreeItem(v2).description), /committed now · in staging, production/);
+    assert.strictEqual(ext.history.getTreeItem(v1).contextValue, 'version released');
+    assert.ok(texts.some((d) => /^released v1 to production by Dave Releaser/.test(d)), texts.join('\n'));
+    assert.ok(texts.some((d) => /^approved by Alice Owner/.test(d)), texts.join('\n'));
 
     const tagsBefore = git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/tags/prompt-release/']);
     const ui = new ScriptedUi({ environment: 'production' });
     ext.releaseUi = ui;
-    const result = (await vscode.commands.executeCommand('promptRelease.history.rollback', versions[1])) as ReleaseResult;
+    const result = (await vscode.commands.executeCommand('promptRelease.history.rollback', v1)) as ReleaseResult;
     assert.strictEqual(result.outcome, 'released', JSON.stringify(ui.blocked));
     assert.strictEqual((result as any).tag, 'prompt-release/production/prompts/modified.prompt.md/v1-2');
     assert.match(ui.confirmations[0].detail, /Against v2, now in production: \+0 −1 line/);

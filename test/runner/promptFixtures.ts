@@ -4,6 +4,7 @@ import * as path from 'path';
 import { ALICE, BOB, CAROL, DAVE, STANDARD_CONFIG, TempRepo, type Person } from '../helpers/gitFixture';
 import { ERIN, PROMPTS } from '../helpers/statePrompts';
 import { buildRealisticRepo } from '../helpers/realisticRepo';
+import { renamedTwice } from '../helpers/renamedPrompt';
 
 export { ERIN, PROMPTS };
 
@@ -52,6 +53,13 @@ export async function createBranchRepo(): Promise<string> {
   repo.git('switch', '-q', '-c', 'feature');
   repo.commit(CAROL, 'Warmer greeting', { 'prompts/greeting.prompt.md': 'You are a warm, friendly assistant.\nGreet {{name}} by name.\n' });
   await ok(repo, BOB, 'review', 'prompts/greeting.prompt.md', '--approve');
+  return repo.dir;
+}
+
+/** A prompt renamed twice (git mv, then on a side branch merged back) with releases and reviews under its names; the editor runs as Erin. */
+export async function createRenamedRepo(): Promise<string> {
+  const repo = new TempRepo({ author: ERIN, name: 'renamed-prompt' });
+  await renamedTwice(repo);
   return repo.dir;
 }
 

@@ -17,7 +17,7 @@
  */
 import * as path from 'path';
 import { createFixtureRepo } from './fixtures';
-import { createBranchRepo, createMultiRootWorkspace, createPlainFolder, createScaleRepo, createStatesRepo } from './promptFixtures';
+import { createBranchRepo, createMultiRootWorkspace, createPlainFolder, createRenamedRepo, createScaleRepo, createStatesRepo } from './promptFixtures';
 import { repoRoot } from './installRealVscode';
 
 export interface IntegrationRun {
@@ -99,6 +99,14 @@ export const RUNS: IntegrationRun[] = [
     disableWorkspaceTrust: true,
     env: ISOLATED_GIT,
     suites: ['branch'],
+  },
+  {
+    // A prompt renamed twice: the history view shows what `prompt-release history --json` shows.
+    name: 'history',
+    workspace: () => createRenamedRepo(),
+    disableWorkspaceTrust: true,
+    env: ISOLATED_GIT,
+    suites: ['history'],
   },
   {
     name: 'no-repository',

@@ -35,6 +35,8 @@ export interface FileChange {
 export interface PathEvent {
   commit: string;
   author: Identity;
+  /** People named in the commit's `Co-authored-by:` trailers, as written. */
+  coAuthors?: Identity[];
   time: number;
   status: FileChange['status'];
   blob: string;
@@ -54,10 +56,51 @@ export function indexHistory(log: LogCommit[]): PathHistory {
       let events = index.get(change.path);
       if (!events) index.set(change.path, (events = []));
       const from = change.status === 'R' ? change.sources.find((s) => s.path !== change.path)?.path : undefined;
-      events.push({ commit: c.commit, author: c.author, time: c.time, status: change.status, blob: change.blob, ...(from ? { from } : {}) });
+      events.push({ commit: c.commit, author: c.author, ...(c.coAuthors.length ? { coAuthors: c.coAuthors } : {}), time: c.time, status: change.status, blob: change.blob, ...(from ? { from } : {}) });
     }
   }
   return index;
+}
+
+/**
+ * The rename rule, step one, the same for a whole-repository read and one prompt's history:
+ * the commits of a log (read without rename detection) where a followed file was added or
+ * deleted, or added by a merge against every parent (a rename made in the merge itself), each
+ * with the parent git's rename detection (`git diff-tree -M`, default similarity) compares it with.
+ */
+export function renameCandidates(log: LogCommit[], follows: (path: string) => boolean): { commit: string; firstParent: string }[] {
+  const found: { commit: string; firstParent: string }[] = [];
+  for (const c of log) {
+    if (c.parents.length === 0) continue;
+    const candidate = c.changes.some((ch) => follows(ch.path) && (ch.merge ? ch.blob !== ZERO_OID && ch.sources.every((s) => s.blob === ZERO_OID) : ch.status === 'A' || ch.status === 'D'));
+    if (candidate) found.push({ commit: c.commit, firstParent: c.parents[0] });
+  }
+  return found;
+}
+
+/**
+ * The rename rule, step two: a rename found in a commit takes the place of the deletion and
+ * the addition it shows as without rename detection. In a merge, the renamed file came from
+ * what each parent had under the old name (authorship follows every side), not only the first
+ * parent's. Applying the same renames again changes nothing.
+ */
+export function applyRenames(log: LogCommit[], renames: Map<string, FileChange[]>): void {
+  for (const c of log) {
+    const renamed = renames.get(c.commit);
+    if (!renamed?.length) continue;
+    const byPath = new Map(c.changes.map((ch) => [ch.path, ch]));
+    const placed = renamed.map((r) => {
+      const applied = byPath.get(r.path);
+      if (applied?.status === 'R') return applied;
+      const from = r.sources[0]?.path;
+      const combined = from === undefined ? undefined : byPath.get(from);
+      if (!combined?.merge) return r;
+      const sides = combined.sources.filter((s) => s.blob !== ZERO_OID).map((s) => ({ path: from!, blob: s.blob }));
+      return { ...r, sources: sides.length ? sides : r.sources, merge: true };
+    });
+    const gone = new Set(placed.flatMap((r) => [r.path, ...r.sources.map((x) => x.path)]));
+    c.changes = [...c.changes.filter((ch) => !gone.has(ch.path)), ...placed];
+  }
 }
 
 /** Earlier paths of a file, following renames in the log: newest name first. */

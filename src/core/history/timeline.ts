@@ -4,7 +4,7 @@ import type { PromptStatus } from '../model/model';
 import type { Verdict } from '../reviews/records';
 
 export type TimelineEntry =
-  | { kind: 'version'; time: string; commit: string; author: Identity; blob: string; contentHash?: string; version?: number; deleted?: boolean; renamedFrom?: string }
+  | { kind: 'version'; time: string; commit: string; author: Identity; coAuthors?: Identity[]; blob: string; contentHash?: string; version?: number; deleted?: boolean; renamedFrom?: string }
   | { kind: 'review'; time: string; by: Identity; verdict: Verdict; contentHash: string; version?: number; comment?: string; record: string }
   | { kind: 'review-request'; time: string; by: Identity; reviewers: string[]; contentHash: string; record: string }
   | { kind: 'release'; time: string; environment: string; version: number; by: Identity; tag: string; approvals: Identity[] }
@@ -23,6 +23,7 @@ export function promptTimeline(prompt: Pick<PromptStatus, 'reviews' | 'requests'
       time: new Date(e.time * 1000).toISOString(),
       commit: e.commit,
       author: e.author,
+      ...(e.coAuthors?.length ? { coAuthors: e.coAuthors } : {}),
       blob: e.blob,
       contentHash: hash,
       version: hash ? versionOf.get(hash) : undefined,
