@@ -85,7 +85,7 @@ export class FolderRepository implements vscode.Disposable {
 
   /** Full repository reads started (model()), for the log and for tests that count them. */
   readCount = 0;
-  /** File events that reached this folder (relevant or not), for tests of coalescing. */
+  /** File events that could change what is shown (git's files, prompts, policy files), for tests of coalescing. */
   watcherEvents = 0;
   /** What the queue ran, in the order each ended (the last LOG_LIMIT). */
   readonly operations: OperationRecord[] = [];
@@ -220,6 +220,7 @@ export class FolderRepository implements vscode.Disposable {
 
   private finish(job: Job, outcome: OperationRecord['outcome']): void {
     this.operations.push({ label: job.label, priority: job.priority, outcome });
+    if (outcome !== 'done') this.hooks.log.debug(`${this.folder.name}: ${job.label} ${outcome === 'covered' ? 'answered by a later read' : outcome}`);
     if (this.operations.length > LOG_LIMIT) this.operations.shift();
     // A cancelled job leaves the queue now: the next one starts without waiting for it.
     if (outcome === 'cancelled') queueMicrotask(() => this.next());
@@ -301,14 +302,10 @@ export class FolderRepository implements vscode.Disposable {
 
   private watch(repo: PromptRepository): void {
     // git's own files change with every commit, checkout, fetch and write of ours.
-    const onGitEvent = () => {
-      this.watcherEvents++;
-      this.gather(false);
-    };
+    const onGitEvent = () => this.gather(false);
     // In the working tree only prompts and the files that shape them matter; record files
     // change with our own writes and with commits, like git's files.
     const onTreeEvent = (uri: vscode.Uri) => {
-      this.watcherEvents++;
       if (IGNORED.test(uri.path)) return;
       const rel = path.relative(repo.root, uri.fsPath).split(path.sep).join('/');
       const model = this.model;
@@ -332,6 +329,7 @@ export class FolderRepository implements vscode.Disposable {
    */
   private gather(tree: boolean): void {
     if (this.disposed) return;
+    this.watcherEvents++;
     if (this.batch) {
       this.batch.tree ||= tree;
       return;

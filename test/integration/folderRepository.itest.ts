@@ -89,14 +89,21 @@ describe('one queue per folder', function () {
     // Hold the queue so the order of what waits can be seen.
     const held = folder.run('test: hold', 'user', () => new Promise<void>((resolve) => (release = resolve)));
     await waitFor('the hold to run', () => folder.running === 'test: hold');
-    const background = folder.refresh('background');
-    const again = folder.refresh('background');
-    assert.deepStrictEqual(folder.queued, ['background refresh'], 'a second background refresh joins the waiting one');
-    const signOff = vscode.commands.executeCommand('promptRelease.approve', fileUri(P.inReview));
-    await waitFor('the sign-off to be queued', () => folder.queued.includes('write'));
-    assert.deepStrictEqual(folder.queued, ['write', 'background refresh'], 'the sign-off waits ahead of the background refresh');
-    release();
-    await Promise.all([held, signOff, background, again]);
+    let background: Promise<void>[] = [];
+    let signOff: Thenable<unknown> | undefined;
+    const queued: string[][] = [];
+    try {
+      background = [folder.refresh('background'), folder.refresh('background')];
+      queued.push(folder.queued);
+      signOff = vscode.commands.executeCommand('promptRelease.approve', fileUri(P.inReview));
+      await waitFor('the sign-off to be queued', () => folder.queued.includes('write'));
+      queued.push(folder.queued);
+    } finally {
+      release();
+    }
+    assert.deepStrictEqual(queued[0], ['background refresh'], 'a second background refresh joins the waiting one');
+    assert.deepStrictEqual(queued[1], ['write', 'background refresh'], 'the sign-off waits ahead of the background refresh');
+    await Promise.all([held, signOff, ...background]);
     await ext.workspace.settle();
     const log = folder.operations.slice(logged, logged + 3).map((o) => `${o.label}: ${o.outcome}`);
     assert.deepStrictEqual(log, ['test: hold: done', 'background refresh: covered', 'write: done']);
