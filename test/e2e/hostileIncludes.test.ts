@@ -79,7 +79,7 @@ describe('hostile contributor: what a prompt includes', function () {
     const output = refused.stdout + refused.stderr;
     assert.match(output, new RegExp(`prompts/_l${MAX_INCLUDE_DEPTH}\\.prompt:2 includes partial "l${MAX_INCLUDE_DEPTH + 1}"`), output);
     assert.match(output, new RegExp(`include level ${MAX_INCLUDE_DEPTH + 1} of prompts/support\\.prompt \\(prompts/support\\.prompt → prompts/_l1\\.prompt → `), output);
-    assert.match(output, /deeper than the 16 levels the tool follows \(MAX_INCLUDE_DEPTH in src\/core\/dependencies\.ts\)/, output);
+    assert.match(output, /deeper than the 16 levels the tool follows \(MAX_INCLUDE_DEPTH in src\/core\/prompts\/dependencies\.ts\)/, output);
     assert.deepStrictEqual(tags(repo), []);
 
     // Status and the editor's problems say why, at the file and line.

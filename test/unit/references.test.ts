@@ -323,7 +323,7 @@ describe('resolving includes', () => {
       const message = formatMissing(deeper.missing[0]);
       assert.ok(message.startsWith(`p/_l${MAX_INCLUDE_DEPTH}.prompt:2 includes partial "l${MAX_INCLUDE_DEPTH + 1}", which cannot be used: `), message);
       assert.match(message, new RegExp(`include level ${MAX_INCLUDE_DEPTH + 1} of p/root\\.prompt \\(p/root\\.prompt → p/_l1\\.prompt → .* → p/_l${MAX_INCLUDE_DEPTH + 1}\\.prompt\\)`));
-      assert.match(message, /deeper than the 16 levels the tool follows \(MAX_INCLUDE_DEPTH in src\/core\/dependencies\.ts\)/);
+      assert.match(message, /deeper than the 16 levels the tool follows \(MAX_INCLUDE_DEPTH in src\/core\/prompts\/dependencies\.ts\)/);
     }
   });
 
