@@ -1,6 +1,7 @@
 /** Every command id the extension contributes, once; package.json declares the same ids. */
 export const COMMANDS = {
   refresh: 'promptRelease.refresh',
+  groupBy: 'promptRelease.promptsView.groupBy',
   approve: 'promptRelease.approve',
   requestChanges: 'promptRelease.requestChanges',
   requestReview: 'promptRelease.requestReview',

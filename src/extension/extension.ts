@@ -11,6 +11,7 @@ import { confirmWithModal, setUpRepository, type ConfirmSetUp } from './setUp';
 import { GitContentProvider, productionResource, registerQuickDiff, SCHEME } from './gitContent';
 import { approve, requestChanges, requestReview, showActions } from './reviewActions';
 import { PromptStatusBar } from './statusBar';
+import { chooseGroupBy } from './groupBy';
 import { PromptTreeProvider } from './tree';
 import { PromptWorkspace } from './workspace';
 import { historyCommands, PromptHistoryProvider } from './historyView';
@@ -52,14 +53,15 @@ export function activate(context: vscode.ExtensionContext): PromptReleaseApi {
   const comments = new PromptComments(workspace);
   const statusBar = new PromptStatusBar(workspace);
   const waitingTree = new PromptTreeProvider(workspace, 'waiting');
-  const promptsTree = new PromptTreeProvider(workspace, 'all');
+  const promptsTree = new PromptTreeProvider(workspace, 'all', context.workspaceState);
   const decorations = new PromptDecorationProvider(workspace);
   const history = new PromptHistoryProvider(workspace);
   const dashboard = new PromptDashboard(context.extensionUri, workspace);
   const asker = new Asker();
 
   const commands: CommandSpec[] = [
-    { id: COMMANDS.refresh, action: 'refresh prompts', run: () => workspace.refreshAll() },
+    { id: COMMANDS.refresh, action: 'refresh prompts', run: () => workspace.refreshAll('user') },
+    { id: COMMANDS.groupBy, action: 'change how the Prompts view groups prompts', run: (by?: unknown) => chooseGroupBy(asker, by) },
     { id: COMMANDS.approve, action: 'approve the prompt', prompt: true, run: (found, confirms?: unknown) => approve(workspace, found, asker, Array.isArray(confirms) ? confirms.map(String) : undefined) },
     { id: COMMANDS.giveFeedback, action: 'record the feedback', prompt: true, run: (found, input?: FeedbackInput) => giveFeedback(workspace, found, asker, typeof input === 'object' && input ? input : {}) },
     { id: COMMANDS.showFeedback, action: 'show the feedback', prompt: true, run: (found) => showFeedback(found, asker) },

@@ -8,14 +8,27 @@ import { attentionLabel, attentionList, type AttentionItem, type AttentionKind }
 import { waitingFor } from '../core/reviews/inbox';
 import type { PromptStatus } from '../core/model/model';
 import { stateLabel, type PromptState } from '../core/policy/state';
+import { PROMPT_KINDS } from '../core/prompts/detection';
+import { kindOf } from '../core/prompts/prompts';
 import { approvalsSummary, stateIcon, tooltip } from './present';
 import { onBranchOf, type FolderState, type PromptWorkspace } from './workspace';
 
 type Node =
   | { kind: 'folder'; state: FolderState }
-  | { kind: 'group'; state: FolderState; group: PromptState['kind']; prompts: PromptStatus[] }
-  | { kind: 'prompt'; state: FolderState; prompt: PromptStatus; reason?: string; attention?: AttentionItem[] }
+  | { kind: 'loading'; state: FolderState; count?: number }
+  | { kind: 'group'; state: FolderState; id: string; label: string; icon: vscode.ThemeIcon; collapsed: boolean; prompts: PromptStatus[]; children?: Node[] }
+  | { kind: 'prompt'; state: FolderState; parent?: string; prompt: PromptStatus; reason?: string; attention?: AttentionItem[] }
   | { kind: 'setUp'; state: FolderState; detected: number };
+
+export type GroupBy = 'state' | 'folder' | 'kind' | 'owner';
+export const GROUP_BY_SETTING = 'promptsView.groupBy';
+/** Above this many prompts in a folder, large state groups nest by folder. */
+export const NEST_ABOVE = 200;
+/** …and a state group nests once it holds more rows than this. */
+export const NEST_GROUP_ABOVE = 25;
+export const NO_OWNER = 'No owner';
+export const OTHER_KIND = 'Other prompts';
+const LAST_COUNTS = 'promptRelease.promptCounts';
 
 const GROUP_ORDER: PromptState['kind'][] = ['changes-requested', 'in-review', 'approved', 'modified', 'draft', 'released'];
 const GROUP_LABEL: Record<PromptState['kind'], string> = {
@@ -38,29 +51,57 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
   constructor(
     private readonly workspace: PromptWorkspace,
     private readonly mode: 'waiting' | 'all',
+    /** Where the last prompt count of each folder is kept, for the "Reading N prompts…" row of the next start. */
+    private readonly memory?: vscode.Memento,
   ) {
-    // Coalesce bursts of changes so the view never asks for items of a tree being replaced.
-    let timer: NodeJS.Timeout | undefined;
+    // One event per finished read (the folders' queues coalesce refreshes), so no timer here.
     workspace.onDidChange(() => {
-      clearTimeout(timer);
-      timer = setTimeout(() => this.changeEmitter.fire(undefined), 50);
+      this.remember();
+      this.changeEmitter.fire(undefined);
     });
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (mode === 'all' && e.affectsConfiguration(`promptRelease.${GROUP_BY_SETTING}`)) this.changeEmitter.fire(undefined);
+    });
+  }
+
+  /** How the view groups prompts (the setting; "state" unless set). */
+  get groupBy(): GroupBy {
+    const value = vscode.workspace.getConfiguration('promptRelease').get<string>(GROUP_BY_SETTING);
+    return value === 'folder' || value === 'kind' || value === 'owner' ? value : 'state';
+  }
+
+  private remember(): void {
+    if (!this.memory || this.mode !== 'all') return;
+    const counts = { ...this.memory.get<Record<string, number>>(LAST_COUNTS, {}) };
+    let changed = false;
+    for (const state of this.workspace.folders) {
+      const key = state.folder.uri.toString();
+      if (state.model && counts[key] !== state.model.prompts.length) {
+        counts[key] = state.model.prompts.length;
+        changed = true;
+      }
+    }
+    if (changed) void this.memory.update(LAST_COUNTS, counts);
   }
 
   getChildren(node?: Node): Node[] {
     if (!node) {
-      const ready = this.workspace.folders.filter((s) => s.model);
-      if (ready.length === 1) return this.folderChildren(ready[0]);
-      return ready.map((state) => ({ kind: 'folder', state }));
+      // A folder still being read for the first time shows a progress row at once, not an empty view.
+      const shown = this.workspace.folders.filter((s) => s.model || (this.mode === 'all' && s.status === 'loading'));
+      if (shown.length === 1) return this.folderChildren(shown[0]);
+      return shown.map((state) => ({ kind: 'folder', state }));
     }
     if (node.kind === 'folder') return this.folderChildren(node.state);
-    if (node.kind === 'group') return node.prompts.map((prompt) => ({ kind: 'prompt', state: node.state, prompt }));
+    if (node.kind === 'group') return node.children ?? node.prompts.map((prompt) => ({ kind: 'prompt', state: node.state, parent: node.id, prompt }));
     return [];
   }
 
   private folderChildren(state: FolderState): Node[] {
     const model = state.model;
-    if (!model) return [];
+    if (!model) {
+      if (this.mode !== 'all' || state.status !== 'loading') return [];
+      return [{ kind: 'loading', state, count: this.memory?.get<Record<string, number>>(LAST_COUNTS, {})[state.folder.uri.toString()] }];
+    }
     if (this.mode === 'waiting') {
       if (!state.identity) return [];
       // Escalated first, most urgent kind then longest waiting, as the repository's attention list orders them.
@@ -79,7 +120,7 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
           attention: w.attention,
         }));
     }
-    const groups: Node[] = GROUP_ORDER.map((group) => ({ kind: 'group' as const, state, group, prompts: model.prompts.filter((p) => p.state.kind === group) })).filter((g) => g.prompts.length > 0);
+    const groups = groupPrompts(state, model.prompts, this.groupBy, `${state.folder.uri}#${this.mode}`);
     // First run: what was detected is the list below; the rules that govern it are one click away.
     const needsSetUp = state.repo && !existsSync(path.join(state.repo.root, CONFIG_FILE));
     return needsSetUp ? [{ kind: 'setUp', state, detected: model.prompts.length }, ...groups] : groups;
@@ -101,11 +142,19 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
         item.iconPath = new vscode.ThemeIcon('repo');
         return item;
       }
+      case 'loading': {
+        const item = new vscode.TreeItem(node.count === undefined ? 'Reading prompts…' : `Reading ${plural(node.count, 'prompt')}…`, vscode.TreeItemCollapsibleState.None);
+        item.description = node.count === undefined ? 'first read of this repository' : 'as many as last time; the list fills once git is read';
+        item.iconPath = new vscode.ThemeIcon('loading~spin');
+        item.id = `${node.state.folder.uri}#${this.mode}#loading`;
+        return item;
+      }
       case 'group': {
-        const item = new vscode.TreeItem(GROUP_LABEL[node.group], node.group === 'released' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(node.label, node.collapsed ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
         item.description = String(node.prompts.length);
-        item.iconPath = stateIcon(node.prompts[0].state);
-        item.id = `${node.state.folder.uri}#${this.mode}#${node.group}`;
+        item.iconPath = node.icon;
+        item.id = node.id;
+        item.contextValue = 'group';
         return item;
       }
       case 'prompt': {
@@ -118,7 +167,7 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
         item.tooltip = urgent ? `${sortAttention(node.attention!).map((a) => `${attentionLabel(a.kind).toUpperCase()}: ${a.message}`).join('\n')}\n\n${tooltip(prompt, node.state.model, onBranchOf(node))}` : tooltip(prompt, node.state.model, onBranchOf(node));
         item.iconPath = urgent ? attentionIcon(urgent.kind) : stateIcon(prompt.state);
         item.resourceUri = uri;
-        item.id = `${node.state.folder.uri}#${this.mode}#${prompt.path}`;
+        item.id = `${node.parent ?? `${node.state.folder.uri}#${this.mode}`}#${prompt.path}`;
         const released = Object.values(prompt.current).some(Boolean);
         item.contextValue = ['prompt', `state-${prompt.state.kind}`, released ? 'released' : '', prompt.owners.length ? '' : 'unowned', urgent ? `attention-${urgent.kind}` : ''].filter(Boolean).join(' ');
         item.command = { command: 'vscode.open', title: 'Open Prompt', arguments: [uri] };
@@ -126,6 +175,60 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
       }
     }
   }
+}
+
+type GroupNode = Extract<Node, { kind: 'group' }>;
+
+/**
+ * The view's groups for one folder. By state (the default), by folder, by kind of prompt file or
+ * by CODEOWNERS owner (a prompt with several owners is under each; one with none under "No
+ * owner"). In a large repository (above NEST_ABOVE prompts) a state group of more than
+ * NEST_GROUP_ABOVE prompts nests by folder, so no group lists hundreds of rows flat.
+ */
+export function groupPrompts(state: FolderState, prompts: PromptStatus[], by: GroupBy, base: string): GroupNode[] {
+  const group = (id: string, label: string, icon: vscode.ThemeIcon, members: PromptStatus[], collapsed = false): GroupNode => ({ kind: 'group', state, id, label, icon, collapsed, prompts: members });
+  switch (by) {
+    case 'state': {
+      const nest = prompts.length > NEST_ABOVE;
+      return GROUP_ORDER.flatMap((kind) => {
+        const members = prompts.filter((p) => p.state.kind === kind);
+        if (!members.length) return [];
+        const node = group(`${base}#state:${kind}`, GROUP_LABEL[kind], stateIcon(members[0].state), members, kind === 'released');
+        if (nest && members.length > NEST_GROUP_ABOVE) node.children = byKey(members, (p) => [folderOf(p.path)]).map(([dir, inDir]) => group(`${node.id}/folder:${dir}`, dir, vscode.ThemeIcon.Folder, inDir, true));
+        return [node];
+      });
+    }
+    case 'folder':
+      return byKey(prompts, (p) => [folderOf(p.path)]).map(([dir, members]) => group(`${base}#folder:${dir}`, dir, vscode.ThemeIcon.Folder, members));
+    case 'kind': {
+      const order = [...PROMPT_KINDS.map((k) => k.kind), OTHER_KIND];
+      return byKey(prompts, (p) => [kindOf(p.path) ?? OTHER_KIND])
+        .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+        .map(([kind, members]) => group(`${base}#kind:${kind}`, kind, new vscode.ThemeIcon(kind === OTHER_KIND ? 'file' : 'symbol-file'), members));
+    }
+    case 'owner':
+      return byKey(prompts, (p) => (p.owners.length ? p.owners : [NO_OWNER]))
+        .sort(([a], [b]) => Number(a === NO_OWNER) - Number(b === NO_OWNER) || a.localeCompare(b))
+        .map(([owner, members]) => group(`${base}#owner:${owner}`, owner, new vscode.ThemeIcon(owner === NO_OWNER ? 'warning' : owner.includes('/') ? 'organization' : 'person'), members));
+  }
+}
+
+function folderOf(file: string): string {
+  const dir = path.posix.dirname(file);
+  return dir === '.' ? '(repository root)' : dir;
+}
+
+/** Prompts under each key they have, keys sorted, prompts in the model's order. */
+function byKey(prompts: PromptStatus[], keys: (p: PromptStatus) => string[]): [string, PromptStatus[]][] {
+  const groups = new Map<string, PromptStatus[]>();
+  for (const p of prompts) {
+    for (const key of new Set(keys(p))) {
+      const members = groups.get(key);
+      if (members) members.push(p);
+      else groups.set(key, [p]);
+    }
+  }
+  return [...groups].sort(([a], [b]) => a.localeCompare(b));
 }
 
 const URGENCY: AttentionKind[] = ['disputed', 'overdue', 'review-due'];

@@ -89,8 +89,16 @@ export const RUNS: IntegrationRun[] = [
     workspace: () => createScaleRepo(),
     disableWorkspaceTrust: true,
     env: ISOLATED_GIT,
-    suites: ['scale'],
+    suites: ['largeView', 'scale'],
     timeoutMs: 300_000,
+  },
+  {
+    // One folder's queue (priority, coalescing, change events) and the Prompts view's groupings.
+    name: 'folder-repository',
+    workspace: () => createStatesRepo(),
+    disableWorkspaceTrust: true,
+    env: ISOLATED_GIT,
+    suites: ['folderRepository'],
   },
   {
     // A pull request branch: approvals recorded there count only once merged, and the editor says so.
