@@ -49,5 +49,6 @@ export function promptTimeline(prompt: Pick<PromptStatus, 'reviews' | 'requests'
     const ev = r.evidence;
     entries.push({ kind: 'release', time: ev.releasedAt, environment: ev.environment, version: ev.version, by: ev.releasedBy, tag: r.tag, approvals: ev.approvals.map((a) => a.by) });
   }
-  return entries.sort((a, b) => a.time.localeCompare(b.time));
+  // ISO times: code-unit order is time order, and needs no collator.
+  return entries.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 }

@@ -123,7 +123,7 @@ export interface RepoModel {
   /** When the snapshot was read, ms since the epoch. */
   now: number;
   /** Each prompt's decision with the key of its inputs: the next refresh reuses those whose key is unchanged. */
-  decisions: Map<string, { key: string; status: PromptStatus }>;
+  decisions: Map<string, { key: () => string; status: PromptStatus }>;
   /** The prompts this refresh decided afresh (the others were reused): work proportional to what changed. */
   decided: string[];
 }
@@ -289,11 +289,13 @@ export function analyze(snapshot: RepoSnapshot, previous?: RepoModel): RepoModel
   return model;
 
   function memoisedStatus(file: { path: string; blob?: string; mode?: string; facts?: BlobFacts; workingCopy: WorkingCopyState }): PromptStatus {
-    const key = decisionKey(file);
+    // A key is computed only when there is an earlier decision to compare with: a one-shot command never pays for it.
+    let known: string | undefined;
+    const key = () => (known ??= decisionKey(file));
     const earlier = previous?.decisions.get(file.path);
-    if (earlier && earlier.key === key) {
+    if (earlier && earlier.key() === key()) {
       earlier.status.usedBy = [];
-      model.decisions.set(file.path, earlier);
+      model.decisions.set(file.path, { key, status: earlier.status });
       return earlier.status;
     }
     const status = promptStatus(file);

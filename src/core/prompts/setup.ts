@@ -5,7 +5,7 @@ import { extractReferences } from './references';
 import type { Identity } from '../ownership/identity';
 import { githubHandleOf } from '../ownership/people';
 import { kindOf, promptMatcher } from './prompts';
-import { plural, someOf } from '../shared/words';
+import { plural, someOf, byCodeUnits } from '../shared/words';
 
 export interface KindCount {
   kind: string;
@@ -149,7 +149,7 @@ export function proposeCandidates(files: FileText[], isPrompt: (path: string) =>
       const shape = parts.length >= 3 ? [...parts.slice(0, -2), '*', parts[parts.length - 1]].join('/') : folder;
       byShape.set(shape, [...(byShape.get(shape) ?? []), folder]);
     }
-    for (const [shape, folders] of [...byShape].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [shape, folders] of [...byShape].sort(([a], [b]) => byCodeUnits(a, b))) {
       const globFolders = folders.length > 1 ? [shape] : folders;
       for (const folder of globFolders) {
         const glob = `${folder}/${layout.file}`;

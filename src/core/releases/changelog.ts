@@ -1,7 +1,7 @@
 import { formatChangeSummary, formatLineCounts, summarizeChange } from '../history/changeSummary';
 import { formatIdentity } from '../ownership/identity';
 import type { Release } from './releases';
-import { formatTime } from '../shared/words';
+import { formatTime, byCodeUnits } from '../shared/words';
 
 /** One prompt's move in an environment during the period: from the version live before to the last one. */
 export interface ChangelogEntry {
@@ -23,7 +23,7 @@ export function changelogEntries(releases: Release[], environment: string, inPer
     byPrompt.set(r.evidence.prompt, [...(byPrompt.get(r.evidence.prompt) ?? []), r]);
   }
   const entries: ChangelogEntry[] = [];
-  for (const [path, list] of [...byPrompt].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [path, list] of [...byPrompt].sort(([a], [b]) => byCodeUnits(a, b))) {
     const ordered = [...list].sort((a, b) => a.evidence.sequence - b.evidence.sequence);
     const during = ordered.filter(inPeriod);
     if (!during.length) continue;

@@ -1,7 +1,7 @@
 import type { PolicyRecord } from '../policy/config';
 import { sha256Hex } from '../prompts/hash';
 import type { Identity } from '../ownership/identity';
-import { formatTime } from '../shared/words';
+import { formatTime, byCodeUnits } from '../shared/words';
 
 /** Every release tag lives under this namespace; verify checks every tag in it. */
 export const TAG_NAMESPACE = 'prompt-release';
@@ -198,7 +198,8 @@ export function orderReleases(releases: Release[]): Release[] {
   return [...releases].sort(
     (a, b) =>
       a.evidence.sequence - b.evidence.sequence ||
-      a.evidence.releasedAt.localeCompare(b.evidence.releasedAt) ||
-      a.tag.localeCompare(b.tag),
+      byCodeUnits(a.evidence.releasedAt, b.evidence.releasedAt) ||
+      byCodeUnits(a.tag, b.tag),
   );
 }
+

@@ -1,3 +1,4 @@
+import { byCodeUnits } from '../shared/words';
 import { PromptReleaseError, type Problem } from '../shared/errors';
 import type { RepoModel } from '../model/model';
 import type { ReleaseEvidence } from './releases';
@@ -64,7 +65,7 @@ export function verifyModel(model: RepoModel): VerifyReport {
   const live: LiveVerdict[] = [];
   const byPrompt = new Map<string, typeof model.releases>();
   for (const r of model.releases) byPrompt.set(r.evidence.prompt, [...(byPrompt.get(r.evidence.prompt) ?? []), r]);
-  for (const [prompt, releases] of [...byPrompt].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [prompt, releases] of [...byPrompt].sort(([a], [b]) => byCodeUnits(a, b))) {
     for (const env of model.config.environments) {
       const current = releases.filter((r) => r.evidence.environment === env.name).pop();
       if (!current) continue;

@@ -41,3 +41,11 @@ export function someOf(items: Iterable<string>, shown = 3): string {
   if (unique.length <= shown + 1) return unique.join(', ');
   return `${unique.slice(0, shown).join(', ')} and ${unique.length - shown} more`;
 }
+
+/**
+ * Orders text by code units: the same order on every machine whatever its locale (CI's output
+ * does not depend on where it runs), and no collator to load for a one-shot command.
+ */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
