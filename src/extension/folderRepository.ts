@@ -280,7 +280,17 @@ export class FolderRepository implements vscode.Disposable {
       this.repo.displayGlobs = globs && globs.length ? globs : undefined;
       this.readCount++;
       this.hooks.onRead();
-      const [model, identity] = await Promise.all([this.repo.model(), this.repo.identity().catch(() => undefined)]);
+      // Cancelling the job stops the read's git processes too, not only its result.
+      const abort = new AbortController();
+      const listening = token?.onCancellationRequested(() => abort.abort());
+      if (token?.isCancellationRequested) abort.abort();
+      let model: RepoModel;
+      let identity: Identity | undefined;
+      try {
+        [model, identity] = await Promise.all([this.repo.model({ signal: abort.signal }), this.repo.identity().catch(() => undefined)]);
+      } finally {
+        listening?.dispose();
+      }
       const branch = model.headOnTrusted ? undefined : await branchApprovals(this.repo, model.trusted.ref);
       // A cancelled read is stale: what it found is not shown (a newer read follows).
       if (token?.isCancellationRequested) return;

@@ -17,7 +17,7 @@ import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/po
 import { isPolicyFile, isRulesFile, POLICY_FILES, signersPathsOf, trustedPolicy, type TrustedPolicy } from '../core/policy/trustedPolicy';
 import { LOG_FLAGS, RENAME_DETECTION, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
 import { PersistentCache, type ObjectAtPath } from './cache';
-import { GitRunner, type GitCommandListener } from './runner';
+import { GitRunner, withGitScope, type GitCommandListener } from './runner';
 import { checkFolders, createFileNoFollow } from './safeFs';
 
 /** Signs a tag object's payload: the `-----BEGIN SSH SIGNATURE-----` armour, namespace git. */
@@ -269,7 +269,9 @@ export class PromptRepository {
       this.cache.finishRun();
       return snapshot;
     } finally {
+      // Reads of this refresh, failed or cancelled ones included, are never reused by the next.
       this.sharedReads.clear();
+      this.historyReads.clear();
     }
   }
 
@@ -764,8 +766,13 @@ export class PromptRepository {
   /** The last model: the next one reuses the decisions whose inputs did not change. */
   private lastModel?: RepoModel;
 
-  async model(): Promise<RepoModel> {
-    const model = analyze(await this.snapshot(), this.lastModel);
+  /**
+   * `signal` cancels the read: every git process it started or would start stops, and the
+   * promise fails with the code "cancelled" (the editor drops a stale background read so).
+   */
+  async model(options: { signal?: AbortSignal } = {}): Promise<RepoModel> {
+    const snapshot = options.signal ? await withGitScope({ signal: options.signal }, () => this.snapshot()) : await this.snapshot();
+    const model = analyze(snapshot, this.lastModel);
     this.lastModel = model;
     return model;
   }

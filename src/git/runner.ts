@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import { PromptReleaseError } from '../core/shared/errors';
 
@@ -138,6 +139,26 @@ export interface RunOptions {
   env?: Record<string, string>;
 }
 
+/** What every git call made inside `withGitScope` inherits: the signal that cancels them. */
+interface GitScope {
+  signal?: AbortSignal;
+}
+
+const gitScope = new AsyncLocalStorage<GitScope>();
+
+/**
+ * Runs `work` with every git call it makes (however deep, however many at once) cancelled
+ * when `signal` aborts: a call not started yet never starts, a running one is stopped, and
+ * `work` fails with the code "cancelled". Other work on the same repository is unaffected.
+ */
+export function withGitScope<T>(scope: GitScope, work: () => Promise<T>): Promise<T> {
+  return gitScope.run(scope, work);
+}
+
+function cancelled(args: string[]): PromptReleaseError {
+  return new PromptReleaseError('cancelled', `git ${args[0]} was cancelled: a newer read replaces it`);
+}
+
 /** At most this many git processes at once per repository, whatever mix of reads and writes. */
 const MAX_CONCURRENT = 8;
 
@@ -191,29 +212,47 @@ export class GitRunner {
   }
 
   private async exec<T>(args: string[], options: RunOptions, call: (git: SimpleGit) => Promise<T>): Promise<T> {
-    await this.acquire();
+    const signal = gitScope.getStore()?.signal;
+    if (signal?.aborted) throw cancelled(args);
+    await this.acquire(signal);
     const started = Date.now();
     try {
-      const own = options.input !== undefined || options.env !== undefined;
-      const git = own ? this.client(options) : (this.shared ??= this.client({}));
+      if (signal?.aborted) throw cancelled(args);
+      // A cancellable call gets its own instance: simple-git binds the signal that stops the process to one.
+      const own = options.input !== undefined || options.env !== undefined || signal !== undefined;
+      const git = own ? this.client(options, signal) : (this.shared ??= this.client({}));
       const result = await call(git);
       this.emit({ args, durationMs: Date.now() - started });
       return result;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.emit({ args, durationMs: Date.now() - started, error: message });
-      throw translateGitError(message, args);
+      if (signal?.aborted) throw cancelled(args);
+      throw err instanceof PromptReleaseError ? err : translateGitError(message, args);
     } finally {
       this.release();
     }
   }
 
-  private acquire(): Promise<void> {
+  private acquire(signal?: AbortSignal): Promise<void> {
     if (this.running < MAX_CONCURRENT) {
       this.running++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve, reject) => {
+      const start = () => {
+        signal?.removeEventListener('abort', drop);
+        resolve();
+      };
+      // Cancelled while waiting: it leaves the line and never starts.
+      const drop = () => {
+        const at = this.waiting.indexOf(start);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(cancelled(['call']));
+      };
+      signal?.addEventListener('abort', drop, { once: true });
+      this.waiting.push(start);
+    });
   }
 
   private release(): void {
@@ -222,8 +261,9 @@ export class GitRunner {
     else this.running--;
   }
 
-  private client(options: RunOptions): SimpleGit {
+  private client(options: RunOptions, signal?: AbortSignal): SimpleGit {
     const settings: Partial<SimpleGitOptions> = {
+      ...(signal ? { abort: signal } : {}),
       baseDir: this.cwd,
       binary: 'git',
       maxConcurrentProcesses: MAX_CONCURRENT,

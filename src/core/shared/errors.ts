@@ -31,7 +31,8 @@ export type ErrorCode =
   | 'git-failed'
   | 'invalid-usage'
   | 'invalid-lock'
-  | 'rules-undetermined';
+  | 'rules-undetermined'
+  | 'cancelled';
 
 /**
  * The one error type the engine throws on purpose. Its message is written for the
