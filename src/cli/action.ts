@@ -5,7 +5,7 @@
  * with full history and tags (actions/checkout with fetch-depth: 0).
  */
 import { appendFileSync, readFileSync } from 'fs';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import { pullRequest } from '../usecases/pullRequest';
 import { PromptRepository } from '../git/repository';
 import { exitCodeFor } from './exitCodes';

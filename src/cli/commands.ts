@@ -4,7 +4,7 @@ import { CONFIG_FILE, parseConfig, type Config } from '../core/policy/config';
 import { mergeMethodWarning } from '../core/model/pullRequest';
 import { initConfigText, initProposal, proposalLines } from '../core/prompts/setup';
 import { SIGNING_SETUP_STEPS } from '../core/reviews/signedEvidence';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import { shortHash } from '../core/prompts/hash';
 import { formatIdentity } from '../core/ownership/identity';
 import { allCriteria, notAPrompt } from '../core/reviews/operations';
@@ -18,7 +18,7 @@ import { createFileNoFollow, lstatOrUndefined, refusal } from '../git/safeFs';
 import { verifyRepository } from '../usecases/verify';
 import { promptHistory } from '../usecases/history';
 import { EXIT } from './exitCodes';
-import { plural } from '../core/shared/words';
+import { plural } from '../core/common/words';
 import { briefly, formatTime, formatTrusted, printProblems, type Output } from './output';
 
 export async function initCommand(repo: PromptRepository, force: boolean, dryRun: boolean, out: Output): Promise<number> {

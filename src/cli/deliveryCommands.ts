@@ -3,7 +3,7 @@ import * as path from 'path';
 import { findEnvironment } from '../core/policy/config';
 import { changelogEntries, changelogMarkdown } from '../core/releases/changelog';
 import { checkDrift, describeConflict, liveRelease, LOCK_FILE, lockFile, parseLockFile, planExport, safeRelativePath, type LockFile } from '../core/delivery/delivery';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import { contentHash, shortHash } from '../core/prompts/hash';
 import { notAPrompt } from '../core/reviews/operations';
 import type { Release } from '../core/releases/releases';

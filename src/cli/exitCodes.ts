@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../core/shared/errors';
+import type { ErrorCode } from '../core/common/errors';
 
 /** Documented in the README; CI scripts depend on them. */
 export const EXIT = {

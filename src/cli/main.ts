@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'util';
-import { formatLocation, PromptReleaseError } from '../core/shared/errors';
-import { closest } from '../core/shared/words';
+import { formatLocation, PromptReleaseError } from '../core/common/errors';
+import { closest } from '../core/common/words';
 import { PromptRepository } from '../git/repository';
 import * as path from 'path';
 import * as commands from './commands';

@@ -1,6 +1,6 @@
-import type { Problem } from '../core/shared/errors';
-import { groupProblems, problemText } from '../core/shared/problemGroups';
-import { plural, someOf } from '../core/shared/words';
+import type { Problem } from '../core/common/errors';
+import { groupProblems, problemText } from '../core/common/problemGroups';
+import { plural, someOf } from '../core/common/words';
 
 /** Where a command writes: text for people, one JSON document for machines. */
 export interface Output {
@@ -66,7 +66,7 @@ export function briefly(items: Iterable<string>, out: Pick<Output, 'verbose'>, s
   return unique.length <= 4 ? unique.join(separator) : `${unique.slice(0, 3).join(separator)}${separator}and ${unique.length - 3} more`;
 }
 
-export { formatTime } from '../core/shared/words';
+export { formatTime } from '../core/common/words';
 
 /** The root every decision rested on, by full ref name and commit: what a command that decides prints. */
 export function formatTrusted(trusted: { ref: string; commit: string }): string {

@@ -1,4 +1,4 @@
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import { approvalLine, branchApprovalsHeading, type PullRequestReport } from '../core/model/pullRequest';
 import { branchApprovals, pullRequest } from '../usecases/pullRequest';
 import type { PromptRepository } from '../git/repository';

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import { shortHash } from '../core/prompts/hash';
 import { formatIdentity } from '../core/ownership/identity';
 import type { RepoModel } from '../core/model/model';
 import { planCheck, requirePrompt, type CheckInput } from '../core/reviews/operations';
-import { closest, someOf } from '../core/shared/words';
+import { closest, someOf } from '../core/common/words';
 import * as engine from '../usecases/engine';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';

@@ -1,5 +1,5 @@
 import { spawn } from 'child_process';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 
 /** What a check command did: its exit status and the end of what it printed. */
 export interface CheckRun {

@@ -1,5 +1,5 @@
 import { keyTypeLabel, SIGNING_SETUP_STEPS, signersReport } from '../core/reviews/signedEvidence';
-import { plural } from '../core/shared/words';
+import { plural } from '../core/common/words';
 import type { PromptRepository } from '../git/repository';
 import { EXIT } from './exitCodes';
 import { formatTime, type Output } from './output';

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { PromptReleaseError, type SourceLocation } from '../core/shared/errors';
-import { groupProblems } from '../core/shared/problemGroups';
+import { PromptReleaseError, type SourceLocation } from '../core/common/errors';
+import { groupProblems } from '../core/common/problemGroups';
 import type { PromptWorkspace } from './workspace';
 
 /** Prompts linked from one grouped entry; the CLI's status lists them all. */

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import { shortHash } from '../core/prompts/hash';
 import { furthestRelease } from '../core/reviews/operations';
 import type { PromptAt, PromptWorkspace } from './workspace';

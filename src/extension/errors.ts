@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatLocation, PromptReleaseError } from '../core/shared/errors';
+import { formatLocation, PromptReleaseError } from '../core/common/errors';
 
 /**
  * The one place errors become messages, like the git extension's command center: what

@@ -2,7 +2,7 @@ import { existsSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../core/policy/config';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import type { Identity } from '../core/ownership/identity';
 import type { RepoModel } from '../core/model/model';
 import { promptMatcher, RECORDS_DIR } from '../core/prompts/prompts';

@@ -4,7 +4,7 @@ import { feedbackOf } from '../core/reviews/feedback';
 import { formatIdentity } from '../core/ownership/identity';
 import type { PromptStatus } from '../core/model/model';
 import { furthestRelease } from '../core/reviews/operations';
-import { formatTime, plural, someOf } from '../core/shared/words';
+import { formatTime, plural, someOf } from '../core/common/words';
 import * as engine from '../usecases/engine';
 import type { Asker } from './ask';
 import { COMMANDS } from './commandIds';

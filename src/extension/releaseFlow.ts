@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatChangeSummary, formatLineCounts, summarizeChange } from '../core/history/changeSummary';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import { formatIdentity } from '../core/ownership/identity';
 import { defaultEnvironment } from '../core/reviews/operations';
 import type { Requirement } from '../core/policy/policy';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import type { TrainPlan } from '../core/releases/releaseTrain';
-import { plural } from '../core/shared/words';
+import { plural } from '../core/common/words';
 import * as engine from '../usecases/engine';
 import type { ReleaseUi } from './releaseFlow';
 import type { FolderState, PromptWorkspace } from './workspace';

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../core/policy/config';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import { initConfigText, initProposal, proposalLines } from '../core/prompts/setup';
 import { createFileNoFollow, lstatOrUndefined } from '../git/safeFs';
 import type { FolderState, PromptWorkspace } from './workspace';

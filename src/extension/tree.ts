@@ -2,7 +2,7 @@ import * as path from 'path';
 import { existsSync } from 'fs';
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../core/policy/config';
-import { plural } from '../core/shared/words';
+import { plural } from '../core/common/words';
 import { COMMANDS } from './commandIds';
 import { attentionLabel, attentionList, type AttentionItem, type AttentionKind } from '../core/reviews/attention';
 import { waitingFor } from '../core/reviews/inbox';

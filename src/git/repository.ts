@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'fs'
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/ownership/codeowners';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import { blobFacts, contentHash, type BlobFacts } from '../core/prompts/hash';
 import { applyRenames, renameCandidates, ZERO_OID, type LogCommit } from '../core/history/history';
 import { parseIdent, type Identity } from '../core/ownership/identity';

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 
 /**
  * Settings on every call so that no git command runs a program: hooks (reference-transaction

@@ -18,7 +18,7 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, unlinkSync, writeSync, type Stats } from 'fs';
 import * as path from 'path';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 
 /** 0 where the platform has no O_NOFOLLOW (Windows): there the lstat checks stand alone. */
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;

@@ -8,7 +8,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import { formatSshPublicKey, parseSshPublicKey, publicKeyFromOpenSshPrivateKey, verifySshSignature, type SshPublicKey } from '../core/reviews/signatures';
 
 export interface SigningSetup {

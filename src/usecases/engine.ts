@@ -3,7 +3,7 @@ import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
 import { summarizeChange } from '../core/history/changeSummary';
 import { planTrain, type TrainPlan } from '../core/releases/releaseTrain';
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import { contentHash } from '../core/prompts/hash';
 import type { PromptStatus, RepoModel, TrustedRef } from '../core/model/model';
 import { localBranchName } from '../core/policy/trustedRef';
@@ -32,7 +32,7 @@ import {
 import type { PromptRecord, Verdict } from '../core/reviews/records';
 import { canonicalRecordBytes, checkSignature, GIT_NAMESPACE, RECORD_NAMESPACE } from '../core/reviews/signatures';
 import type { Identity } from '../core/ownership/identity';
-import { someOf } from '../core/shared/words';
+import { someOf } from '../core/common/words';
 import type { PromptRepository, TagSigner } from '../git/repository';
 import { readSigningSetup, signBytes } from '../git/signing';
 

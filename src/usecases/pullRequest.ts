@@ -1,4 +1,4 @@
-import { PromptReleaseError } from '../core/shared/errors';
+import { PromptReleaseError } from '../core/common/errors';
 import { analyze } from '../core/model/model';
 import { RecordLedger } from '../core/reviews/ledger';
 import { afterMerge, branchApprovalsByPath, pullRequestAuthor, pullRequestReport, squashTrailers, type PullRequestApproval, type PullRequestReport } from '../core/model/pullRequest';

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { PromptReleaseError } from '../../src/core/shared/errors';
+import { PromptReleaseError } from '../../src/core/common/errors';
 import { PromptRepository } from '../../src/git/repository';
 import type { GitCommandEvent } from '../../src/git/runner';
 import { CAROL, standardRepo, type TempRepo } from '../helpers/gitFixture';

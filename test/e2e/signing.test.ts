@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { PromptReleaseError } from '../../src/core/shared/errors';
+import { PromptReleaseError } from '../../src/core/common/errors';
 import { checkSignature, parseAllowedSigners, splitSignedTag, verifySshSignature } from '../../src/core/reviews/signatures';
 import { readSigningSetup, signBytes, type SigningSetup } from '../../src/git/signing';
 import { ALICE, TempRepo } from '../helpers/gitFixture';

@@ -50,7 +50,7 @@ describe('structured change summary', () => {
 
 describe('problems grouped by cause', () => {
   it('makes one line of many prompts with one cause, and keeps other problems as they are', () => {
-    const { groupProblems } = require('../../src/core/shared/problemGroups') as typeof import('../../src/core/shared/problemGroups');
+    const { groupProblems } = require('../../src/core/common/problemGroups') as typeof import('../../src/core/common/problemGroups');
     const unowned = (p: string) => ({ severity: 'warning' as const, message: `${p} has no owner in CODEOWNERS`, location: { file: p }, prompt: p, cause: 'prompts have no owner in CODEOWNERS' });
     const groups = groupProblems([unowned('a.prompt.md'), { severity: 'error', message: 'tag x is not trusted' }, unowned('b.prompt.md'), unowned('c.prompt.md'), unowned('d.prompt.md')]);
     assert.deepStrictEqual(groups.map((g) => [g.text, g.problems.length]), [
@@ -64,7 +64,7 @@ describe('problems grouped by cause', () => {
   });
 
   it('names each file once, with how often it repeats, and names a record by its file', () => {
-    const { groupProblems } = require('../../src/core/shared/problemGroups') as typeof import('../../src/core/shared/problemGroups');
+    const { groupProblems } = require('../../src/core/common/problemGroups') as typeof import('../../src/core/common/problemGroups');
     const missing = (prompt: string, line: number) => ({ severity: 'error' as const, message: `${prompt}:${line} includes partial "x"`, location: { file: prompt, line }, prompt, cause: 'includes that cannot be resolved' });
     assert.strictEqual(groupProblems([missing('p.prompt', 1), missing('p.prompt', 3), missing('q.prompt', 1), missing('p.prompt', 4)])[0].text, '4 includes that cannot be resolved (p.prompt ×3, q.prompt)');
     const record = (file: string) => ({ severity: 'error' as const, message: 'review record is unusable: not valid JSON', location: { file }, cause: 'review records are unusable' });
@@ -74,7 +74,7 @@ describe('problems grouped by cause', () => {
 
 describe('words', () => {
   it('says a long list briefly, each item once, and counts in the singular or plural', () => {
-    const { plural, someOf } = require('../../src/core/shared/words') as typeof import('../../src/core/shared/words');
+    const { plural, someOf } = require('../../src/core/common/words') as typeof import('../../src/core/common/words');
     assert.strictEqual(someOf(['a', 'b', 'c', 'd']), 'a, b, c, d');
     assert.strictEqual(someOf(['a', 'b', 'c', 'd', 'e']), 'a, b, c and 2 more');
     assert.strictEqual(someOf(['a', 'a', 'b', 'a']), 'a, b');

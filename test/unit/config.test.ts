@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { DEFAULT_CONFIG_TEXT, defaultConfig, parseConfig } from '../../src/core/policy/config';
-import { PromptReleaseError } from '../../src/core/shared/errors';
+import { PromptReleaseError } from '../../src/core/common/errors';
 import { kindOf, promptMatcher, promptPathspecs } from '../../src/core/prompts/prompts';
 
 function failsAt(text: string, message: RegExp, line: number, col: number) {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { parseConfig } from '../../src/core/policy/config';
-import { PromptReleaseError } from '../../src/core/shared/errors';
+import { PromptReleaseError } from '../../src/core/common/errors';
 import { mergeMethodWarning } from '../../src/core/model/pullRequest';
 
 describe('config: merge (how pull requests are merged)', () => {

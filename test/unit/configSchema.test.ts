@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG_TEXT, ENVIRONMENT_SETTINGS, environmentPolicy, parseConf
 import { POLICY_RULES } from '../../src/core/policy/rules';
 import { configSchema, environmentSettingsTable, SCHEMA_FILE, TABLE_END, TABLE_START } from '../../src/core/policy/schema';
 import type { JsonSchema } from '../../src/core/policy/settings';
-import { PromptReleaseError } from '../../src/core/shared/errors';
+import { PromptReleaseError } from '../../src/core/common/errors';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 

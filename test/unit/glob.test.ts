@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { parseConfig } from '../../src/core/policy/config';
-import { PromptReleaseError } from '../../src/core/shared/errors';
+import { PromptReleaseError } from '../../src/core/common/errors';
 import { globSteps, promptGlobProblem, promptGlobsMatcher } from '../../src/core/prompts/glob';
 import { promptMatcher } from '../../src/core/prompts/prompts';
 

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { PromptReleaseError } from '../../src/core/shared/errors';
+import { PromptReleaseError } from '../../src/core/common/errors';
 import { checkFolders, createFileNoFollow, listTreeNoFollow, removeFileNoFollow, replaceFileNoFollow } from '../../src/git/safeFs';
 
 describe('writing without following links', () => {

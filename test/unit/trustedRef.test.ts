@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { PromptReleaseError } from '../../src/core/shared/errors';
+import { PromptReleaseError } from '../../src/core/common/errors';
 import { candidateRefs, chooseTrustedRef, localBranchName, type ExistingRef } from '../../src/core/policy/trustedRef';
 
 const commit = (ref: string, object = 'a'.repeat(40)): ExistingRef => ({ ref, object, type: 'commit' });

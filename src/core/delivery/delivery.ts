@@ -2,7 +2,7 @@ import { formatIdentity } from '../ownership/identity';
 import type { RepoModel } from '../model/model';
 import type { Release } from '../releases/releases';
 import type { VerifyReport } from '../releases/verify';
-import { someOf } from '../shared/words';
+import { someOf } from '../common/words';
 
 /** The file an export writes next to the prompts, and a loader and `verify --lock` read. */
 export const LOCK_FILE = 'prompt-release.lock.json';

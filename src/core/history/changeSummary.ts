@@ -1,6 +1,6 @@
 import { diffLines } from 'diff';
 import { parse as parseYaml } from 'yaml';
-import { plural } from '../shared/words';
+import { plural } from '../common/words';
 
 /**
  * What a change to a prompt means, above its line diff: settings of the model (front matter,

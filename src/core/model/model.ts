@@ -3,7 +3,7 @@ import type { Codeowners } from '../ownership/codeowners';
 import { ownersOf } from '../ownership/codeowners';
 import type { Config } from '../policy/config';
 import { formatMissing, includeDifferences, includedContent, releasedAsIs, resolveIncludes, type Dependency, type FileAt, type IncludedContent, type MissingDependency } from '../prompts/dependencies';
-import type { Problem } from '../shared/errors';
+import type { Problem } from '../common/errors';
 import type { BlobFacts } from '../prompts/hash';
 import { indexHistory, releasesUnderNames, renameIndex, type LogCommit, type PathEvent, type PathHistory } from '../history/history';
 import type { Identity } from '../ownership/identity';

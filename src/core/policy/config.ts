@@ -1,9 +1,9 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { DEFAULT_PROMPT_GLOBS } from '../prompts/detection';
-import { PromptReleaseError, type SourceLocation } from '../shared/errors';
+import { PromptReleaseError, type SourceLocation } from '../common/errors';
 import { promptGlobProblem } from '../prompts/glob';
-import { closest } from '../shared/words';
-import { DURATION_PATTERN, parseDuration, type Duration } from '../shared/duration';
+import { closest } from '../common/words';
+import { DURATION_PATTERN, parseDuration, type Duration } from '../common/duration';
 import { POLICY_RULES } from './rules';
 import type { AnySetting, JsonSchema } from './settings';
 

@@ -1,7 +1,7 @@
 import { includedContent, releasedAsIs } from '../prompts/dependencies';
 import type { PromptStatus } from '../model/model';
 import type { GateResult, Requirement } from './policy';
-import { plural } from '../shared/words';
+import { plural } from '../common/words';
 
 export type PromptState =
   | { kind: 'draft' }

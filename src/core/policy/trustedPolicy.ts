@@ -1,7 +1,7 @@
 import { Authorship } from '../ownership/authorship';
 import { CODEOWNERS_LOCATIONS, ownersOf, parseCodeowners, type Codeowners } from '../ownership/codeowners';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from './config';
-import { PromptReleaseError, type Problem } from '../shared/errors';
+import { PromptReleaseError, type Problem } from '../common/errors';
 import { contentHash } from '../prompts/hash';
 import { CommitGraph, ZERO_OID, type LogCommit } from '../history/history';
 import { formatIdentity, type Identity } from '../ownership/identity';

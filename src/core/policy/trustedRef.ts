@@ -1,4 +1,4 @@
-import { PromptReleaseError } from '../shared/errors';
+import { PromptReleaseError } from '../common/errors';
 
 /**
  * Which ref a trusted branch name means. A name is looked up by its full ref name only: a

@@ -1,6 +1,6 @@
 import type { Config } from '../policy/config';
 import { PROMPT_KINDS } from './detection';
-import { PromptReleaseError } from '../shared/errors';
+import { PromptReleaseError } from '../common/errors';
 import { promptGlobProblem, promptGlobsMatcher } from './glob';
 
 /** Review, request and comment records live here; they are never prompts themselves. */

@@ -5,7 +5,7 @@ import { extractReferences } from './references';
 import type { Identity } from '../ownership/identity';
 import { githubHandleOf } from '../ownership/people';
 import { kindOf, promptMatcher } from './prompts';
-import { plural, someOf, byCodeUnits } from '../shared/words';
+import { plural, someOf, byCodeUnits } from '../common/words';
 
 export interface KindCount {
   kind: string;

@@ -1,7 +1,7 @@
 import { formatChangeSummary, formatLineCounts, summarizeChange } from '../history/changeSummary';
 import { formatIdentity } from '../ownership/identity';
 import type { Release } from './releases';
-import { formatTime, byCodeUnits } from '../shared/words';
+import { formatTime, byCodeUnits } from '../common/words';
 
 /** One prompt's move in an environment during the period: from the version live before to the last one. */
 export interface ChangelogEntry {

@@ -1,7 +1,7 @@
 import type { PolicyRecord } from '../policy/config';
 import { sha256Hex } from '../prompts/hash';
 import type { Identity } from '../ownership/identity';
-import { formatTime, byCodeUnits } from '../shared/words';
+import { formatTime, byCodeUnits } from '../common/words';
 
 /** Every release tag lives under this namespace; verify checks every tag in it. */
 export const TAG_NAMESPACE = 'prompt-release';

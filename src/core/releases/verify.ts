@@ -1,5 +1,5 @@
-import { byCodeUnits } from '../shared/words';
-import { PromptReleaseError, type Problem } from '../shared/errors';
+import { byCodeUnits } from '../common/words';
+import { PromptReleaseError, type Problem } from '../common/errors';
 import type { RepoModel } from '../model/model';
 import type { ReleaseEvidence } from './releases';
 import type { RecordSignature } from '../reviews/signatures';

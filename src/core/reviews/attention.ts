@@ -1,7 +1,7 @@
 import { formatIdentity } from '../ownership/identity';
 import type { PromptStatus, RepoModel } from '../model/model';
 import { recordTime } from './records';
-import { formatTime } from '../shared/words';
+import { formatTime } from '../common/words';
 
 export type AttentionKind = 'disputed' | 'overdue' | 'review-due';
 

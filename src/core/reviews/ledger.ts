@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { Problem } from '../shared/errors';
+import type { Problem } from '../common/errors';
 import { CommitGraph, ZERO_OID, type LogCommit } from '../history/history';
 import type { People } from '../ownership/people';
 import { isRecordPath, parseRecord, type PromptRecord, type ReviewRecord, type StoredRecord } from './records';

@@ -1,12 +1,12 @@
 import { findEnvironment, policyRecord, type Config } from '../policy/config';
-import { PromptReleaseError } from '../shared/errors';
+import { PromptReleaseError } from '../common/errors';
 import { shortHash } from '../prompts/hash';
 import { formatIdentity, type Identity } from '../ownership/identity';
 import type { PromptStatus, RepoModel } from '../model/model';
 import { approvalsForEvidence, type GateResult } from '../policy/policy';
 import type { CheckRecord, CommentRecord, FeedbackRecord, ReviewRecord, ReviewRequestRecord, Verdict } from './records';
 import { includedContent, releasedAsIs, type Dependency, type IncludedContent } from '../prompts/dependencies';
-import { closest } from '../shared/words';
+import { closest } from '../common/words';
 import { randomBytes } from 'crypto';
 import { formatTagMessage, releaseTagName, sealEvidence, type Release, type ReleaseEvidence } from '../releases/releases';
 import { promptMatcher } from '../prompts/prompts';

@@ -1,4 +1,4 @@
-import { PromptReleaseError } from '../../core/shared/errors';
+import { PromptReleaseError } from '../../core/common/errors';
 import { applyRenames, renameCandidates, renameIndex, ZERO_OID, type LogCommit } from '../../core/history/history';
 import type { PromptHistoryInput } from '../../core/history/promptHistory';
 import type { Config } from '../../core/policy/config';

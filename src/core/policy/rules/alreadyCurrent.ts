@@ -1,6 +1,6 @@
 import { includedContent, releasedAsIs } from '../../prompts/dependencies';
 import { formatIdentity } from '../../ownership/identity';
-import { formatTime } from '../../shared/words';
+import { formatTime } from '../../common/words';
 import type { PolicyRule } from '../policy';
 
 /**

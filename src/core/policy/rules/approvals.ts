@@ -1,5 +1,5 @@
 import type { PolicyRule } from '../policy';
-import { plural } from '../../shared/words';
+import { plural } from '../../common/words';
 import { scalarValue, setting } from '../settings';
 
 declare module '../config' {

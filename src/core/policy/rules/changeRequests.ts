@@ -1,5 +1,5 @@
 import { formatIdentity } from '../../ownership/identity';
-import { formatTime } from '../../shared/words';
+import { formatTime } from '../../common/words';
 import type { PolicyRule } from '../policy';
 
 /** An open change request blocks until the same person approves in a later commit. */

@@ -1,6 +1,6 @@
 import { formatIdentity } from '../../ownership/identity';
 import type { PolicyRule } from '../policy';
-import { formatTime } from '../../shared/words';
+import { formatTime } from '../../common/words';
 import { listSetting, setting } from '../settings';
 
 declare module '../config' {

@@ -1,6 +1,6 @@
 import { formatIdentity } from '../../ownership/identity';
 import type { PolicyRule } from '../policy';
-import { plural } from '../../shared/words';
+import { plural } from '../../common/words';
 import { scalarValue, setting } from '../settings';
 
 declare module '../config' {

@@ -1,8 +1,8 @@
 import { formatIdentity } from '../../ownership/identity';
 import type { PolicyRule } from '../policy';
 import { recordTime } from '../../reviews/records';
-import { formatTime, plural } from '../../shared/words';
-import { DURATION_PATTERN, parseDuration, type Duration } from '../../shared/duration';
+import { formatTime, plural } from '../../common/words';
+import { DURATION_PATTERN, parseDuration, type Duration } from '../../common/duration';
 
 declare module '../config' {
   interface EnvironmentPolicy {
