@@ -47,6 +47,8 @@ const GROUP_LABEL: Record<PromptState['kind'], string> = {
 export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly changeEmitter = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
+  /** When a folder's prompts were first there to show (Date.now()); what the bench's editor line measures. */
+  firstRowsAt?: number;
 
   constructor(
     private readonly workspace: PromptWorkspace,
@@ -56,6 +58,7 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
   ) {
     // One event per finished read (the folders' queues coalesce refreshes), so no timer here.
     workspace.onDidChange(() => {
+      if (this.firstRowsAt === undefined && workspace.folders.some((s) => s.model)) this.firstRowsAt = Date.now();
       this.remember();
       this.changeEmitter.fire(undefined);
     });

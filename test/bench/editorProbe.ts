@@ -38,9 +38,12 @@ export async function run(): Promise<void> {
     }
     const api = ext.exports;
     result.activatedAt = api.activatedAt;
-    const tree = api.promptsTree as unknown as { getChildren(): unknown[]; onDidChangeTreeData?: vscode.Event<unknown> };
+    const tree = api.promptsTree as unknown as { getChildren(): unknown[]; onDidChangeTreeData?: vscode.Event<unknown>; firstRowsAt?: number };
+    // The provider notes when its rows were first there; the probe may start after that moment.
+    // Rows are prompts (or their groups): the "Reading N prompts…" row shown while loading does not count.
     const look = () => {
-      if (result.filledAt === undefined && tree.getChildren().length > 0) result.filledAt = Date.now();
+      const rows = tree.getChildren() as { kind?: string }[];
+      if (result.filledAt === undefined && rows.some((r) => r.kind !== 'loading')) result.filledAt = tree.firstRowsAt ?? Date.now();
     };
     const subscription = tree.onDidChangeTreeData?.(look);
     look();
