@@ -1,0 +1,80 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { standardRepo, type TempRepo } from '../helpers/gitFixture';
+
+/**
+ * The command starts its program with V8's code cache kept beside it (src/cli/bin.ts). Each
+ * case runs a private copy of dist/, so no other test sees its cache.
+ */
+const DIST = path.resolve(__dirname, '../../../dist');
+
+describe('the CLI code cache', function () {
+  let repo: TempRepo;
+  let dir: string;
+  let cache: string;
+  beforeEach(() => {
+    repo = standardRepo();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prc-bin-'));
+    for (const f of ['cli.js', 'cli-program.js']) fs.copyFileSync(path.join(DIST, f), path.join(dir, f));
+    cache = path.join(dir, 'cli-program.js.cache');
+  });
+  afterEach(() => {
+    repo.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [path.join(dir, 'cli.js'), ...args], { cwd: repo.dir, encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const commandsIn = () => JSON.parse(fs.readFileSync(cache).subarray(0, fs.readFileSync(cache).indexOf(0x0a)).toString('utf8')).commands as string[];
+
+  it('is written by the first run of a command, used as it is by the next, and grows with each new command', () => {
+    const first = run('status', '--json');
+    assert.strictEqual(first.code, 0, first.stderr);
+    assert.deepStrictEqual(commandsIn(), ['status']);
+    const written = fs.statSync(cache);
+    const again = run('status', '--json');
+    assert.strictEqual(again.stdout, first.stdout);
+    // Accepted by V8 (a rejected cache would have been written again).
+    const after = fs.statSync(cache);
+    assert.strictEqual(after.ino, written.ino);
+    assert.strictEqual(after.mtimeMs, written.mtimeMs);
+    assert.strictEqual(run('verify').code, 0);
+    assert.deepStrictEqual(commandsIn(), ['status', 'verify']);
+  });
+
+  it('replaces data V8 refuses and never changes what the command prints', () => {
+    const clean = run('status', '--json');
+    const bytes = fs.readFileSync(cache);
+    const start = bytes.indexOf(0x0a) + 1;
+    for (let i = start + 16; i < bytes.length; i += 97) bytes[i] ^= 0xff;
+    fs.writeFileSync(cache, Buffer.concat([Buffer.from('{"commands":["status","verify"]}\n'), bytes.subarray(start)]));
+    const damaged = run('status', '--json');
+    assert.strictEqual(damaged.code, 0, damaged.stderr);
+    assert.strictEqual(damaged.stdout, clean.stdout);
+    assert.deepStrictEqual(commandsIn(), ['status'], 'the refused data and its command list were replaced');
+    fs.writeFileSync(cache, 'not a cache at all');
+    assert.strictEqual(run('status', '--json').stdout, clean.stdout);
+    assert.deepStrictEqual(commandsIn(), ['status']);
+  });
+
+  it('never writes through a link put at its name, and runs when the cache cannot be written', () => {
+    const victim = path.join(repo.dir, 'victim.txt');
+    fs.writeFileSync(victim, 'keep me\n');
+    fs.symlinkSync(victim, cache);
+    const linked = run('status', '--json');
+    assert.strictEqual(linked.code, 0, linked.stderr);
+    assert.strictEqual(fs.readFileSync(victim, 'utf8'), 'keep me\n');
+    assert.ok(!fs.lstatSync(cache).isSymbolicLink(), 'the link itself was replaced by the cache');
+    fs.rmSync(cache);
+    fs.mkdirSync(cache);
+    const blocked = run('status', '--json');
+    assert.strictEqual(blocked.code, 0, blocked.stderr);
+    assert.strictEqual(blocked.stdout, linked.stdout);
+    assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['cli-program.js', 'cli-program.js.cache', 'cli.js'], 'no temporary file is left behind');
+  });
+});
