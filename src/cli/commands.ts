@@ -7,7 +7,7 @@ import { SIGNING_SETUP_STEPS } from '../core/reviews/signedEvidence';
 import { PromptReleaseError } from '../core/common/errors';
 import { shortHash } from '../core/prompts/hash';
 import { formatIdentity } from '../core/ownership/identity';
-import { allCriteria, notAPrompt } from '../core/reviews/operations';
+import { notAPrompt } from '../core/reviews/operations';
 import { unconfirmed } from '../core/policy/rules/criteria';
 import type { GateResult } from '../core/policy/policy';
 import type { RecordSignature } from '../core/reviews/signatures';
@@ -69,14 +69,9 @@ export async function reviewCommand(repo: PromptRepository, file: string, verdic
   if (confirm.length && verdict !== 'approve') {
     throw new PromptReleaseError('invalid-usage', '--confirm goes with --approve: a change request confirms nothing', { hint: 'Say what should change with -m.' });
   }
-  // The policy's criteria are needed to expand "all" and to say where the approval counts.
-  const model = await repo.model();
-  const criteria = allCriteria(model.config);
-  if (confirm.includes('all') && !criteria.includes('all')) {
-    if (criteria.length === 0) throw new PromptReleaseError('invalid-usage', '--confirm all: the policy in force has no review criteria to confirm', { hint: 'Leave out --confirm.' });
-    confirm = [...criteria, ...confirm.filter((c) => c !== 'all')];
-  }
-  const result = await engine.review(repo, file, verdict, comment, model, confirm);
+  // One read of the repository: the engine expands "--confirm all" from the policy it reads.
+  const result = await engine.review(repo, file, verdict, comment, undefined, confirm);
+  const model = result.model;
   out.data({ record: result.record, recordPath: result.recordPath, commit: result.commit });
   const what = verdict === 'approve' ? 'Approved' : 'Requested changes to';
   out.line(`${what} ${file} (${shortHash(result.record.contentHash)}) as ${formatIdentity(result.record.by)}.`);

@@ -263,10 +263,11 @@ export class PromptRepository {
    * working copy from HEAD. What an earlier run learned (blob facts, record texts, the prompt
    * history up to a trusted commit) is reused through the cache, keyed by object ids.
    */
-  async snapshot(): Promise<RepoSnapshot> {
+  async snapshot(options: { focus?: string } = {}): Promise<RepoSnapshot> {
     try {
-      const snapshot = await this.readSnapshot();
-      this.cache.finishRun();
+      const snapshot = await this.readSnapshot(options.focus);
+      // A focused read used the facts of one prompt: the cache keeps everyone else's.
+      this.cache.finishRun(options.focus !== undefined);
       return snapshot;
     } finally {
       // Reads of this refresh, failed or cancelled ones included, are never reused by the next.
@@ -275,7 +276,7 @@ export class PromptRepository {
     }
   }
 
-  private async readSnapshot(): Promise<RepoSnapshot> {
+  private async readSnapshot(focus?: string): Promise<RepoSnapshot> {
     // Found alongside the first reads; its error is reported only if those succeed, so a
     // repository without commits says so rather than that it lacks a main branch.
     const trustedAttempt = (this.trustedPin ? Promise.resolve(this.trustedPin) : this.resolveTrusted(this.trustedOverride)).then((ref) => ({ ref }), (error: unknown) => ({ error }));
@@ -301,12 +302,12 @@ export class PromptRepository {
     const readBoth = async (root: TrustedRef) => {
       const branch = this.readTrustedBranch(root);
       const guess = branch.header.then((h) => guessConfig(h.config));
-      const promptsRead = guess.then((config) => this.readPrompts(head, root, tree, tags, config, shallow, [config]));
+      const promptsRead = guess.then((config) => this.readPrompts(head, root, tree, tags, config, shallow, [config], focus));
       const [trustedRead, guessed] = await Promise.all([this.readTrusted(root, branch, tags, shallow), guess]);
       const inForce = trustedRead.policy.config;
       // The signers file the tip's configuration names is a rules file too while that configuration waits for approval.
       const same = JSON.stringify([inForce.prompts, inForce.exclude, inForce.signers]) === JSON.stringify([guessed.prompts, guessed.exclude, guessed.signers]);
-      return { ...trustedRead, prompts: same ? await promptsRead : await this.readPrompts(head, root, tree, tags, inForce, shallow, [inForce, guessed]) };
+      return { ...trustedRead, prompts: same ? await promptsRead : await this.readPrompts(head, root, tree, tags, inForce, shallow, [inForce, guessed], focus) };
     };
     let read = await readBoth(trusted);
     const named = read.policy.config.trustedBranch;
@@ -323,7 +324,7 @@ export class PromptRepository {
     const untrackedPrompts: string[] = [];
     for (const [file, code] of working) {
       if (code === 'untracked') {
-        if (prompts.isPrompt(file) && !byPath.has(file) && !prompts.isRules(file)) untrackedPrompts.push(file);
+        if ((focus === undefined || file === focus) && prompts.isPrompt(file) && !byPath.has(file) && !prompts.isRules(file)) untrackedPrompts.push(file);
       } else {
         workingChanges.set(file, code);
       }
@@ -352,16 +353,17 @@ export class PromptRepository {
       displayGlobs: this.displayGlobs,
       dependencyFiles: prompts.dependencyFiles,
       now: Date.now(),
+      ...(focus !== undefined ? { focus } : {}),
     };
   }
 
   /** Everything about the prompts at HEAD and their history, for the globs of `config` (and the editor's). */
-  private async readPrompts(head: HeadInfo, trusted: TrustedRef, tree: TreeEntry[], tags: RawTag[], config: Config, shallow: boolean, rulesConfigs: Config[]) {
+  private async readPrompts(head: HeadInfo, trusted: TrustedRef, tree: TreeEntry[], tags: RawTag[], config: Config, shallow: boolean, rulesConfigs: Config[], focus?: string) {
     const isRules = (path: string) => isRulesFile(path, ...rulesConfigs);
     const governed = promptMatcher(config);
     const shown = this.displayGlobs?.length ? promptMatcher({ prompts: this.displayGlobs }) : governed;
     const isPrompt = shown === governed ? governed : (p: string) => governed(p) || shown(p);
-    const promptEntries = tree.filter((e) => (e.type === 'blob' || e.type === 'commit') && isPrompt(e.path) && !isRules(e.path));
+    const promptEntries = tree.filter((e) => (focus === undefined || e.path === focus) && (e.type === 'blob' || e.type === 'commit') && isPrompt(e.path) && !isRules(e.path));
     const policyEntries = tree.filter((e) => e.type === 'blob' && isRules(e.path));
     const evidences = tags.map((t) => {
       const parsed = t.objectType === 'tag' ? parseTagMessage(t.message) : undefined;
@@ -770,10 +772,12 @@ export class PromptRepository {
    * `signal` cancels the read: every git process it started or would start stops, and the
    * promise fails with the code "cancelled" (the editor drops a stale background read so).
    */
-  async model(options: { signal?: AbortSignal } = {}): Promise<RepoModel> {
-    const snapshot = options.signal ? await withGitScope({ signal: options.signal }, () => this.snapshot()) : await this.snapshot();
+  async model(options: { signal?: AbortSignal; focus?: string } = {}): Promise<RepoModel> {
+    const read = () => this.snapshot({ focus: options.focus });
+    const snapshot = options.signal ? await withGitScope({ signal: options.signal }, read) : await read();
     const model = analyze(snapshot, this.lastModel);
-    this.lastModel = model;
+    // A focused model decides one prompt: the next whole one is compared with the last whole one.
+    if (options.focus === undefined) this.lastModel = model;
     return model;
   }
 
@@ -860,55 +864,88 @@ export class PromptRepository {
 
   /**
    * Commits one record file on the current branch, authored by `by`, without touching the
-   * user's staged or unstaged work: the commit is built from a private index, then only the
-   * new file is added to the working tree and the user's index.
+   * user's staged or unstaged work: one `git fast-import` writes the blob, the trees and the
+   * commit on a private ref; one `git update-ref` moves the branch from the parent the caller
+   * decided against (and from nothing else) and drops the private ref; then only the new file
+   * is added to the working tree and the user's index. No hook runs and nothing is signed.
    */
   async commitRecord(record: PromptRecord, by: Identity, message: string, knownHead?: HeadInfo): Promise<{ commit: string; path: string }> {
     const recordPath = newRecordPath(record);
     const text = serializeRecord(record);
-    // The blob is written while HEAD is looked up (or taken from the caller who just checked it).
-    const [head, blobOut] = await Promise.all([knownHead ?? this.head(), this.git.run(['hash-object', '-w', '--stdin'], { input: text })]);
-    const blob = blobOut.trim();
+    const [head, when] = await Promise.all([knownHead ?? this.head(), this.commitTimes()]);
     if (!head.branch) {
       throw new PromptReleaseError('detached-head', 'HEAD is detached, so there is no branch to record this on', {
         hint: 'Check out a branch (git switch main) and try again; read-only commands work on a detached HEAD.',
       });
     }
-    const identityEnv = {
-      GIT_AUTHOR_NAME: by.name,
-      GIT_AUTHOR_EMAIL: by.email,
-      GIT_COMMITTER_NAME: by.name,
-      GIT_COMMITTER_EMAIL: by.email,
-    };
     // The record's folder in the working tree must not lead through a link (a hostile commit, a
     // merge in progress): checked before anything is committed, and again as the file is written.
     checkFolders(this.root, path.posix.dirname(recordPath), false, { show: (p) => this.relativeName(p) });
-    const scratch = mkdtempSync(path.join(tmpdir(), 'prompt-release-index-'));
-    try {
-      let parent = head.commit;
-      for (let attempt = 0; ; attempt++) {
-        const env = { ...identityEnv, GIT_INDEX_FILE: path.join(scratch, `index-${attempt}`) };
-        await this.git.run(['read-tree', parent], { env });
-        await this.git.run(['update-index', '--add', '--cacheinfo', `100644,${blob},${recordPath}`], { env });
-        const tree = (await this.git.run(['write-tree'], { env })).trim();
-        const commit = (await this.git.run(['commit-tree', '--no-gpg-sign', tree, '-p', parent, '-F', '-'], { env, input: message })).trim();
-        try {
-          await this.git.run(['update-ref', '-m', message.split('\n')[0], head.branch, commit, parent]);
-          this.placeInWorkingTree(recordPath, text);
-          await this.git.run(['update-index', '--add', '--cacheinfo', `100644,${blob},${recordPath}`]);
-          return { commit, path: recordPath };
-        } catch (err) {
-          // A link put in the record's way after the check: the record is committed, its copy refused.
-          if (err instanceof PromptReleaseError && err.code === 'unsafe-path') throw new PromptReleaseError('unsafe-path', `${err.message}. The record is committed (${commit.slice(0, 12)}); only its copy in the working tree was not written`, { hint: `Remove the link, then: git checkout -- ${recordPath}` });
-          // Someone else moved the branch meanwhile: rebuild on top of their commit.
-          const now = await this.head();
-          if (attempt >= 3 || now.commit === parent || now.branch !== head.branch) throw err;
-          parent = now.commit;
-        }
+    let parent = head.commit;
+    for (let attempt = 0; ; attempt++) {
+      const scratchRef = `refs/prompt-release/writing/${process.pid}-${Date.now().toString(36)}-${attempt}`;
+      const { blob, commit } = await this.writeRecordCommit(scratchRef, parent, recordPath, text, by, when, message);
+      try {
+        // One transaction: the branch moves only from `parent`, and the private ref goes.
+        await this.git.run(['update-ref', '-m', message.split('\n')[0], '--stdin'], { input: `update ${head.branch} ${commit} ${parent}\ndelete ${scratchRef} ${commit}\n` });
+      } catch (err) {
+        await this.git.run(['update-ref', '-d', scratchRef, commit]).catch(() => undefined);
+        // Someone else moved the branch meanwhile: rebuild on top of their commit.
+        const now = await this.head();
+        if (attempt >= 3 || now.commit === parent || now.branch !== head.branch) throw err;
+        parent = now.commit;
+        continue;
       }
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
+      try {
+        this.placeInWorkingTree(recordPath, text);
+      } catch (err) {
+        // A link put in the record's way after the check: the record is committed, its copy refused.
+        if (err instanceof PromptReleaseError && err.code === 'unsafe-path') throw new PromptReleaseError('unsafe-path', `${err.message}. The record is committed (${commit.slice(0, 12)}); only its copy in the working tree was not written`, { hint: `Remove the link, then: git checkout -- ${recordPath}` });
+        throw err;
+      }
+      await this.git.run(['update-index', '--add', '--cacheinfo', `100644,${blob},${recordPath}`]);
+      return { commit, path: recordPath };
     }
+  }
+
+  /**
+   * When a record commit is made, as git's raw "<seconds> <zone>" for the author and the
+   * committer: now, in this machine's zone, unless GIT_AUTHOR_DATE or GIT_COMMITTER_DATE says
+   * otherwise, which git itself then reads (any of its date formats).
+   */
+  private async commitTimes(): Promise<{ author: string; committer: string }> {
+    const fromGit = async (variable: 'GIT_AUTHOR_IDENT' | 'GIT_COMMITTER_IDENT') => (await this.git.run(['var', variable])).trim().split(' ').slice(-2).join(' ');
+    if (process.env.GIT_AUTHOR_DATE || process.env.GIT_COMMITTER_DATE) {
+      const [author, committer] = await Promise.all([fromGit('GIT_AUTHOR_IDENT'), fromGit('GIT_COMMITTER_IDENT')]);
+      return { author, committer };
+    }
+    const offset = -new Date().getTimezoneOffset();
+    const zone = `${offset < 0 ? '-' : '+'}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}${String(Math.abs(offset) % 60).padStart(2, '0')}`;
+    const now = `${Math.floor(Date.now() / 1000)} ${zone}`;
+    return { author: now, committer: now };
+  }
+
+  /** The blob, trees and commit of one record, in one `git fast-import`, on `ref`; their ids. */
+  private async writeRecordCommit(ref: string, parent: string, recordPath: string, text: string, by: Identity, when: { author: string; committer: string }, message: string): Promise<{ blob: string; commit: string }> {
+    // Our own names only: fast-import would need quoting for anything else.
+    if (!/^[A-Za-z0-9._\/-]+$/.test(recordPath)) throw new PromptReleaseError('invalid-usage', `"${recordPath}" is not a record path this tool writes`);
+    const who = `${by.name.replace(/[<>\n]/g, '')} <${by.email.replace(/[<>\n]/g, '')}>`;
+    const data = (body: string) => `data ${Buffer.byteLength(body, 'utf8')}\n${body}\n`;
+    const stream = [
+      'feature done\n',
+      'blob\nmark :1\n',
+      data(text),
+      `commit ${ref}\nmark :2\n`,
+      `author ${who} ${when.author}\n`,
+      `committer ${who} ${when.committer}\n`,
+      data(message),
+      `from ${parent}\n`,
+      `M 100644 :1 ${recordPath}\n\n`,
+      'get-mark :1\nget-mark :2\ndone\n',
+    ].join('');
+    const [blob, commit] = (await this.git.run(['fast-import', '--quiet', '--date-format=raw'], { input: stream })).trim().split('\n');
+    if (!/^[0-9a-f]{40,64}$/.test(blob ?? '') || !/^[0-9a-f]{40,64}$/.test(commit ?? '')) throw new PromptReleaseError('git-failed', 'git fast-import did not say which commit it wrote; nothing was recorded');
+    return { blob, commit };
   }
 
   private placeInWorkingTree(recordPath: string, text: string): void {

@@ -67,24 +67,26 @@ export async function requireSigningSetup(repo: PromptRepository, model: RepoMod
 
 /**
  * The model to act on: the one the caller already holds (the editor's) when git still says the
- * same (HEAD, the trusted tip, this file's working copy), else a fresh read.
+ * same (HEAD, the trusted tip, this file's working copy), else a fresh read. `focused` reads
+ * only that prompt's decision (the policy, records, releases and history stay whole): for a
+ * record about the prompt alone, not one that also vouches for what it includes.
  */
-async function currentModel(repo: PromptRepository, file: string, known?: RepoModel): Promise<RepoModel> {
+async function currentModel(repo: PromptRepository, file: string, known?: RepoModel, focused = false): Promise<RepoModel> {
   if (known && (await repo.stillDescribes(known, file))) return known;
-  return repo.model();
+  return repo.model(focused ? { focus: file } : {});
 }
 
 export async function review(repo: PromptRepository, file: string, verdict: Verdict, comment?: string, known?: RepoModel, confirms: string[] = []) {
-  const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
+  const [model, by] = await Promise.all([currentModel(repo, file, known, true), repo.identity()]);
   // A rules file's review names the transition it approves (and may approve a deletion).
   const record = await signRecord(repo, model, planRulesReview(model, file, verdict, by, comment, new Date(), checkConfirmations(model.config, confirms)), true);
   // The model was just checked against HEAD (or read from it): its HEAD is the parent.
   const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record), model.head);
-  return { record, commit, recordPath };
+  return { record, commit, recordPath, model };
 }
 
 export async function requestReview(repo: PromptRepository, file: string, reviewers: string[], comment?: string, known?: RepoModel) {
-  const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
+  const [model, by] = await Promise.all([currentModel(repo, file, known, true), repo.identity()]);
   const prompt = requirePrompt(model, file);
   const record = planReviewRequest(prompt, reviewers, by, comment, new Date(), model.people);
   const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record), model.head);
@@ -92,7 +94,7 @@ export async function requestReview(repo: PromptRepository, file: string, review
 }
 
 export async function comment(repo: PromptRepository, file: string, input: CommentInput, known?: RepoModel) {
-  const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
+  const [model, by] = await Promise.all([currentModel(repo, file, known, true), repo.identity()]);
   const record = planComment(requirePrompt(model, file), input, by, new Date());
   const { commit, path: recordPath } = await repo.commitRecord(record, by, commentCommitMessage(record), model.head);
   return { record, commit, recordPath };

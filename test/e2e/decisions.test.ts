@@ -80,4 +80,27 @@ describe('work proportional to what changed: decisions are reused by the ids of 
     assert.strictEqual(after.config.environments[0].approvals, 2);
     await assertSameAsFresh(after, 'after a rules change');
   });
+
+  it('a sign-off reads the decision of its prompt alone, the same decision a whole read makes', async () => {
+    repo.commit(CAROL, 'A Dotprompt with a partial', {
+      'prompts/_tone.prompt': 'Be warm and brief.\n',
+      'prompts/support.prompt': '---\nmodel: googleai/gemini-2.0-flash\n---\n{{> tone}}\nHelp the customer with {{question}}.\n',
+    });
+    assert.strictEqual((await repo.cli(ALICE, 'review', 'prompts/support.prompt', '--approve')).code, 0);
+    const whole = await (await PromptRepository.open(repo.dir, undefined, { persistentCache: false })).model();
+    for (const path of ['prompts/summary.prompt.md', 'prompts/support.prompt', 'prompts/_tone.prompt']) {
+      const focused = await (await PromptRepository.open(repo.dir, undefined, { persistentCache: false })).model({ focus: path });
+      assert.deepStrictEqual(focused.decided, [path], `only ${path} is decided`);
+      assert.deepStrictEqual(focused.prompts.map((p) => p.path), [path]);
+      const { usedBy: _a, ...alone } = focused.byPath.get(path)!;
+      const { usedBy: _b, ...inWhole } = whole.byPath.get(path)!;
+      assert.deepStrictEqual(alone, inWhole, `${path}: the focused decision differs from the whole read's`);
+    }
+    assert.ok(whole.byPath.get('prompts/support.prompt')!.includes.some((d) => d.path === 'prompts/_tone.prompt'), 'the partial is part of the decision');
+    // The command line's sign-off is such a read: it records on the content the whole read sees.
+    const signed = await repo.cli(BOB, 'review', 'prompts/support.prompt', '--approve');
+    assert.strictEqual(signed.code, 0, signed.stderr);
+    const after = await editor.model();
+    assert.deepStrictEqual(after.byPath.get('prompts/support.prompt')!.currentReviews.map((r) => r.record.by.email).sort(), [ALICE.email, BOB.email].sort());
+  });
 });

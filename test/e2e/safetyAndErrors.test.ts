@@ -1,10 +1,11 @@
 import * as assert from 'assert';
 import { prepareRelease } from '../../src/usecases/engine';
 import { PromptRepository } from '../../src/git/repository';
+import type { CommentRecord } from '../../src/core/reviews/records';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync, chmodSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { ALICE, BOB, CAROL, DAVE, runCli, standardRepo, TempRepo } from '../helpers/gitFixture';
+import { ALICE, BOB, CAROL, DAVE, identityEnv, runCli, standardRepo, TempRepo } from '../helpers/gitFixture';
 
 const PROMPT = 'prompts/greeting.prompt.md';
 
@@ -33,6 +34,27 @@ describe('prompt-release: the user\'s work is never touched', function () {
     const record = JSON.parse(readFileSync(path.join(repo.dir, changed[1]), 'utf8'));
     assert.strictEqual(record.comment, 'reads well');
     assert.strictEqual(record.verdict, 'approve');
+  });
+
+  it('writes a record commit with no ref left behind, at the time git is told, and on top of a commit made meanwhile (which is kept)', async () => {
+    const at = '2026-11-02T10:00:00Z';
+    const dated = await runCli(repo.dir, ['review', PROMPT, '--approve'], { ...identityEnv(ALICE), GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at });
+    assert.strictEqual(dated.code, 0, dated.stderr);
+    assert.strictEqual(repo.git('log', '-1', '--format=%aI %cI').trim(), '2026-11-02T10:00:00+00:00 2026-11-02T10:00:00+00:00');
+    assert.strictEqual(repo.git('for-each-ref', 'refs/prompt-release/').trim(), '', 'the private ref of the write is gone');
+
+    // A decision made against one tip; someone commits before the record is written.
+    const reader = await PromptRepository.open(repo.dir, undefined, { persistentCache: false });
+    const model = await reader.model();
+    const decidedOn = model.head;
+    const theirs = repo.commit(CAROL, 'Meanwhile', { 'notes/meanwhile.md': 'written meanwhile\n' });
+    const prompt = model.byPath.get(PROMPT)!;
+    const record: CommentRecord = { format: 1, type: 'comment', prompt: PROMPT, contentHash: prompt.contentHash!, blob: prompt.blob!, thread: 'late', startLine: 1, endLine: 1, body: 'late', by: { name: BOB.name, email: BOB.email }, time: new Date().toISOString() };
+    const written = await reader.commitRecord(record, { name: BOB.name, email: BOB.email }, 'prompt-release: comment\n', decidedOn);
+    assert.strictEqual(repo.git('rev-parse', `${written.commit}^`).trim(), theirs, 'rebuilt on the commit made meanwhile, which stays');
+    assert.strictEqual(repo.git('rev-parse', 'HEAD').trim(), written.commit);
+    assert.strictEqual(repo.git('status', '--porcelain').trim(), '', 'the record is in the working tree and the index');
+    assert.strictEqual(repo.git('for-each-ref', 'refs/prompt-release/').trim(), '');
   });
 
   it('refuses to sign off when the working copy differs from the commit, and on self-approval', async () => {

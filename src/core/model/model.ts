@@ -51,6 +51,11 @@ export interface RepoSnapshot {
   dependencyFiles?: { path: string; blob: string; mode: string; facts?: BlobFacts }[];
   /** When the snapshot was read (ms since the epoch): ages (review expiry, escalation) are measured from it. */
   now?: number;
+  /**
+   * A read for an action on one file (a sign-off): `prompts` holds that prompt alone (its
+   * includes are in dependencyFiles); the policy, records, releases and history are whole.
+   */
+  focus?: string;
 }
 
 export interface PromptStatus {
@@ -126,6 +131,8 @@ export interface RepoModel {
   decisions: Map<string, { key: () => string; status: PromptStatus }>;
   /** The prompts this refresh decided afresh (the others were reused): work proportional to what changed. */
   decided: string[];
+  /** Set on a model of one prompt (see RepoSnapshot.focus): `prompts` is that prompt alone. */
+  focus?: string;
 }
 
 const SHALLOW_REASON = 'this clone is shallow, so who wrote the content and who approved it cannot be established; fetch the full history (git fetch --unshallow)';
@@ -240,6 +247,7 @@ export function analyze(snapshot: RepoSnapshot, previous?: RepoModel): RepoModel
     now,
     decisions: new Map(),
     decided: [],
+    ...(snapshot.focus !== undefined ? { focus: snapshot.focus } : {}),
   };
   // What every decision shares: the rules files in force (by blob), where HEAD stands, and the clock when a rule reads it.
   const sharedKey = JSON.stringify([

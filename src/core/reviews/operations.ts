@@ -67,9 +67,16 @@ export function allCriteria(config: Config): string[] {
   return [...new Set(config.environments.flatMap((e) => e.criteria))];
 }
 
-/** Checks what a reviewer says they confirmed against the policy's criteria, word for word. */
+/**
+ * Checks what a reviewer says they confirmed against the policy's criteria, word for word;
+ * "all" stands for every criterion the policy names (unless one is called "all").
+ */
 export function checkConfirmations(config: Config, confirms: string[]): string[] {
   const known = allCriteria(config);
+  if (confirms.includes('all') && !known.includes('all')) {
+    if (known.length === 0) throw new PromptReleaseError('invalid-usage', '--confirm all: the policy in force has no review criteria to confirm', { hint: 'Leave out --confirm.' });
+    confirms = [...known, ...confirms.filter((c) => c !== 'all')];
+  }
   for (const c of confirms) {
     if (known.includes(c)) continue;
     const guess = closest(c, known);
