@@ -4,7 +4,7 @@ import * as path from 'path';
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../core/ownership/codeowners';
 import { PromptReleaseError } from '../core/common/errors';
 import { blobFacts, contentHash, type BlobFacts } from '../core/prompts/hash';
-import { applyRenames, renameCandidates, ZERO_OID, type LogCommit } from '../core/history/history';
+import { applyRenames, renameCandidates, renameIndex, ZERO_OID, type LogCommit } from '../core/history/history';
 import { parseIdent, type Identity } from '../core/ownership/identity';
 import { resolveIncludes, type FileAt } from '../core/prompts/dependencies';
 import { analyze, type RepoModel, type RepoSnapshot, type TrustedRef } from '../core/model/model';
@@ -743,6 +743,16 @@ export class PromptRepository {
   private async isAncestor(commit: string, of: string): Promise<boolean> {
     const base = await this.git.run(['merge-base', '--end-of-options', commit, of]).catch(() => '');
     return base.trim() === commit;
+  }
+
+  /**
+   * The names the last whole read found `file` had (its prompt history as the cache keeps it,
+   * renames found by the rule status uses), `file` first: a guess that lets a history read
+   * start its path-limited log before `git log --follow` has proposed the names.
+   */
+  namesKnown(file: string): string[] {
+    const log = this.cache.promptLog?.log;
+    return log ? [file, ...(renameIndex(log).get(file) ?? [])] : [file];
   }
 
   /** The policy in force, the record ledger and which release tags are on the trusted branch (for the readers in readers/). */

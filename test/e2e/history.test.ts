@@ -79,6 +79,27 @@ describe('history of a renamed prompt: one reader for the CLI and the editor', f
     assert.strictEqual(after.commands.length, before.commands.length, `git processes grew with the history:\n${after.commands.map((a) => a.slice(0, 3).join(' ')).join('\n')}`);
   });
 
+  it('shows the same history whether the cache knows the names from an earlier status, knows stale ones, or knows none', async () => {
+    repo = new TempRepo();
+    await renamedTwice(repo);
+    const uncached = (await countedHistory(repo.dir, THIRD)).history.entries;
+    await ok(repo, DAVE, 'status');
+    const withCache = async (file: string) => promptHistory(await PromptRepository.open(repo.dir), file);
+    const opened = await PromptRepository.open(repo.dir);
+    assert.deepStrictEqual(opened.namesKnown(THIRD), [THIRD, SECOND, FIRST], 'status left the names in the cache');
+    assert.deepStrictEqual((await withCache(THIRD)).entries, uncached, 'the names the cache knew');
+    // A fourth name after that status: the cache's names no longer cover what --follow proposes.
+    const FOURTH = 'prompts/fourth.prompt.md';
+    repo.git('mv', THIRD, FOURTH);
+    repo.commit(CAROL, 'Rename again', {});
+    const fresh = (await countedHistory(repo.dir, FOURTH)).history.entries;
+    assert.deepStrictEqual((await PromptRepository.open(repo.dir)).namesKnown(FOURTH), [FOURTH], 'the cache knows nothing of the new name');
+    const stale = (await withCache(FOURTH)).entries;
+    assert.deepStrictEqual(stale, fresh, 'stale names in the cache');
+    assert.ok(stale.some((e) => e.kind === 'version' && e.renamedFrom === THIRD), 'the latest rename is shown');
+    assert.ok(stale.some((e) => e.kind === 'version' && e.renamedFrom === FIRST), 'and the first one');
+  });
+
   it('follows a rename made by a merge commit itself, which git log --follow does not show, and keeps who wrote each side (HOSTILE: no self-approval through it)', async () => {
     repo = new TempRepo();
     repo.commit(CAROL, 'Add the prompt', { '.promptrelease.yaml': STANDARD_CONFIG, [FIRST]: text(LINES) });

@@ -35,6 +35,9 @@ const literal = (file: string) => `:(literal)${file}`;
  *    branch together (the commits only the trusted branch has included), without rename
  *    detection: every commit that touched any of the names on every branch, merges as
  *    combined diffs. `--follow` alone loses commits of a side branch in a non-linear history.
+ *    It starts alongside `--follow`, over the names the cache's prompt history knows for the
+ *    path (see namesKnown), and is kept when `--follow` proposes no other name; otherwise it
+ *    is read again over the proposed names, as if no guess had been made.
  * 3. Where one of the names came or went (added or deleted by a commit, or added by a merge
  *    against every parent), git's rename detection against the first parent, all in one
  *    `git diff-tree --stdin`, says what it was renamed from: the rename rule status uses too
@@ -54,13 +57,16 @@ export async function readPromptHistory(repo: PromptRepository, file: string): P
     .run(['log', '--follow', '-z', '--raw', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', '--no-color', '--format=%x01%H%x00%P%x00%at%x00%ae%x00%an%x00%x00', '--end-of-options', 'HEAD', '--', literal(file)])
     .then((out) => proposedNames(out, file));
   proposed.catch(() => undefined);
-  const [headOut, treeOutput, tagOutput] = await Promise.all([
+  const reads = Promise.all([
     repo.git.run(['rev-parse', 'HEAD', '--is-shallow-repository']).catch(() => {
       throw new PromptReleaseError('no-commits', 'this repository has no commits yet, so no prompt has a history', { hint: 'Commit the prompt first.' });
     }),
     repo.git.run(['ls-tree', '-z', '--full-tree', '--end-of-options', 'HEAD', '--', literal(file)]),
     repo.git.run(['for-each-ref', TAG_FORMAT, TAG_REF_PREFIX]),
   ]);
+  // Read from the cache while git runs.
+  const guessed = repo.namesKnown(file);
+  const [headOut, treeOutput, tagOutput] = await reads;
   const [head, shallowFlag] = headOut.trim().split('\n');
   if (shallowFlag?.trim() === 'true') {
     throw new PromptReleaseError('shallow-clone', `this clone is shallow, so the history of ${file} (who wrote each version, under which names, who approved it) cannot be established; nothing is shown rather than part of it`, {
@@ -75,7 +81,14 @@ export async function readPromptHistory(repo: PromptRepository, file: string): P
 
   const read = async (root: TrustedRef) => {
     const revisions = head === root.commit ? [head] : [head, root.commit];
-    const [evidence, log] = await Promise.all([repo.trustedEvidence(root, tags, false), proposed.then((names) => followedLog(repo, revisions, file, names))]);
+    // The path-limited log starts now with the names the cache knows, alongside --follow; it is
+    // used only if --follow proposes no name outside them (else the log is read as before).
+    const early = namesLog(repo, revisions, guessed);
+    early.catch(() => undefined);
+    const [evidence, log] = await Promise.all([
+      repo.trustedEvidence(root, tags, false),
+      proposed.then((names) => followedLog(repo, revisions, file, names.every((n) => guessed.includes(n)) ? { names: guessed, output: early } : { names })),
+    ]);
     return { ...evidence, log };
   };
   let result = await read(trusted);
@@ -120,17 +133,22 @@ function proposedNames(output: string, file: string): string[] {
   return [...names];
 }
 
+/** Every commit of `revisions` that touched any of `names`, parents first, merges as combined diffs, no rename detection. */
+function namesLog(repo: PromptRepository, revisions: string[], names: string[]): Promise<string> {
+  return repo.git.run(['log', ...LOG_FLAGS.filter((f) => f !== '-M'), '--no-renames', '--full-history', '--topo-order', '--reverse', '--end-of-options', ...revisions, '--', ...names.map(literal)]);
+}
+
 /**
  * The log of every commit that touched the file under any of its names, parents first, with
  * the renames our rule finds put in place of the deletion and addition they show as.
  */
-async function followedLog(repo: PromptRepository, revisions: string[], file: string, proposed: string[]): Promise<LogCommit[]> {
-  let logged = [...proposed];
+async function followedLog(repo: PromptRepository, revisions: string[], file: string, first: { names: string[]; output?: Promise<string> }): Promise<LogCommit[]> {
+  let logged = [...first.names];
   const asked = new Set<string>();
   // Every rename git's detection found in the commits asked about; those to a logged name are applied.
   const detected = new Map<string, LogCommit['changes']>();
   for (let round = 0; ; round++) {
-    const log = parseLog(await repo.git.run(['log', ...LOG_FLAGS.filter((f) => f !== '-M'), '--no-renames', '--full-history', '--topo-order', '--reverse', '--end-of-options', ...revisions, '--', ...logged.map(literal)]));
+    const log = parseLog(await (round === 0 && first.output ? first.output : namesLog(repo, revisions, logged)));
     for (;;) {
       applyRenames(log, new Map([...detected].map(([commit, found]) => [commit, found.filter((r) => logged.includes(r.path))])));
       const names = new Set([file, ...(renameIndex(log).get(file) ?? [])]);
