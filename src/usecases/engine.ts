@@ -34,7 +34,7 @@ import { canonicalRecordBytes, checkSignature, GIT_NAMESPACE, RECORD_NAMESPACE }
 import type { Identity } from '../core/ownership/identity';
 import { someOf } from '../core/common/words';
 import type { PromptRepository, TagSigner } from '../git/repository';
-import { readSigningSetup, signBytes } from '../git/signing';
+import { readSigningSetup, signBytes, type SigningSetup } from '../git/signing';
 
 /** The operations both the CLI and the editor offer, over one repository. */
 
@@ -43,8 +43,8 @@ import { readSigningSetup, signBytes } from '../git/signing';
  * there is one, before anything is written: a signing failure records nothing. Where the
  * policy in force requires signatures and `required` is set, no setup is refused up front.
  */
-async function signRecord<T extends PromptRecord>(repo: PromptRepository, model: RepoModel, record: T, required: boolean): Promise<T> {
-  const setup = required ? await requireSigningSetup(repo, model) : await readSigningSetup(repo.root);
+async function signRecord<T extends PromptRecord>(repo: PromptRepository, model: RepoModel, record: T, required: boolean, setupRead?: Promise<SigningSetup | undefined>): Promise<T> {
+  const setup = required ? await requireSigningSetup(repo, model, setupRead) : await (setupRead ?? readSigningSetup(repo.root));
   if (!setup) return record;
   const signature = await signBytes(setup, canonicalRecordBytes(record), RECORD_NAMESPACE);
   return { ...record, signature };
@@ -54,8 +54,8 @@ async function signRecord<T extends PromptRecord>(repo: PromptRepository, model:
  * The signing setup to sign evidence with; where the policy in force requires signatures and
  * there is none, refuses (before anything runs or is written), saying how to set git signing up.
  */
-export async function requireSigningSetup(repo: PromptRepository, model: RepoModel) {
-  const setup = await readSigningSetup(repo.root);
+export async function requireSigningSetup(repo: PromptRepository, model: RepoModel, setupRead?: Promise<SigningSetup | undefined>) {
+  const setup = await (setupRead ?? readSigningSetup(repo.root));
   const signing = model.config.environments.filter((e) => e.signatures === 'required').map((e) => e.name);
   if (!setup && signing.length) {
     throw new PromptReleaseError('unknown-identity', `${signing.join(', ')} ${signing.length === 1 ? 'requires' : 'require'} signed records, and git has no SSH signing key set up here, so nothing was recorded`, {
@@ -63,6 +63,12 @@ export async function requireSigningSetup(repo: PromptRepository, model: RepoMod
     });
   }
   return setup;
+}
+
+/** A read started early whose failure is reported where it is awaited, not as an unhandled rejection. */
+function settledLater<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
 }
 
 /**
@@ -77,9 +83,11 @@ async function currentModel(repo: PromptRepository, file: string, known?: RepoMo
 }
 
 export async function review(repo: PromptRepository, file: string, verdict: Verdict, comment?: string, known?: RepoModel, confirms: string[] = []) {
+  // The signing setup is read while the model is: it is needed only once the record is planned.
+  const setupRead = settledLater(readSigningSetup(repo.root));
   const [model, by] = await Promise.all([currentModel(repo, file, known, true), repo.identity()]);
   // A rules file's review names the transition it approves (and may approve a deletion).
-  const record = await signRecord(repo, model, planRulesReview(model, file, verdict, by, comment, new Date(), checkConfirmations(model.config, confirms)), true);
+  const record = await signRecord(repo, model, planRulesReview(model, file, verdict, by, comment, new Date(), checkConfirmations(model.config, confirms)), true, setupRead);
   // The model was just checked against HEAD (or read from it): its HEAD is the parent.
   const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record), model.head);
   return { record, commit, recordPath, model };
