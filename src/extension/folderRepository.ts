@@ -248,7 +248,8 @@ export class FolderRepository implements vscode.Disposable {
     if (token?.isCancellationRequested || this.disposed) return;
     const covered = this.pending.filter((j) => j.refresh);
     for (const j of covered) this.pending.splice(this.pending.indexOf(j), 1);
-    const reading = this.load(token);
+    // Only refreshes no one waits for: their git calls give way to what a user waits for.
+    const reading = this.load(token, covered.length > 0 && covered.every((j) => j.priority === 'background'));
     this.reading = reading;
     try {
       await reading;
@@ -269,7 +270,7 @@ export class FolderRepository implements vscode.Disposable {
     }
   }
 
-  private async load(token: vscode.CancellationToken | undefined): Promise<void> {
+  private async load(token: vscode.CancellationToken | undefined, background = false): Promise<void> {
     const folder = this.folder;
     try {
       if (!this.repo) {
@@ -287,7 +288,7 @@ export class FolderRepository implements vscode.Disposable {
       let model: RepoModel;
       let identity: Identity | undefined;
       try {
-        [model, identity] = await Promise.all([this.repo.model({ signal: abort.signal }), this.repo.identity().catch(() => undefined)]);
+        [model, identity] = await Promise.all([this.repo.model({ signal: abort.signal, background }), this.repo.identity().catch(() => undefined)]);
       } finally {
         listening?.dispose();
       }

@@ -781,10 +781,12 @@ export class PromptRepository {
   /**
    * `signal` cancels the read: every git process it started or would start stops, and the
    * promise fails with the code "cancelled" (the editor drops a stale background read so).
+   * `background`: no one waits for this read, so its git calls let any call someone waits for
+   * (a diff, a history, a sign-off) go first.
    */
-  async model(options: { signal?: AbortSignal; focus?: string } = {}): Promise<RepoModel> {
+  async model(options: { signal?: AbortSignal; focus?: string; background?: boolean } = {}): Promise<RepoModel> {
     const read = () => this.snapshot({ focus: options.focus });
-    const snapshot = options.signal ? await withGitScope({ signal: options.signal }, read) : await read();
+    const snapshot = options.signal || options.background ? await withGitScope({ signal: options.signal, background: options.background }, read) : await read();
     const model = analyze(snapshot, this.lastModel);
     // A focused model decides one prompt: the next whole one is compared with the last whole one.
     if (options.focus === undefined) this.lastModel = model;

@@ -139,9 +139,11 @@ export interface RunOptions {
   env?: Record<string, string>;
 }
 
-/** What every git call made inside `withGitScope` inherits: the signal that cancels them. */
+/** What every git call made inside `withGitScope` inherits: the signal that cancels them, and their priority. */
 interface GitScope {
   signal?: AbortSignal;
+  /** A refresh no one waits for: its calls wait while any call someone waits for is waiting. */
+  background?: boolean;
 }
 
 const gitScope = new AsyncLocalStorage<GitScope>();
@@ -177,7 +179,8 @@ export class GitRunner {
   configEntries: ConfigEntry[] = [];
   private shared?: SimpleGit;
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Calls waiting for a free process slot: what a user waits for, then background refreshes. */
+  private readonly waiting: { user: (() => void)[]; background: (() => void)[] } = { user: [], background: [] };
 
   constructor(readonly cwd: string) {}
 
@@ -212,9 +215,10 @@ export class GitRunner {
   }
 
   private async exec<T>(args: string[], options: RunOptions, call: (git: SimpleGit) => Promise<T>): Promise<T> {
-    const signal = gitScope.getStore()?.signal;
+    const scope = gitScope.getStore();
+    const signal = scope?.signal;
     if (signal?.aborted) throw cancelled(args);
-    await this.acquire(signal);
+    await this.acquire(signal, scope?.background === true);
     const started = Date.now();
     try {
       if (signal?.aborted) throw cancelled(args);
@@ -234,7 +238,8 @@ export class GitRunner {
     }
   }
 
-  private acquire(signal?: AbortSignal): Promise<void> {
+  private acquire(signal: AbortSignal | undefined, background: boolean): Promise<void> {
+    const line = background ? this.waiting.background : this.waiting.user;
     if (this.running < MAX_CONCURRENT) {
       this.running++;
       return Promise.resolve();
@@ -246,17 +251,17 @@ export class GitRunner {
       };
       // Cancelled while waiting: it leaves the line and never starts.
       const drop = () => {
-        const at = this.waiting.indexOf(start);
-        if (at >= 0) this.waiting.splice(at, 1);
+        const at = line.indexOf(start);
+        if (at >= 0) line.splice(at, 1);
         reject(cancelled(['call']));
       };
       signal?.addEventListener('abort', drop, { once: true });
-      this.waiting.push(start);
+      line.push(start);
     });
   }
 
   private release(): void {
-    const next = this.waiting.shift();
+    const next = this.waiting.user.shift() ?? this.waiting.background.shift();
     if (next) next();
     else this.running--;
   }
