@@ -166,7 +166,7 @@ export async function releaseTrainCommand(repo: PromptRepository, env: string | 
   out.line(formatTrusted(plan.trusted));
   if (dryRun || go.length === 0) return EXIT.ok;
   if (push) {
-    const remote = await repo.pushTags(go.map((g) => g.tag));
+    const remote = await repo.writes.pushTags(go.map((g) => g.tag));
     out.line(`Pushed ${go.length} tag${go.length === 1 ? '' : 's'} to ${remote} in one atomic push.`);
   } else {
     out.line(`Push them together: git push --atomic origin ${go.map((g) => `refs/tags/${g.tag}`).join(' ')}`);

@@ -90,7 +90,7 @@ export async function releaseFlow(workspace: PromptWorkspace, found: PromptAt, o
   if (!done.plan.allowed) throw new PromptReleaseError('gate-blocked', `the gate closed while you confirmed: ${done.plan.gate.unmet.map((u) => u.message).join('; ')}`);
   const result: ReleaseResult = { outcome: 'released', tag: done.plan.tag, evidence: done.plan.evidence };
   if (await ui.offerPush(`Released ${prompt.path} v${done.plan.evidence.version} to ${environment} (tag ${done.plan.tag}, ${done.signed ? 'signed with your SSH signing key' : 'unsigned'}). Push the tag so CI and others see it?`)) {
-    result.pushedTo = await repo.pushTag(done.plan.tag);
+    result.pushedTo = await repo.writes.pushTag(done.plan.tag);
     ui.info(`Pushed ${done.plan.tag} to ${result.pushedTo}.`);
   }
   return result;

@@ -33,7 +33,7 @@ export async function releaseAllReady(workspace: PromptWorkspace, arg: unknown, 
   const done = await workspace.operation(state.folder, () => engine.releaseTrain(state.repo!, environment, false, { expected: plan.go.map((p) => p.tag) }));
   const tags = done.go.map((p) => p.tag);
   if (await ui.offerPush(`Released ${tags.length} prompt${tags.length === 1 ? '' : 's'} to ${environment}. Push the tags together so CI and others see them?`)) {
-    const remote = await state.repo!.pushTags(tags);
+    const remote = await state.repo!.writes.pushTags(tags);
     ui.info(`Pushed ${plural(tags.length, 'tag')} to ${remote} in one atomic push.`);
   }
   return done;

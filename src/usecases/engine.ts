@@ -89,7 +89,7 @@ export async function review(repo: PromptRepository, file: string, verdict: Verd
   // A rules file's review names the transition it approves (and may approve a deletion).
   const record = await signRecord(repo, model, planRulesReview(model, file, verdict, by, comment, new Date(), checkConfirmations(model.config, confirms)), true, setupRead);
   // The model was just checked against HEAD (or read from it): its HEAD is the parent.
-  const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record), model.head);
+  const { commit, path: recordPath } = await repo.writes.commitRecord(record, by, reviewCommitMessage(record), model.head);
   return { record, commit, recordPath, model };
 }
 
@@ -97,14 +97,14 @@ export async function requestReview(repo: PromptRepository, file: string, review
   const [model, by] = await Promise.all([currentModel(repo, file, known, true), repo.identity()]);
   const prompt = requirePrompt(model, file);
   const record = planReviewRequest(prompt, reviewers, by, comment, new Date(), model.people);
-  const { commit, path: recordPath } = await repo.commitRecord(record, by, reviewCommitMessage(record), model.head);
+  const { commit, path: recordPath } = await repo.writes.commitRecord(record, by, reviewCommitMessage(record), model.head);
   return { record, commit, recordPath };
 }
 
 export async function comment(repo: PromptRepository, file: string, input: CommentInput, known?: RepoModel) {
   const [model, by] = await Promise.all([currentModel(repo, file, known, true), repo.identity()]);
   const record = planComment(requirePrompt(model, file), input, by, new Date());
-  const { commit, path: recordPath } = await repo.commitRecord(record, by, commentCommitMessage(record), model.head);
+  const { commit, path: recordPath } = await repo.writes.commitRecord(record, by, commentCommitMessage(record), model.head);
   return { record, commit, recordPath };
 }
 
@@ -112,7 +112,7 @@ export async function comment(repo: PromptRepository, file: string, input: Comme
 export async function check(repo: PromptRepository, file: string, input: CheckInput, known?: RepoModel) {
   const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
   const record = await signRecord(repo, model, planCheck(requirePrompt(model, file), model, input, by, new Date()), true);
-  const { commit, path: recordPath } = await repo.commitRecord(record, by, checkCommitMessage(record), model.head);
+  const { commit, path: recordPath } = await repo.writes.commitRecord(record, by, checkCommitMessage(record), model.head);
   return { record, commit, recordPath };
 }
 
@@ -120,7 +120,7 @@ export async function check(repo: PromptRepository, file: string, input: CheckIn
 export async function feedback(repo: PromptRepository, file: string, input: { environment?: string; body: string; rating?: 'good' | 'bad' }, known?: RepoModel) {
   const [model, by] = await Promise.all([currentModel(repo, file, known), repo.identity()]);
   const record = await signRecord(repo, model, planFeedback(model, requirePrompt(model, file), input, by, new Date()), false);
-  const { commit, path: recordPath } = await repo.commitRecord(record, by, feedbackCommitMessage(record), model.head);
+  const { commit, path: recordPath } = await repo.writes.commitRecord(record, by, feedbackCommitMessage(record), model.head);
   return { record, commit, recordPath };
 }
 
@@ -199,7 +199,7 @@ export async function release(repo: PromptRepository, file: string, environment?
   const { model, ...outcome } = await prepareRelease(repo, file, environment, version, known, true);
   if (!outcome.plan.allowed) return outcome;
   const sign = await releaseSigner(repo, model, outcome.environment, outcome.plan.evidence.releasedBy);
-  await repo.createTag(outcome.plan.tag, outcome.plan.evidence.commit, outcome.plan.message, outcome.plan.evidence.releasedBy, sign);
+  await repo.writes.createTag(outcome.plan.tag, outcome.plan.evidence.commit, outcome.plan.message, outcome.plan.evidence.releasedBy, sign);
   return { ...outcome, signed: !!sign };
 }
 
@@ -219,7 +219,7 @@ export async function releaseTrain(repo: PromptRepository, environment: string, 
   }
   if (!dryRun && plan.go.length) {
     const sign = await releaseSigner(repo, model, environment, by);
-    await repo.createTags(plan.go.map((p) => ({ name: p.tag, commit: p.evidence.commit, message: p.message, by: p.evidence.releasedBy })), sign);
+    await repo.writes.createTags(plan.go.map((p) => ({ name: p.tag, commit: p.evidence.commit, message: p.message, by: p.evidence.releasedBy })), sign);
   }
   return { ...plan, trusted: model.trusted };
 }

@@ -163,7 +163,7 @@ describe('git is data: pushing a release runs no program the repository configur
     canary.dispose();
   });
 
-  const pushWithTool = async () => (await PromptRepository.open(repo.dir)).pushTag(tag);
+  const pushWithTool = async () => (await PromptRepository.open(repo.dir)).writes.pushTag(tag);
 
   it("uses git's own receive-pack, not the remote's configured program", async () => {
     repo.git('remote', 'add', 'origin', remoteDir);

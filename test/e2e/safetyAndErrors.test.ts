@@ -50,7 +50,7 @@ describe('prompt-release: the user\'s work is never touched', function () {
     const theirs = repo.commit(CAROL, 'Meanwhile', { 'notes/meanwhile.md': 'written meanwhile\n' });
     const prompt = model.byPath.get(PROMPT)!;
     const record: CommentRecord = { format: 1, type: 'comment', prompt: PROMPT, contentHash: prompt.contentHash!, blob: prompt.blob!, thread: 'late', startLine: 1, endLine: 1, body: 'late', by: { name: BOB.name, email: BOB.email }, time: new Date().toISOString() };
-    const written = await reader.commitRecord(record, { name: BOB.name, email: BOB.email }, 'prompt-release: comment\n', decidedOn);
+    const written = await reader.writes.commitRecord(record, { name: BOB.name, email: BOB.email }, 'prompt-release: comment\n', decidedOn);
     assert.strictEqual(repo.git('rev-parse', `${written.commit}^`).trim(), theirs, 'rebuilt on the commit made meanwhile, which stays');
     assert.strictEqual(repo.git('rev-parse', 'HEAD').trim(), written.commit);
     assert.strictEqual(repo.git('status', '--porcelain').trim(), '', 'the record is in the working tree and the index');
@@ -92,7 +92,7 @@ describe('prompt-release: the user\'s work is never touched', function () {
       assert.ok(plans.every((p) => p.plan.allowed));
       const [a, b] = plans.map((p) => p.plan as Extract<typeof p.plan, { allowed: true }>);
       assert.strictEqual(a.tag, b.tag);
-      const outcomes = await Promise.allSettled([a, b].map((p) => repository.createTag(p.tag, p.evidence.commit, p.message, p.evidence.releasedBy)));
+      const outcomes = await Promise.allSettled([a, b].map((p) => repository.writes.createTag(p.tag, p.evidence.commit, p.message, p.evidence.releasedBy)));
       assert.deepStrictEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected']);
       const loser = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
       assert.match(loser.reason.message, /release tag .* already exists: another release of this version happened at the same time/);
