@@ -1,22 +1,24 @@
 #!/usr/bin/env node
 /*
- * The prompt-release command. It starts the program (cli-program.js, next to this file) with
- * V8's code cache for it, kept beside it as cli-program.js.cache: a CLI run is short, and
+ * The prompt-release command. It starts the program (cliProgram.js, next to this file) with
+ * V8's code cache for it, kept beside it as cliProgram.js.cache: a CLI run is short, and
  * compiling the 800 KB program, then each function it calls, is 50 to 90 ms of every run.
  *
  * The cache is written at the end of the first run of each command (a later one adds what it
  * compiled), by the same account that installed the program: whoever can write there can
  * already change the program itself, and nothing is read from anywhere else (never the shared
  * temp folder, where another user could plant code). V8 refuses data that does not match this
- * source, Node version and flags; such data is replaced. A cache that cannot be read or
+ * source, Node version and flags, and we check a digest of every byte first; data that fails
+ * either is replaced. A cache that cannot be read or
  * written only costs the time saved: the command runs the same.
  */
+import { createHash } from 'crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { Script } from 'vm';
 
-const PROGRAM = path.join(__dirname, 'cli-program.js');
+const PROGRAM = path.join(__dirname, 'cliProgram.js');
 const CACHE = `${PROGRAM}.cache`;
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
@@ -25,6 +27,12 @@ interface CodeCache {
   commands: string[];
   data: Buffer;
 }
+
+/**
+ * V8 checks that data was made for this source, Node and flags, but not every byte of it: a
+ * damaged file could crash the process. Ours is checked against its digest before V8 sees it.
+ */
+const digestOf = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 function readFileNoFollow(file: string): Buffer {
   const fd = openSync(file, constants.O_RDONLY | NOFOLLOW);
@@ -47,9 +55,10 @@ function readCache(): CodeCache | undefined {
   try {
     const bytes = readFileNoFollow(CACHE);
     const end = bytes.indexOf(0x0a);
-    const header = JSON.parse(bytes.subarray(0, end).toString('utf8')) as { commands?: unknown };
+    const header = JSON.parse(bytes.subarray(0, end).toString('utf8')) as { commands?: unknown; sha256?: unknown };
     const commands = Array.isArray(header.commands) ? header.commands.filter((c): c is string => typeof c === 'string') : [];
-    return { commands, data: bytes.subarray(end + 1) };
+    const data = bytes.subarray(end + 1);
+    return header.sha256 === digestOf(data) ? { commands, data } : undefined;
   } catch {
     return undefined;
   }
@@ -61,7 +70,7 @@ function writeCache(cache: CodeCache): void {
   try {
     const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o644);
     try {
-      const bytes = Buffer.concat([Buffer.from(`${JSON.stringify({ commands: cache.commands })}\n`, 'utf8'), cache.data]);
+      const bytes = Buffer.concat([Buffer.from(`${JSON.stringify({ commands: cache.commands, sha256: digestOf(cache.data) })}\n`, 'utf8'), cache.data]);
       let at = 0;
       while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
     } finally {

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -18,8 +19,8 @@ describe('the CLI code cache', function () {
   beforeEach(() => {
     repo = standardRepo();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prc-bin-'));
-    for (const f of ['cli.js', 'cli-program.js']) fs.copyFileSync(path.join(DIST, f), path.join(dir, f));
-    cache = path.join(dir, 'cli-program.js.cache');
+    for (const f of ['cli.js', 'cliProgram.js']) fs.copyFileSync(path.join(DIST, f), path.join(dir, f));
+    cache = path.join(dir, 'cliProgram.js.cache');
   });
   afterEach(() => {
     repo.dispose();
@@ -47,16 +48,26 @@ describe('the CLI code cache', function () {
     assert.deepStrictEqual(commandsIn(), ['status', 'verify']);
   });
 
-  it('replaces data V8 refuses and never changes what the command prints', () => {
+  it('replaces damaged data, or data V8 refuses, and never changes what the command prints', () => {
     const clean = run('status', '--json');
     const bytes = fs.readFileSync(cache);
     const start = bytes.indexOf(0x0a) + 1;
-    for (let i = start + 16; i < bytes.length; i += 97) bytes[i] ^= 0xff;
-    fs.writeFileSync(cache, Buffer.concat([Buffer.from('{"commands":["status","verify"]}\n'), bytes.subarray(start)]));
+    const header = JSON.parse(bytes.subarray(0, start - 1).toString('utf8'));
+    // Damaged bytes under the header that vouched for the intact ones: never handed to V8.
+    const damagedBytes = Buffer.from(bytes.subarray(start));
+    for (let i = 16; i < damagedBytes.length; i += 97) damagedBytes[i] ^= 0xff;
+    fs.writeFileSync(cache, Buffer.concat([Buffer.from(JSON.stringify({ ...header, commands: ['status', 'verify'] }) + '\n'), damagedBytes]));
     const damaged = run('status', '--json');
     assert.strictEqual(damaged.code, 0, damaged.stderr);
     assert.strictEqual(damaged.stdout, clean.stdout);
     assert.deepStrictEqual(commandsIn(), ['status'], 'the refused data and its command list were replaced');
+    // Intact bytes V8 refuses (made for another source): replaced too.
+    const other = fs.readFileSync(cache);
+    const otherStart = other.indexOf(0x0a) + 1;
+    fs.writeFileSync(path.join(dir, 'cliProgram.js'), fs.readFileSync(path.join(dir, 'cliProgram.js'), 'utf8') + '\n// another build\n');
+    fs.writeFileSync(cache, Buffer.concat([Buffer.from(JSON.stringify({ commands: ['status', 'verify'], sha256: createHash('sha256').update(other.subarray(otherStart)).digest('hex') }) + '\n'), other.subarray(otherStart)]));
+    assert.strictEqual(run('status', '--json').stdout, clean.stdout);
+    assert.deepStrictEqual(commandsIn(), ['status'], 'refused by V8 and replaced');
     fs.writeFileSync(cache, 'not a cache at all');
     assert.strictEqual(run('status', '--json').stdout, clean.stdout);
     assert.deepStrictEqual(commandsIn(), ['status']);
@@ -75,6 +86,6 @@ describe('the CLI code cache', function () {
     const blocked = run('status', '--json');
     assert.strictEqual(blocked.code, 0, blocked.stderr);
     assert.strictEqual(blocked.stdout, linked.stdout);
-    assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['cli-program.js', 'cli-program.js.cache', 'cli.js'], 'no temporary file is left behind');
+    assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['cli.js', 'cliProgram.js', 'cliProgram.js.cache'], 'no temporary file is left behind');
   });
 });
