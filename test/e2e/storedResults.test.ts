@@ -85,4 +85,24 @@ describe('status reuses its stored result only while nothing it rests on changed
     assert.strictEqual(first.code, 0, first.stderr);
     assert.ok(!existsSync(resultFile()), 'no result is stored under review expiry');
   });
+
+  it('never prints a result stored for another repository, or for this one in another state (HOSTILE: a planted result)', async () => {
+    // A repository where the prompt is approved: its stored result says so.
+    const other = standardRepo();
+    try {
+      assert.strictEqual((await other.cli(ALICE, 'review', PROMPT, '--approve')).code, 0);
+      const approvedThere = await other.cli(DAVE, 'status', '--json');
+      assert.strictEqual(JSON.parse(approvedThere.stdout).prompts[0].approvals.length, 1);
+      const planted = readFileSync(path.join(other.dir, '.git', 'prompt-release', 'result-status.bin'));
+      // Planted here, where nobody approved: the answer is decided from this repository.
+      await repo.cli(DAVE, 'status', '--json');
+      writeFileSync(resultFile(), planted);
+      const here = await repo.cli(DAVE, 'status', '--json');
+      assert.strictEqual(here.code, 0, here.stderr);
+      assert.strictEqual(JSON.parse(here.stdout).prompts[0].approvals.length, 0, 'the planted approval is not printed');
+      assert.notStrictEqual(here.stdout, approvedThere.stdout);
+    } finally {
+      other.dispose();
+    }
+  });
 });
