@@ -48,7 +48,17 @@ function parseCoAuthors(text: string): Identity[] {
  * the changes of other files while reading: a whole-history log is mostly other files, and
  * building objects for them only to throw them away costs more than git's read.
  */
-export function parseLog(output: string, keep?: (path: string) => boolean): LogCommit[] {
+/**
+ * `sides`, when given, learns for each commit whether its diff added and deleted anything at
+ * all, kept paths or not: in a read of the whole tree (no pathspec), a commit that deleted
+ * nothing holds no rename target, and one that added nothing no rename source.
+ */
+export interface CommitSides {
+  added: boolean;
+  deleted: boolean;
+}
+
+export function parseLog(output: string, keep?: (path: string) => boolean, sides?: Map<string, CommitSides>): LogCommit[] {
   const commits: LogCommit[] = [];
   let start = output.indexOf('\x01');
   while (start !== -1) {
@@ -69,6 +79,8 @@ export function parseLog(output: string, keep?: (path: string) => boolean): LogC
     const name = field();
     const trailers = field();
     const changes: FileChange[] = [];
+    let added = false;
+    let deleted = false;
     while (at < end) {
       const meta = field().replace(/^\s+/, '');
       if (!meta.startsWith(':')) continue;
@@ -77,6 +89,8 @@ export function parseLog(output: string, keep?: (path: string) => boolean): LogC
       const letter = meta[meta.lastIndexOf(' ') + 1] as FileChange['status'];
       const path = field();
       const target = colons === 1 && (letter === 'R' || letter === 'C') ? field() : undefined;
+      if (letter === 'A') added = true;
+      else if (letter === 'D') deleted = true;
       if (keep && !keep(path) && !(target !== undefined && keep(target))) continue;
       const parts = meta.slice(colons).split(' ');
       // colons parents' modes + the result's mode, then as many blobs, then the status letters.
@@ -90,6 +104,7 @@ export function parseLog(output: string, keep?: (path: string) => boolean): LogC
         changes.push({ path, status: letter, blob: blobs[1], mode: modes[1], sources: letter === 'A' ? [] : [{ path, blob: blobs[0] }] });
       }
     }
+    sides?.set(commit, { added, deleted });
     commits.push({
       commit,
       parents: parentList ? parentList.split(' ').filter(Boolean) : [],

@@ -13,7 +13,7 @@ import { candidatePathsToRead, type FileText } from '../core/prompts/setup';
 import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/policy/config';
 import { isPolicyFile, isRulesFile, POLICY_FILES, signersPathsOf, trustedPolicy, type TrustedPolicy } from '../core/policy/trustedPolicy';
-import { LOG_FLAGS, RENAME_DETECTION, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
+import { LOG_FLAGS, RENAME_DETECTION, type CommitSides, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
 import { PersistentCache, type ObjectAtPath } from './cache';
 import { GitRunner, withGitScope, type GitCommandListener } from './runner';
 import { RepositoryWrites, type HeadInfo } from './writers/writes';
@@ -702,8 +702,10 @@ export class PromptRepository {
    * commits that added or deleted a prompt: one `git diff-tree --stdin` for all of them.
    */
   private async promptFilesLog(revisions: string[], isPrompt: (path: string) => boolean): Promise<LogCommit[]> {
-    const log = parseLog(await this.historyRead(revisions), isPrompt);
-    const candidates = renameCandidates(log, isPrompt);
+    // The whole tree's history: which commits deleted or added anything at all is known too.
+    const sides = new Map<string, CommitSides>();
+    const log = parseLog(await this.historyRead(revisions), isPrompt, sides);
+    const candidates = renameCandidates(log, isPrompt, sides);
     if (candidates.length) {
       const output = await this.git.run(RENAME_DETECTION, { input: candidates.map((c) => `${c.commit} ${c.firstParent}`).join('\n') + '\n' });
       applyRenames(log, new Map(parseLog(output, isPrompt).map((c) => [c.commit, c.changes])));

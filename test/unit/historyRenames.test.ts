@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { applyRenames, renameCandidates, renameIndex, ZERO_OID, type FileChange, type LogCommit } from '../../src/core/history/history';
+import { parseLog, type CommitSides } from '../../src/git/parse';
 
 const who = { name: 'Carol Author', email: 'carol@example.com' };
 const commit = (id: string, parents: string[], changes: FileChange[]): LogCommit => ({ commit: id, parents, author: who, coAuthors: [], time: 0, changes });
@@ -35,5 +36,25 @@ describe('the rename rule (renameCandidates, applyRenames)', () => {
     // In the merge, the renamed file is made from what each side had under the old name.
     assert.deepStrictEqual(log[4].changes, [{ path: 'c.md', status: 'R', blob: 'b6', mode: '100644', sources: [{ path: 'b.md', blob: 'b3' }, { path: 'b.md', blob: 'b5' }], merge: true }]);
     assert.deepStrictEqual(renameIndex(log).get('c.md'), ['b.md', 'a.md']);
+  });
+
+  it('in a whole-tree read, skips a commit that added a followed file but deleted nothing at all (or deleted one and added nothing), never a merge', () => {
+    const NUL = '\0';
+    const entry = (status: string, path: string) => `:100644 100644 ${'1'.repeat(40)} ${'2'.repeat(40)} ${status}${NUL}${path}${NUL}`;
+    const header = (id: string, parents: string) => `\x01${id}${NUL}${parents}${NUL}0${NUL}carol@example.com${NUL}Carol${NUL}${NUL}`;
+    // Whole-tree raw output: the rename source of "moved" is a file that is not a prompt.
+    const output = [
+      header('c1', ''), entry('A', 'notes/draft.md'),
+      header('only-adds', 'c1'), entry('A', 'prompts/new.prompt.md'), entry('A', 'src/x.ts'),
+      header('moved', 'only-adds'), entry('A', 'prompts/draft.prompt.md'), entry('D', 'notes/draft.md'),
+      header('only-deletes', 'moved'), entry('D', 'prompts/new.prompt.md'), entry('M', 'src/x.ts'),
+      header('merge', 'only-deletes side'), `::100644 100644 100644 ${'0'.repeat(40)} ${'0'.repeat(40)} ${'3'.repeat(40)} AA${NUL}prompts/merged.prompt.md${NUL}`,
+    ].join('');
+    const isPrompt = (p: string) => p.endsWith('.prompt.md');
+    const sides = new Map<string, CommitSides>();
+    const log = parseLog(output, isPrompt, sides);
+    assert.deepStrictEqual(sides.get('only-adds'), { added: true, deleted: false });
+    assert.deepStrictEqual(renameCandidates(log, isPrompt).map((c) => c.commit), ['only-adds', 'moved', 'only-deletes', 'merge'], 'without what the read saw, every such commit is asked about');
+    assert.deepStrictEqual(renameCandidates(log, isPrompt, sides).map((c) => c.commit), ['moved', 'merge'], 'a rename needs a deletion and an addition in the same commit');
   });
 });

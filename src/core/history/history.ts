@@ -68,11 +68,17 @@ export function indexHistory(log: LogCommit[]): PathHistory {
  * deleted, or added by a merge against every parent (a rename made in the merge itself), each
  * with the parent git's rename detection (`git diff-tree -M`, default similarity) compares it with.
  */
-export function renameCandidates(log: LogCommit[], follows: (path: string) => boolean): { commit: string; firstParent: string }[] {
+export function renameCandidates(log: LogCommit[], follows: (path: string) => boolean, sides?: Map<string, { added: boolean; deleted: boolean }>): { commit: string; firstParent: string }[] {
   const found: { commit: string; firstParent: string }[] = [];
   for (const c of log) {
     if (c.parents.length === 0) continue;
-    const candidate = c.changes.some((ch) => follows(ch.path) && (ch.merge ? ch.blob !== ZERO_OID && ch.sources.every((s) => s.blob === ZERO_OID) : ch.status === 'A' || ch.status === 'D'));
+    // What a whole-tree read saw of a single-parent commit: a rename needs a deletion and an addition.
+    const seen = c.parents.length === 1 ? sides?.get(c.commit) : undefined;
+    const candidate = c.changes.some(
+      (ch) =>
+        follows(ch.path) &&
+        (ch.merge ? ch.blob !== ZERO_OID && ch.sources.every((s) => s.blob === ZERO_OID) : (ch.status === 'A' && seen?.deleted !== false) || (ch.status === 'D' && seen?.added !== false)),
+    );
     if (candidate) found.push({ commit: c.commit, firstParent: c.parents[0] });
   }
   return found;
