@@ -281,7 +281,8 @@ export class PromptRepository {
     const [headOut, treeOutput, statusOutput, tagOutput] = await Promise.all([
       this.readShared(HEAD_ARGS),
       this.git.run(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', 'HEAD']),
-      this.readShared(STATUS_ARGS),
+      // A focused read needs the working copy of its file and of the rules files only, not a scan of the whole tree.
+      focus === undefined ? this.readShared(STATUS_ARGS) : this.git.run([...STATUS_ARGS, '--', ...[focus, ...POLICY_FILES].map((p) => `:(literal)${p}`)]),
       this.git.run(['for-each-ref', TAG_FORMAT, TAG_REF_PREFIX]),
     ]);
     const [headCommit, symbolic, shallowFlag] = headOut.trim().split('\n');

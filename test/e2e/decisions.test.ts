@@ -102,5 +102,21 @@ describe('work proportional to what changed: decisions are reused by the ids of 
     assert.strictEqual(signed.code, 0, signed.stderr);
     const after = await editor.model();
     assert.deepStrictEqual(after.byPath.get('prompts/support.prompt')!.currentReviews.map((r) => r.record.by.email).sort(), [ALICE.email, BOB.email].sort());
+
+    // The focused read looks at the working copy of its file (and the rules files) only, and sees it as the whole read does.
+    repo.write('prompts/support.prompt', 'edited, not committed\n');
+    repo.write('prompts/untracked.prompt', 'new, not added\n');
+    repo.write('.promptrelease.yaml', STANDARD_CONFIG + '# edited\n');
+    const wholeNow = await (await PromptRepository.open(repo.dir, undefined, { persistentCache: false })).model();
+    for (const path of ['prompts/support.prompt', 'prompts/untracked.prompt', '.promptrelease.yaml']) {
+      const focused = await (await PromptRepository.open(repo.dir, undefined, { persistentCache: false })).model({ focus: path });
+      const status = focused.byPath.get(path) ?? focused.policyFiles.get(path);
+      assert.strictEqual(status?.workingCopy, (wholeNow.byPath.get(path) ?? wholeNow.policyFiles.get(path))?.workingCopy, `${path}: the working copy as the whole read sees it`);
+    }
+    assert.strictEqual(wholeNow.byPath.get('prompts/support.prompt')!.workingCopy, 'modified');
+    assert.strictEqual(wholeNow.byPath.get('prompts/untracked.prompt')!.workingCopy, 'untracked');
+    const refused = await repo.cli(CAROL, 'review', 'prompts/support.prompt', '--approve');
+    assert.strictEqual(refused.code, 1);
+    assert.match(refused.stderr, /working copy differs/);
   });
 });
