@@ -16,7 +16,7 @@ import { approvalSignatures } from '../core/reviews/signedEvidence';
 import { approvalsText, stateLabel, type PromptState } from '../core/policy/state';
 import { closest, plural } from '../core/common/words';
 import type { PromptRepository } from '../git/repository';
-import { loadResult, storeResult } from '../git/resultCache';
+import { hasResult, loadResult, storeResult } from '../git/resultCache';
 import { EXIT } from './exitCodes';
 import { briefly, consoleOutput, formatTime, formatTrusted, printProblems, type Output, type Written } from './output';
 
@@ -29,6 +29,9 @@ export interface StatusOptions {
   mine?: boolean;
 }
 
+/** The key of the marker the first status leaves: no content hash looks like it. */
+const FIRST_RUN = 'first-run';
+
 const STATES: PromptState['kind'][] = ['draft', 'in-review', 'changes-requested', 'approved', 'released', 'modified'];
 /** Up to this many prompts get the detailed view; more get one line each. */
 const DETAILED_LIMIT = 5;
@@ -40,6 +43,14 @@ const DETAILED_LIMIT = 5;
  */
 export async function statusCommand(repo: PromptRepository, options: StatusOptions, out: Output, cwd: string): Promise<number> {
   if (options.mine) return decideStatus(repo, options, out, cwd);
+  if (!hasResult(repo.gitDir, 'status')) {
+    // The first status here: nothing to reuse, so no reason to wait for the key's reads. A
+    // marker (a key no read produces) makes the next run read its key first and keep its answer:
+    // a result is only ever stored by a run that read what it rests on before deciding.
+    const exitCode = await decideStatus(repo, options, out, cwd);
+    storeResult(repo.gitDir, 'status', { key: FIRST_RUN, exitCode, writes: [] });
+    return exitCode;
+  }
   const key = await repo.inputsKey(statusKeyParts(repo, options, out, cwd));
   const stored = loadResult(repo.gitDir, 'status', key);
   if (stored) {

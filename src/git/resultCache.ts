@@ -1,4 +1,4 @@
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { replaceFileNoFollow } from './safeFs';
 
@@ -22,6 +22,11 @@ const FORMAT = 'prompt-release-result-1';
 
 function fileOf(gitDir: string, name: string): string {
   return path.join('prompt-release', `result-${name}.bin`);
+}
+
+/** Whether a result (or the first run's marker) is stored under `name`, whatever its key. */
+export function hasResult(gitDir: string, name: string): boolean {
+  return existsSync(path.join(gitDir, fileOf(gitDir, name)));
 }
 
 export function loadResult(gitDir: string, name: string, key: string): RecordedResult | undefined {

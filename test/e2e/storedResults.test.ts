@@ -21,6 +21,8 @@ describe('status reuses its stored result only while nothing it rests on changed
 
   /** Runs status, then marks the stored bytes so that a reuse is visible (same length, so the file stays whole). */
   async function statusThenMark(...args: string[]): Promise<string> {
+    // The first status in a repository leaves only a marker (see the first test): one more run stores.
+    if (!existsSync(resultFile())) assert.strictEqual((await repo.cli(DAVE, 'status', ...args)).code, 0);
     const first = await repo.cli(DAVE, 'status', ...args);
     assert.strictEqual(first.code, 0, first.stderr);
     assert.ok(existsSync(resultFile()), 'status stored its result');
@@ -35,6 +37,18 @@ describe('status reuses its stored result only while nothing it rests on changed
     assert.strictEqual(again.code, 0, again.stderr);
     return again.stdout.includes('greeting.prompt.MD');
   }
+
+  it('the first status decides at once and leaves a marker; the next reads its key first and keeps its answer; the one after reuses it', async () => {
+    const first = await repo.cli(DAVE, 'status', '--json');
+    assert.strictEqual(first.code, 0, first.stderr);
+    const marker = readFileSync(resultFile(), 'latin1');
+    assert.ok(!marker.includes('greeting.prompt.md'), 'the first run keeps no answer');
+    const second = await repo.cli(DAVE, 'status', '--json');
+    assert.strictEqual(second.stdout, first.stdout);
+    assert.ok(readFileSync(resultFile(), 'latin1').includes('greeting.prompt.md'), 'the second run keeps its answer');
+    writeFileSync(resultFile(), readFileSync(resultFile(), 'latin1').split('greeting.prompt.md').join('greeting.prompt.MD'), 'latin1');
+    assert.ok(await reused('--json'), 'the third reuses it');
+  });
 
   it('prints the stored bytes when nothing changed, for the same arguments only', async () => {
     await statusThenMark('--json');
@@ -81,9 +95,11 @@ describe('status reuses its stored result only while nothing it rests on changed
 
   it('never keeps an answer that depends on the clock (review expiry, escalation)', async () => {
     repo.commit(ALICE, 'Reviews expire', { '.promptrelease.yaml': STANDARD_CONFIG.replace('staging: { approvals: 1 }', 'staging: { approvals: 1, reviewEvery: 30d }') });
-    const first = await repo.cli(DAVE, 'status', '--json');
-    assert.strictEqual(first.code, 0, first.stderr);
-    assert.ok(!existsSync(resultFile()), 'no result is stored under review expiry');
+    for (let run = 0; run < 2; run++) {
+      const result = await repo.cli(DAVE, 'status', '--json');
+      assert.strictEqual(result.code, 0, result.stderr);
+      assert.ok(!existsSync(resultFile()) || !readFileSync(resultFile(), 'latin1').includes('greeting.prompt.md'), `run ${run + 1}: no answer is stored under review expiry`);
+    }
   });
 
   it('never prints a result stored for another repository, or for this one in another state (HOSTILE: a planted result)', async () => {
