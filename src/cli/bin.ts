@@ -26,12 +26,15 @@ const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 interface CodeCache {
   /** The commands whose compiled functions the data holds. */
   commands: string[];
+  /** sha256 of the program the data was made from. */
+  program: string;
   data: Buffer;
 }
 
 /**
- * V8 checks that data was made for this source, Node and flags, but not every byte of it: a
- * damaged file could crash the process. Ours is checked against its digest before V8 sees it.
+ * V8 checks that data was made for this Node and flags, but of the source only its length, and
+ * not every byte of the data: a program of the same length (an upgrade) would run stale code,
+ * and a damaged file could crash the process. Both are checked by digest before V8 sees them.
  */
 const digestOf = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -52,14 +55,15 @@ function readFileNoFollow(file: string): Buffer {
   }
 }
 
-function readCache(): CodeCache | undefined {
+function readCache(program: string): CodeCache | undefined {
   try {
     const bytes = readFileNoFollow(CACHE);
     const end = bytes.indexOf(0x0a);
-    const header = JSON.parse(bytes.subarray(0, end).toString('utf8')) as { commands?: unknown; sha256?: unknown };
+    const header = JSON.parse(bytes.subarray(0, end).toString('utf8')) as { commands?: unknown; program?: unknown; sha256?: unknown };
+    if (header.program !== program) return undefined;
     const commands = Array.isArray(header.commands) ? header.commands.filter((c): c is string => typeof c === 'string') : [];
     const data = bytes.subarray(end + 1);
-    return header.sha256 === digestOf(data) ? { commands, data } : undefined;
+    return header.sha256 === digestOf(data) ? { commands, program, data } : undefined;
   } catch {
     return undefined;
   }
@@ -71,7 +75,7 @@ function writeCache(cache: CodeCache): void {
   try {
     const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o644);
     try {
-      const bytes = Buffer.concat([Buffer.from(`${JSON.stringify({ commands: cache.commands, sha256: digestOf(cache.data) })}\n`, 'utf8'), cache.data]);
+      const bytes = Buffer.concat([Buffer.from(`${JSON.stringify({ commands: cache.commands, program: cache.program, sha256: digestOf(cache.data) })}\n`, 'utf8'), cache.data]);
       let at = 0;
       while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
     } finally {
@@ -97,15 +101,17 @@ const INTERRUPT_BUDGET = 400_000;
 
 function start(): void {
   setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
-  const source = readFileNoFollow(PROGRAM).toString('utf8');
-  const cache = readCache();
+  const bytes = readFileNoFollow(PROGRAM);
+  const program = digestOf(bytes);
+  const source = bytes.toString('utf8');
+  const cache = readCache(program);
   const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? '') ? process.argv[2] : '';
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: PROGRAM, cachedData: cache?.data });
   const usable = cache !== undefined && !script.cachedDataRejected;
   if (!usable || !cache.commands.includes(command)) {
     process.on('exit', () => {
       try {
-        writeCache({ commands: [...(usable ? cache.commands : []), command], data: script.createCachedData() });
+        writeCache({ commands: [...(usable ? cache.commands : []), command], program, data: script.createCachedData() });
       } catch {
         // The next run compiles again.
       }
