@@ -374,6 +374,7 @@ function hasMatch(pattern: RegExp, text: string): boolean {
   return found;
 }
 
+/** Each match turned into spaces, line breaks kept (so offsets and line numbers stay); a line at a time, not a character. */
 function blankOut(text: string, pattern: RegExp): string {
-  return text.replace(pattern, (m) => m.replace(/[^\n]/g, ' '));
+  return text.replace(pattern, (m) => m.replace(/[^\n]+/g, (line) => ' '.repeat(line.length)));
 }
