@@ -237,6 +237,20 @@ export class PromptRepository {
     });
   }
 
+  /**
+   * `read` under the trusted branch found first; when the policy read there names another one
+   * (trustedBranch) and nothing on the command line chose the branch, `read` again under that
+   * one. What the history reader and a whole read both do, so they agree on the root.
+   */
+  async underTrustedBranch<T extends { policy: TrustedPolicy }>(first: TrustedRef, read: (root: TrustedRef) => Promise<T>): Promise<{ trusted: TrustedRef; read: T }> {
+    const result = await read(first);
+    const named = result.policy.config.trustedBranch;
+    if (this.trustedOverride || this.trustedPin || !named || named === first.ref) return { trusted: first, read: result };
+    const configured = await this.resolveTrusted(named);
+    if (configured.ref === first.ref && configured.commit === first.commit) return { trusted: first, read: result };
+    return { trusted: configured, read: await read(configured) };
+  }
+
   /** The refs of these exact full names that exist, read with one `git for-each-ref` (a symbolic ref with its target). */
   private async existingRefs(names: string[]): Promise<ExistingRef[]> {
     const wanted = new Set(names);
@@ -306,13 +320,9 @@ export class PromptRepository {
       const same = JSON.stringify([inForce.prompts, inForce.exclude, inForce.signers]) === JSON.stringify([guessed.prompts, guessed.exclude, guessed.signers]);
       return { ...trustedRead, prompts: same ? await promptsRead : await this.readPrompts(head, root, tree, tags, inForce, shallow, [inForce, guessed], focus) };
     };
-    let read = await readBoth(trusted);
-    const named = read.policy.config.trustedBranch;
-    if (!this.trustedOverride && !this.trustedPin && named && named !== trusted.ref) {
-      const configured = await this.resolveTrusted(named);
-      if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) read = await readBoth((trusted = configured));
-    }
-    const { policy, mergedTags, prompts } = read;
+    const under = await this.underTrustedBranch(trusted, readBoth);
+    trusted = under.trusted;
+    const { policy, mergedTags, prompts } = under.read;
     this.historyReads.clear();
 
     const working = parseStatus(statusOutput);

@@ -77,7 +77,7 @@ export async function readPromptHistory(repo: PromptRepository, file: string): P
   const tags = parseTags(tagOutput);
   const attempt = await trustedAttempt;
   if ('error' in attempt) throw attempt.error;
-  let trusted = attempt.ref;
+  const trusted = attempt.ref;
 
   const read = async (root: TrustedRef) => {
     const revisions = head === root.commit ? [head] : [head, root.commit];
@@ -91,13 +91,7 @@ export async function readPromptHistory(repo: PromptRepository, file: string): P
     ]);
     return { ...evidence, log };
   };
-  let result = await read(trusted);
-  const named = result.policy.config.trustedBranch;
-  if (!repo.trustedOverride && !repo.trustedPin && named && named !== trusted.ref) {
-    const configured = await repo.resolveTrusted(named);
-    if (configured.ref !== trusted.ref || configured.commit !== trusted.commit) result = await read((trusted = configured));
-  }
-  const { policy, mergedTags, log } = result;
+  const { policy, mergedTags, log } = (await repo.underTrustedBranch(trusted, read)).read;
 
   // Releases made under any of the file's names are its own: which names, the log says.
   const names = new Set([file, ...(renameIndex(log).get(file) ?? [])]);
