@@ -198,3 +198,58 @@ export function parseBatchCheck(output: string, count: number): ({ oid: string; 
   while (result.length < count) result.push(undefined);
   return result;
 }
+
+/**
+ * A log read while git is still writing it. Nothing is parsed until the first `commits(keep)`
+ * says which paths to keep; from then on each complete commit is parsed as it arrives, so
+ * little is left when git ends. Another `keep` (a configuration that changed the prompt globs)
+ * parses the whole text again.
+ */
+export class StreamedLog {
+  private readonly pieces: string[] = [];
+  private pending = '';
+  private live?: { keep: (path: string) => boolean; sides: Map<string, CommitSides>; commits: LogCommit[] };
+  private ended = false;
+  readonly done: Promise<void>;
+
+  constructor(read: (onText: (text: string) => void) => Promise<void>) {
+    this.done = read((text) => this.take(text)).then(() => {
+      this.ended = true;
+    });
+    this.done.catch(() => undefined);
+  }
+
+  /** The commits with the changes of kept paths, and what each commit added or deleted at all. */
+  async commits(keep: (path: string) => boolean): Promise<{ log: LogCommit[]; sides: Map<string, CommitSides> }> {
+    if (!this.live) {
+      this.live = { keep, sides: new Map(), commits: [] };
+      this.pending = this.pieces.join('');
+      if (!this.ended) this.parseComplete();
+    }
+    await this.done;
+    if (this.live.keep !== keep) {
+      const sides = new Map<string, CommitSides>();
+      return { log: parseLog(this.pieces.join(''), keep, sides), sides };
+    }
+    if (this.pending) {
+      for (const c of parseLog(this.pending, keep, this.live.sides)) this.live.commits.push(c);
+      this.pending = '';
+    }
+    return { log: this.live.commits, sides: this.live.sides };
+  }
+
+  private take(text: string): void {
+    this.pieces.push(text);
+    if (!this.live) return;
+    this.pending += text;
+    this.parseComplete();
+  }
+
+  /** Parses every commit whose start marker has a later one after it: those are whole. */
+  private parseComplete(): void {
+    const cut = this.pending.lastIndexOf('\x01');
+    if (cut <= 0) return;
+    for (const c of parseLog(this.pending.slice(0, cut), this.live!.keep, this.live!.sides)) this.live!.commits.push(c);
+    this.pending = this.pending.slice(cut);
+  }
+}

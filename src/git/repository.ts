@@ -13,7 +13,7 @@ import { candidatePathsToRead, type FileText } from '../core/prompts/setup';
 import { parseTagMessage, TAG_REF_PREFIX, type RawTag } from '../core/releases/releases';
 import { CONFIG_FILE, defaultConfig, parseConfig, type Config } from '../core/policy/config';
 import { isPolicyFile, isRulesFile, POLICY_FILES, signersPathsOf, trustedPolicy, type TrustedPolicy } from '../core/policy/trustedPolicy';
-import { LOG_FLAGS, RENAME_DETECTION, type CommitSides, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
+import { LOG_FLAGS, RENAME_DETECTION, StreamedLog, parseBatchCheck, parseCatFileBatch, type BatchObject, parseLog, parseLsTree, parseStatus, parseTags, TAG_FORMAT, type TreeEntry } from './parse';
 import { PersistentCache, type ObjectAtPath } from './cache';
 import { GitRunner, withGitScope, type GitCommandListener } from './runner';
 import { RepositoryWrites, type HeadInfo } from './writers/writes';
@@ -714,8 +714,7 @@ export class PromptRepository {
    */
   private async promptFilesLog(revisions: string[], isPrompt: (path: string) => boolean): Promise<LogCommit[]> {
     // The whole tree's history: which commits deleted or added anything at all is known too.
-    const sides = new Map<string, CommitSides>();
-    const log = parseLog(await this.historyRead(revisions), isPrompt, sides);
+    const { log, sides } = await this.historyRead(revisions).commits(isPrompt);
     const candidates = renameCandidates(log, isPrompt, sides);
     if (candidates.length) {
       const output = await this.git.run(RENAME_DETECTION, { input: candidates.map((c) => `${c.commit} ${c.firstParent}`).join('\n') + '\n' });
@@ -725,18 +724,19 @@ export class PromptRepository {
   }
 
   /**
-   * Whole-history reads of this refresh by revision range. Commit ids name their history, so
-   * a read started early (see anticipateHistory) is the same whoever asks for it next.
+   * Whole-history reads of this refresh by revision range, parsed as git writes them. Commit
+   * ids name their history, so a read started early (see anticipateHistory) is the same
+   * whoever asks for it next.
    */
-  private readonly historyReads = new Map<string, Promise<string>>();
+  private readonly historyReads = new Map<string, StreamedLog>();
 
-  private historyRead(revisions: string[]): Promise<string> {
+  private historyRead(revisions: string[]): StreamedLog {
     const key = revisions.join(' ');
     let read = this.historyReads.get(key);
     if (!read) {
-      read = this.git.run(['log', ...LOG_FLAGS.filter((f) => f !== '-M'), '--no-renames', '--topo-order', '--reverse', '--end-of-options', ...revisions, '--']);
+      const args = ['log', ...LOG_FLAGS.filter((f) => f !== '-M'), '--no-renames', '--topo-order', '--reverse', '--end-of-options', ...revisions, '--'];
+      read = new StreamedLog((onText) => this.git.runStreaming(args, onText));
       this.historyReads.set(key, read);
-      read.catch(() => undefined);
     }
     return read;
   }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'async_hooks';
+import { StringDecoder } from 'string_decoder';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import { PromptReleaseError } from '../core/common/errors';
 
@@ -137,6 +138,8 @@ export interface RunOptions {
   input?: string | Buffer;
   /** Extra environment, e.g. the identity a record commit is authored as. */
   env?: Record<string, string>;
+  /** Given git's output as it arrives (decoded as UTF-8), before the call resolves. */
+  onText?: (text: string) => void;
 }
 
 /** What every git call made inside `withGitScope` inherits: the signal that cancels them, and their priority. */
@@ -207,6 +210,14 @@ export class GitRunner {
     return this.exec(args, options, (git) => git.raw(args));
   }
 
+  /**
+   * Like run, for long output the caller reads while git is still writing it (a whole-history
+   * log): each piece goes to `onText` as it comes; the promise resolves once all has come.
+   */
+  async runStreaming(args: string[], onText: (text: string) => void): Promise<void> {
+    await this.exec(args, { onText }, (git) => git.raw(args));
+  }
+
   /** For output that must stay bytes (blob contents). */
   async runBuffer(args: string[], options: RunOptions = {}): Promise<Buffer> {
     const [command, ...rest] = args;
@@ -223,7 +234,7 @@ export class GitRunner {
     try {
       if (signal?.aborted) throw cancelled(args);
       // A cancellable call gets its own instance: simple-git binds the signal that stops the process to one.
-      const own = options.input !== undefined || options.env !== undefined || signal !== undefined;
+      const own = options.input !== undefined || options.env !== undefined || options.onText !== undefined || signal !== undefined;
       const git = own ? this.client(options, signal) : (this.shared ??= this.client({}));
       const result = await call(git);
       this.emit({ args, durationMs: Date.now() - started });
@@ -309,7 +320,22 @@ export class GitRunner {
     // simple-git waits 50 ms more for a process that wrote nothing (a clean status, an empty
     // log), in case output is still on its way. Once stdout has ended nothing more can come,
     // so an empty chunk then tells it so: every empty answer was costing 50 ms.
-    git.outputHandler((_command, stdout) => stdout.once('end', () => stdout.emit('data', Buffer.alloc(0))));
+    const onText = options.onText;
+    git.outputHandler((_command, stdout) => {
+      if (onText) {
+        // A character split across two pieces is held back until its last byte comes.
+        const decoder = new StringDecoder('utf8');
+        stdout.on('data', (piece: Buffer) => {
+          const text = decoder.write(piece);
+          if (text) onText(text);
+        });
+        stdout.once('end', () => {
+          const rest = decoder.end();
+          if (rest) onText(rest);
+        });
+      }
+      stdout.once('end', () => stdout.emit('data', Buffer.alloc(0)));
+    });
     return git;
   }
 

@@ -24,7 +24,7 @@ const ALLOWED_LAYERS: Record<Layer, Layer[]> = {
 /** Packages and built-in modules each layer may use; anything else is a finding. */
 const ALLOWED_MODULES: Record<Layer, string[]> = {
   core: ['crypto', 'diff', 'picomatch', 'yaml'],
-  git: ['fs', 'os', 'path', 'simple-git', 'diff', 'async_hooks'],
+  git: ['fs', 'os', 'path', 'simple-git', 'diff', 'async_hooks', 'string_decoder'],
   usecases: ['fs', 'path', 'diff'],
   cli: ['fs', 'path', 'util'],
   extension: ['vscode', 'fs', 'path', 'crypto', 'os'],

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { parseCatFileBatch, parseLog, parseStatus, parseTags } from '../../src/git/parse';
+import { type CommitSides, parseCatFileBatch, parseLog, parseStatus, parseTags, StreamedLog } from '../../src/git/parse';
 
 describe('git output parsers', () => {
   it('reads log records with raw changes, renames, merges and co-authors, including paths with spaces', () => {
@@ -20,6 +20,38 @@ describe('git output parsers', () => {
     assert.deepStrictEqual(log[1].changes, [{ path: 'p/moved.md', status: 'R', blob: 'b1', mode: '100644', sources: [{ path: 'p/a b.md', blob: 'b1' }] }]);
     assert.deepStrictEqual(log[2].parents, ['c2', 's1']);
     assert.deepStrictEqual(log[2].changes, [{ path: 'p/moved.md', status: 'M', blob: 'b9', mode: '100644', sources: [{ path: 'p/moved.md', blob: 'b1' }, { path: 'p/moved.md', blob: 's2' }], merge: true }]);
+  });
+
+  it('parses a log read while git writes it exactly as the whole text, wherever the pieces break and whenever the filter comes', async () => {
+    const commit = (id: string, parents: string, ...entries: string[]) => '\x01' + [id, parents, '1700000000', 'a@example.com', 'Ané Ü', '', '', ...entries, ''].join('\0');
+    const out = Array.from({ length: 12 }, (_, i) =>
+      commit(`c${i}`, i ? `c${i - 1}` : '', `\n:000000 100644 0000 b${i} A`, `p/ü${i}.prompt.md`, ':100644 000000 b0 0000 D', `other/${i}.txt`),
+    ).join('');
+    const keep = (p: string) => p.endsWith('.prompt.md');
+    const wholeSides = new Map<string, CommitSides>();
+    const whole = parseLog(out, keep, wholeSides);
+    const bytes = Buffer.from(out, 'utf8');
+    for (const size of [1, 5, 33, 200, bytes.length]) {
+      for (const filterAfter of [0, 3, 1000]) {
+        let feed!: (text: string) => void;
+        let finish!: () => void;
+        const streamed = new StreamedLog((onText) => new Promise<void>((resolve) => ((feed = onText), (finish = resolve))));
+        const decoder = new (require('string_decoder').StringDecoder)('utf8');
+        let asked: Promise<{ log: unknown; sides: Map<string, CommitSides> }> | undefined;
+        for (let at = 0, n = 0; at < bytes.length; at += size, n++) {
+          if (n === filterAfter) asked = streamed.commits(keep);
+          feed(decoder.write(bytes.subarray(at, at + size)));
+        }
+        asked ??= streamed.commits(keep);
+        finish();
+        const got = await asked;
+        assert.deepStrictEqual(got.log, whole, `pieces of ${size} bytes, filter after ${filterAfter}`);
+        assert.deepStrictEqual(got.sides, wholeSides);
+        // Another filter reads the whole text again.
+        const other = await streamed.commits((p) => p.startsWith('other/'));
+        assert.deepStrictEqual(other.log, parseLog(out, (p) => p.startsWith('other/')));
+      }
+    }
   });
 
   it('splits cat-file batch output by size, so content may contain newlines and NULs', () => {
