@@ -2,7 +2,7 @@ import * as path from 'path';
 import { existsSync } from 'fs';
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../core/policy/config';
-import { plural } from '../core/common/words';
+import { formatTime, plural } from '../core/common/words';
 import { COMMANDS } from './commandIds';
 import { attentionLabel, attentionList, type AttentionItem, type AttentionKind } from '../core/reviews/attention';
 import { waitingFor } from '../core/reviews/inbox';
@@ -13,11 +13,22 @@ import { kindOf } from '../core/prompts/prompts';
 import { approvalsSummary, stateIcon, tooltip } from './present';
 import { onBranchOf, type FolderState, type PromptWorkspace } from './workspace';
 
+/** A prompt as the view last showed it (its path, state and owners), kept to show at once on the next start. */
+export interface SeenPrompt {
+  path: string;
+  state: PromptState;
+  owners: string[];
+}
+
+/** What a group lists: the prompts as read now, or as last seen while the first read runs. */
+type Listed = { seen: false; prompts: PromptStatus[] } | { seen: true; prompts: SeenPrompt[] };
+
 type Node =
   | { kind: 'folder'; state: FolderState }
-  | { kind: 'loading'; state: FolderState; count?: number }
-  | { kind: 'group'; state: FolderState; id: string; label: string; icon: vscode.ThemeIcon; collapsed: boolean; prompts: PromptStatus[]; children?: Node[] }
+  | { kind: 'loading'; state: FolderState; count?: number; seenAt?: number }
+  | ({ kind: 'group'; state: FolderState; id: string; label: string; icon: vscode.ThemeIcon; collapsed: boolean; children?: Node[] } & Listed)
   | { kind: 'prompt'; state: FolderState; parent?: string; prompt: PromptStatus; reason?: string; attention?: AttentionItem[] }
+  | { kind: 'seen'; state: FolderState; parent: string; seen: SeenPrompt; at: number }
   | { kind: 'setUp'; state: FolderState; detected: number };
 
 export type GroupBy = 'state' | 'folder' | 'kind' | 'owner';
@@ -29,6 +40,15 @@ export const NEST_GROUP_ABOVE = 25;
 export const NO_OWNER = 'No owner';
 export const OTHER_KIND = 'Other prompts';
 const LAST_COUNTS = 'promptRelease.promptCounts';
+/** Each folder's rows as last read: `{ at, prompts: [path, state, owners][] }` by folder URI. */
+const LAST_SEEN = 'promptRelease.lastSeen';
+/** A folder with more prompts keeps only its count: workspace state is no place for megabytes. */
+export const SEEN_LIMIT = 5000;
+
+interface SeenFolder {
+  at: number;
+  prompts: [string, PromptState, string[]][];
+}
 
 const GROUP_ORDER: PromptState['kind'][] = ['changes-requested', 'in-review', 'approved', 'modified', 'draft', 'released'];
 const GROUP_LABEL: Record<PromptState['kind'], string> = {
@@ -47,8 +67,10 @@ const GROUP_LABEL: Record<PromptState['kind'], string> = {
 export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly changeEmitter = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  /** When a folder's prompts were first there to show (Date.now()); what the bench's editor line measures. */
+  /** When prompt rows were first there to show, as last seen or as read (Date.now()); what the bench's editor line measures. */
   firstRowsAt?: number;
+  /** When rows read from git this session were first there to show. */
+  readRowsAt?: number;
 
   constructor(
     private readonly workspace: PromptWorkspace,
@@ -58,7 +80,10 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
   ) {
     // One event per finished read (the folders' queues coalesce refreshes), so no timer here.
     workspace.onDidChange(() => {
-      if (this.firstRowsAt === undefined && workspace.folders.some((s) => s.model)) this.firstRowsAt = Date.now();
+      if (this.readRowsAt === undefined && workspace.folders.some((s) => s.model)) {
+        this.readRowsAt = Date.now();
+        this.firstRowsAt ??= this.readRowsAt;
+      }
       this.remember();
       this.changeEmitter.fire(undefined);
     });
@@ -85,6 +110,29 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
       }
     }
     if (changed) void this.memory.update(LAST_COUNTS, counts);
+    const seen = { ...this.memory.get<Record<string, SeenFolder>>(LAST_SEEN, {}) };
+    let seenChanged = false;
+    for (const state of this.workspace.folders) {
+      const key = state.folder.uri.toString();
+      if (!state.model || state.model.focus !== undefined) continue;
+      if (state.model.prompts.length > SEEN_LIMIT) {
+        if (seen[key]) delete seen[key], (seenChanged = true);
+        continue;
+      }
+      const prompts = state.model.prompts.map((p): SeenFolder['prompts'][number] => [p.path, p.state, p.owners]);
+      // Written only when a row changed, not at every refresh.
+      if (JSON.stringify(seen[key]?.prompts) === JSON.stringify(prompts)) continue;
+      seen[key] = { at: Date.now(), prompts };
+      seenChanged = true;
+    }
+    if (seenChanged) void this.memory.update(LAST_SEEN, seen);
+  }
+
+  /** A folder's rows as last seen, when the last session kept them. */
+  private lastSeen(state: FolderState): { at: number; prompts: SeenPrompt[] } | undefined {
+    const kept = this.memory?.get<Record<string, SeenFolder>>(LAST_SEEN, {})[state.folder.uri.toString()];
+    if (!kept || !Array.isArray(kept.prompts) || typeof kept.at !== 'number') return undefined;
+    return { at: kept.at, prompts: kept.prompts.map(([path, promptState, owners]) => ({ path, state: promptState, owners })) };
   }
 
   getChildren(node?: Node): Node[] {
@@ -95,16 +143,30 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
       return shown.map((state) => ({ kind: 'folder', state }));
     }
     if (node.kind === 'folder') return this.folderChildren(node.state);
-    if (node.kind === 'group') return node.children ?? node.prompts.map((prompt) => ({ kind: 'prompt', state: node.state, parent: node.id, prompt }));
+    if (node.kind === 'group') {
+      if (node.children) return node.children;
+      if (node.seen) return node.prompts.map((seen) => ({ kind: 'seen', state: node.state, parent: node.id, seen, at: this.seenAt.get(node.state) ?? 0 }));
+      return node.prompts.map((prompt) => ({ kind: 'prompt', state: node.state, parent: node.id, prompt }));
+    }
     return [];
   }
+
+  /** When the rows shown as last seen were kept, per folder, while they are shown. */
+  private readonly seenAt = new Map<FolderState, number>();
 
   private folderChildren(state: FolderState): Node[] {
     const model = state.model;
     if (!model) {
       if (this.mode !== 'all' || state.status !== 'loading') return [];
-      return [{ kind: 'loading', state, count: this.memory?.get<Record<string, number>>(LAST_COUNTS, {})[state.folder.uri.toString()] }];
+      const count = this.memory?.get<Record<string, number>>(LAST_COUNTS, {})[state.folder.uri.toString()];
+      // The rows of the last session at once, marked so and with no actions, until git is read.
+      const seen = this.lastSeen(state);
+      if (!seen) return [{ kind: 'loading', state, count }];
+      this.seenAt.set(state, seen.at);
+      this.firstRowsAt ??= Date.now();
+      return [{ kind: 'loading', state, count: seen.prompts.length, seenAt: seen.at }, ...groupPrompts(state, { seen: true, prompts: seen.prompts }, this.groupBy, `${state.folder.uri}#${this.mode}#seen`)];
     }
+    this.seenAt.delete(state);
     if (this.mode === 'waiting') {
       if (!state.identity) return [];
       // Escalated first, most urgent kind then longest waiting, as the repository's attention list orders them.
@@ -123,7 +185,7 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
           attention: w.attention,
         }));
     }
-    const groups = groupPrompts(state, model.prompts, this.groupBy, `${state.folder.uri}#${this.mode}`);
+    const groups = groupPrompts(state, { seen: false, prompts: model.prompts }, this.groupBy, `${state.folder.uri}#${this.mode}`);
     // First run: what was detected is the list below; the rules that govern it are one click away.
     const needsSetUp = state.repo && !existsSync(path.join(state.repo.root, CONFIG_FILE));
     return needsSetUp ? [{ kind: 'setUp', state, detected: model.prompts.length }, ...groups] : groups;
@@ -146,6 +208,14 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
         return item;
       }
       case 'loading': {
+        if (node.seenAt !== undefined) {
+          const item = new vscode.TreeItem(`Checking ${plural(node.count ?? 0, 'prompt')} against git…`, vscode.TreeItemCollapsibleState.None);
+          item.description = `below as last seen, ${formatTime(node.seenAt / 1000)}`;
+          item.tooltip = `The list below is how this view last saw the repository (${formatTime(node.seenAt / 1000)}). Nothing in it is checked yet, so it offers no actions; it is replaced as soon as git has been read.`;
+          item.iconPath = new vscode.ThemeIcon('loading~spin');
+          item.id = `${node.state.folder.uri}#${this.mode}#loading`;
+          return item;
+        }
         const item = new vscode.TreeItem(node.count === undefined ? 'Reading prompts…' : `Reading ${plural(node.count, 'prompt')}…`, vscode.TreeItemCollapsibleState.None);
         item.description = node.count === undefined ? 'first read of this repository' : 'as many as last time; the list fills once git is read';
         item.iconPath = new vscode.ThemeIcon('loading~spin');
@@ -158,6 +228,20 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
         item.iconPath = node.icon;
         item.id = node.id;
         item.contextValue = 'group';
+        return item;
+      }
+      case 'seen': {
+        const { seen } = node;
+        const item = new vscode.TreeItem(path.basename(seen.path), vscode.TreeItemCollapsibleState.None);
+        const dir = path.dirname(seen.path);
+        item.description = [dir === '.' ? '' : dir, `${stateLabel(seen.state)} when last seen`].filter(Boolean).join(' · ');
+        item.tooltip = `${seen.path}\n${stateLabel(seen.state)} when last seen (${formatTime(node.at / 1000)}); being checked against git now.`;
+        item.iconPath = stateIcon(seen.state);
+        item.resourceUri = vscode.Uri.file(path.join(node.state.folder.uri.fsPath, seen.path));
+        item.id = `${node.parent}#${seen.path}`;
+        // Not "prompt": no review or release action is offered on a row nothing has checked.
+        item.contextValue = 'lastSeen';
+        item.command = { command: 'vscode.open', title: 'Open Prompt', arguments: [item.resourceUri] };
         return item;
       }
       case 'prompt': {
@@ -188,8 +272,12 @@ type GroupNode = Extract<Node, { kind: 'group' }>;
  * owner"). In a large repository (above NEST_ABOVE prompts) a state group of more than
  * NEST_GROUP_ABOVE prompts nests by folder, so no group lists hundreds of rows flat.
  */
-export function groupPrompts(state: FolderState, prompts: PromptStatus[], by: GroupBy, base: string): GroupNode[] {
-  const group = (id: string, label: string, icon: vscode.ThemeIcon, members: PromptStatus[], collapsed = false): GroupNode => ({ kind: 'group', state, id, label, icon, collapsed, prompts: members });
+export function groupPrompts(state: FolderState, listed: Listed, by: GroupBy, base: string): GroupNode[] {
+  // One grouping for rows read now and rows as last seen, so they sit in the same places.
+  type Row = PromptStatus | SeenPrompt;
+  const group = (id: string, label: string, icon: vscode.ThemeIcon, members: Row[], collapsed = false): GroupNode =>
+    ({ kind: 'group', state, id, label, icon, collapsed, seen: listed.seen, prompts: members }) as GroupNode;
+  const prompts: Row[] = listed.prompts;
   switch (by) {
     case 'state': {
       const nest = prompts.length > NEST_ABOVE;
@@ -222,8 +310,8 @@ function folderOf(file: string): string {
 }
 
 /** Prompts under each key they have, keys sorted, prompts in the model's order. */
-function byKey(prompts: PromptStatus[], keys: (p: PromptStatus) => string[]): [string, PromptStatus[]][] {
-  const groups = new Map<string, PromptStatus[]>();
+function byKey<T>(prompts: T[], keys: (p: T) => string[]): [string, T[]][] {
+  const groups = new Map<string, T[]>();
   for (const p of prompts) {
     for (const key of new Set(keys(p))) {
       const members = groups.get(key);

@@ -7,9 +7,12 @@
  *                      (performance.timeOrigin + its startTime): the workbench's parts are
  *                      created and shown. The earliest point the page itself says "the
  *                      workbench is there"; the extension host starts after it.
- *   view filled        the moment the Prompts tree provider first returns rows, noted in the
- *                      extension host by editorProbe.ts (Date.now()); the extension is
- *                      activated by VS Code (onStartupFinished), never by the probe.
+ *   view filled        the moment the Prompts tree provider first returns prompt rows (as last
+ *                      seen, or read), noted in the extension host by editorProbe.ts
+ *                      (Date.now()); the time to rows read from git is printed beside it. Each
+ *                      session starts with fresh browser storage, so the rows as last seen (kept
+ *                      in workspace state) are not there to show. The extension is activated by
+ *                      VS Code (workspaceContains, onStartupFinished), never by the probe.
  * Both are wall-clock times of the same machine. The first session starts without
  * .git/prompt-release (information); the measured ones keep it, as when a user reopens a
  * repository. The extension is loaded from dist/extension.js; `npm run bench` makes it with
@@ -99,6 +102,7 @@ export async function measureEditor(root: string, workspace: string, log: (line:
   }
   const warm: number[] = [];
   const own: number[] = [];
+  const read: number[] = [];
   const floor: number[] = [];
   try {
     for (let i = 0; i <= runs; i++) {
@@ -112,12 +116,13 @@ export async function measureEditor(root: string, workspace: string, log: (line:
       log(
         `${cold ? 'first open (no .git/prompt-release, information)' : `reopen ${i}`}: filled ${seconds.toFixed(2)} s after the workbench appeared ` +
           `(workbench → extension host process started ${s.hostStartedAt === undefined ? '?' : ((s.hostStartedAt - s.appearedAt) / 1000).toFixed(2)} s, → probe running ${((p.probeStartedAt - s.appearedAt) / 1000).toFixed(2)} s, → activation ${((p.activatedAt! - s.appearedAt) / 1000).toFixed(2)} s, ` +
-          `activation → rows ${((p.filledAt - p.activatedAt!) / 1000).toFixed(2)} s; ` +
+          `activation → rows ${((p.filledAt - p.activatedAt!) / 1000).toFixed(2)} s, → rows read from git ${p.readRowsAt === undefined ? '?' : ((p.readRowsAt - p.activatedAt!) / 1000).toFixed(2)} s; ` +
           `${p.rows} rows, ${p.prompts} prompts in the model)`,
       );
       if (!cold) {
         warm.push(seconds);
         own.push((p.filledAt - p.activatedAt!) / 1000);
+        if (p.readRowsAt !== undefined) read.push((p.readRowsAt - s.appearedAt) / 1000);
         if (s.hostStartedAt !== undefined) floor.push((s.hostStartedAt - s.appearedAt) / 1000);
       }
     }
@@ -127,6 +132,7 @@ export async function measureEditor(root: string, workspace: string, log: (line:
     await browser.close().catch(() => undefined);
   }
   log(`median ${median(warm).toFixed(2)} s, of which the extension (activation → rows) ${median(own).toFixed(2)} s and VS Code before activating it the rest`);
+  if (read.length) log(`rows read from git this session (information): ${median(read).toFixed(2)} s after the workbench appeared (median)`);
   if (floor.length) log(`VS Code's extension host process itself started ${median(floor).toFixed(2)} s (median) after the workbench appeared: no extension can show anything sooner in this harness`);
   return { seconds: median(warm) };
 }

@@ -18,8 +18,10 @@ export interface ProbeResult {
   probeStartedAt: number;
   activatedAt?: number;
   readyAt?: number;
-  /** When the Prompts tree first returned rows. */
+  /** When the Prompts tree first returned prompt rows (as last seen, or read). */
   filledAt?: number;
+  /** When it first had rows read from git in this session. */
+  readRowsAt?: number;
   rows?: number;
   prompts?: number;
 }
@@ -38,9 +40,9 @@ export async function run(): Promise<void> {
     }
     const api = ext.exports;
     result.activatedAt = api.activatedAt;
-    const tree = api.promptsTree as unknown as { getChildren(): unknown[]; onDidChangeTreeData?: vscode.Event<unknown>; firstRowsAt?: number };
+    const tree = api.promptsTree as unknown as { getChildren(): unknown[]; onDidChangeTreeData?: vscode.Event<unknown>; firstRowsAt?: number; readRowsAt?: number };
     // The provider notes when its rows were first there; the probe may start after that moment.
-    // Rows are prompts (or their groups): the "Reading N prompts…" row shown while loading does not count.
+    // Rows are prompts (or their groups), as last seen or read: the "Reading N prompts…" row alone does not count.
     const look = () => {
       const rows = tree.getChildren() as { kind?: string }[];
       if (result.filledAt === undefined && rows.some((r) => r.kind !== 'loading')) result.filledAt = tree.firstRowsAt ?? Date.now();
@@ -53,6 +55,8 @@ export async function run(): Promise<void> {
       look();
       if (result.filledAt === undefined) await sleep(2);
     }
+    while (tree.readRowsAt === undefined && Date.now() < deadline) await sleep(2);
+    result.readRowsAt = tree.readRowsAt;
     subscription?.dispose();
     result.rows = tree.getChildren().length;
     result.prompts = api.workspace.folders[0]?.model?.prompts.length;
