@@ -21,7 +21,7 @@ export interface SeenPrompt {
 }
 
 /** What a group lists: the prompts as read now, or as last seen while the first read runs. */
-type Listed = { seen: false; prompts: PromptStatus[] } | { seen: true; prompts: SeenPrompt[] };
+type Listed = { seen: false; prompts: PromptStatus[] } | { seen: true; prompts: SeenPrompt[]; at: number };
 
 type Node =
   | { kind: 'folder'; state: FolderState }
@@ -145,14 +145,11 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
     if (node.kind === 'folder') return this.folderChildren(node.state);
     if (node.kind === 'group') {
       if (node.children) return node.children;
-      if (node.seen) return node.prompts.map((seen) => ({ kind: 'seen', state: node.state, parent: node.id, seen, at: this.seenAt.get(node.state) ?? 0 }));
+      if (node.seen) return node.prompts.map((seen) => ({ kind: 'seen', state: node.state, parent: node.id, seen, at: node.at }));
       return node.prompts.map((prompt) => ({ kind: 'prompt', state: node.state, parent: node.id, prompt }));
     }
     return [];
   }
-
-  /** When the rows shown as last seen were kept, per folder, while they are shown. */
-  private readonly seenAt = new Map<FolderState, number>();
 
   private folderChildren(state: FolderState): Node[] {
     const model = state.model;
@@ -162,11 +159,9 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
       // The rows of the last session at once, marked so and with no actions, until git is read.
       const seen = this.lastSeen(state);
       if (!seen) return [{ kind: 'loading', state, count }];
-      this.seenAt.set(state, seen.at);
       this.firstRowsAt ??= Date.now();
-      return [{ kind: 'loading', state, count: seen.prompts.length, seenAt: seen.at }, ...groupPrompts(state, { seen: true, prompts: seen.prompts }, this.groupBy, `${state.folder.uri}#${this.mode}#seen`)];
+      return [{ kind: 'loading', state, count: seen.prompts.length, seenAt: seen.at }, ...groupPrompts(state, { seen: true, prompts: seen.prompts, at: seen.at }, this.groupBy, `${state.folder.uri}#${this.mode}#seen`)];
     }
-    this.seenAt.delete(state);
     if (this.mode === 'waiting') {
       if (!state.identity) return [];
       // Escalated first, most urgent kind then longest waiting, as the repository's attention list orders them.
@@ -276,7 +271,7 @@ export function groupPrompts(state: FolderState, listed: Listed, by: GroupBy, ba
   // One grouping for rows read now and rows as last seen, so they sit in the same places.
   type Row = PromptStatus | SeenPrompt;
   const group = (id: string, label: string, icon: vscode.ThemeIcon, members: Row[], collapsed = false): GroupNode =>
-    ({ kind: 'group', state, id, label, icon, collapsed, seen: listed.seen, prompts: members }) as GroupNode;
+    ({ kind: 'group', state, id, label, icon, collapsed, ...listed, prompts: members }) as GroupNode;
   const prompts: Row[] = listed.prompts;
   switch (by) {
     case 'state': {

@@ -206,15 +206,17 @@ export function parseBatchCheck(output: string, count: number): ({ oid: string; 
  * parses the whole text again.
  */
 export class StreamedLog {
-  private readonly pieces: string[] = [];
+  /** What came and is not parsed yet: all of it until a filter is given, then an unfinished commit. */
   private pending = '';
   private live?: { keep: (path: string) => boolean; sides: Map<string, CommitSides>; commits: LogCommit[] };
   private ended = false;
-  readonly done: Promise<void>;
+  /** The whole text, once git has ended (the runner has it whole anyway). */
+  readonly done: Promise<string>;
 
-  constructor(read: (onText: (text: string) => void) => Promise<void>) {
-    this.done = read((text) => this.take(text)).then(() => {
+  constructor(read: (onText: (text: string) => void) => Promise<string>) {
+    this.done = read((text) => this.take(text)).then((whole) => {
       this.ended = true;
+      return whole;
     });
     this.done.catch(() => undefined);
   }
@@ -223,13 +225,12 @@ export class StreamedLog {
   async commits(keep: (path: string) => boolean): Promise<{ log: LogCommit[]; sides: Map<string, CommitSides> }> {
     if (!this.live) {
       this.live = { keep, sides: new Map(), commits: [] };
-      this.pending = this.pieces.join('');
       if (!this.ended) this.parseComplete();
     }
-    await this.done;
+    const whole = await this.done;
     if (this.live.keep !== keep) {
       const sides = new Map<string, CommitSides>();
-      return { log: parseLog(this.pieces.join(''), keep, sides), sides };
+      return { log: parseLog(whole, keep, sides), sides };
     }
     if (this.pending) {
       for (const c of parseLog(this.pending, keep, this.live.sides)) this.live.commits.push(c);
@@ -239,10 +240,8 @@ export class StreamedLog {
   }
 
   private take(text: string): void {
-    this.pieces.push(text);
-    if (!this.live) return;
     this.pending += text;
-    this.parseComplete();
+    if (this.live) this.parseComplete();
   }
 
   /** Parses every commit whose start marker has a later one after it: those are whole. */

@@ -212,10 +212,10 @@ export class GitRunner {
 
   /**
    * Like run, for long output the caller reads while git is still writing it (a whole-history
-   * log): each piece goes to `onText` as it comes; the promise resolves once all has come.
+   * log): each piece goes to `onText` as it comes; the promise resolves with all of it.
    */
-  async runStreaming(args: string[], onText: (text: string) => void): Promise<void> {
-    await this.exec(args, { onText }, (git) => git.raw(args));
+  runStreaming(args: string[], onText: (text: string) => void): Promise<string> {
+    return this.exec(args, { onText }, (git) => git.raw(args));
   }
 
   /** For output that must stay bytes (blob contents). */

@@ -34,8 +34,8 @@ describe('git output parsers', () => {
     for (const size of [1, 5, 33, 200, bytes.length]) {
       for (const filterAfter of [0, 3, 1000]) {
         let feed!: (text: string) => void;
-        let finish!: () => void;
-        const streamed = new StreamedLog((onText) => new Promise<void>((resolve) => ((feed = onText), (finish = resolve))));
+        let finish!: (whole: string) => void;
+        const streamed = new StreamedLog((onText) => new Promise<string>((resolve) => ((feed = onText), (finish = resolve))));
         const decoder = new (require('string_decoder').StringDecoder)('utf8');
         let asked: Promise<{ log: unknown; sides: Map<string, CommitSides> }> | undefined;
         for (let at = 0, n = 0; at < bytes.length; at += size, n++) {
@@ -43,7 +43,7 @@ describe('git output parsers', () => {
           feed(decoder.write(bytes.subarray(at, at + size)));
         }
         asked ??= streamed.commits(keep);
-        finish();
+        finish(out);
         const got = await asked;
         assert.deepStrictEqual(got.log, whole, `pieces of ${size} bytes, filter after ${filterAfter}`);
         assert.deepStrictEqual(got.sides, wholeSides);
