@@ -50,6 +50,8 @@ export function activate(context: vscode.ExtensionContext): PromptReleaseApi {
   const activatedAt = Date.now();
   const log = vscode.window.createOutputChannel('Prompt Release', { log: true });
   const workspace = new PromptWorkspace(log);
+  // The folders are known (as loading, no git yet) before any view first asks for its rows.
+  workspace.open();
   const comments = new PromptComments(workspace);
   const statusBar = new PromptStatusBar(workspace);
   const waitingTree = new PromptTreeProvider(workspace, 'waiting');

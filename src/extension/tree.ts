@@ -71,6 +71,8 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
   firstRowsAt?: number;
   /** When rows read from git this session were first there to show. */
   readRowsAt?: number;
+  /** Settles once the rows last remembered have been handed to VS Code's workspace state. */
+  remembered: Thenable<void> = Promise.resolve();
 
   constructor(
     private readonly workspace: PromptWorkspace,
@@ -125,7 +127,7 @@ export class PromptTreeProvider implements vscode.TreeDataProvider<Node> {
       seen[key] = { at: Date.now(), prompts };
       seenChanged = true;
     }
-    if (seenChanged) void this.memory.update(LAST_SEEN, seen);
+    if (seenChanged) this.remembered = this.memory.update(LAST_SEEN, seen);
   }
 
   /** A folder's rows as last seen, when the last session kept them. */

@@ -49,16 +49,24 @@ export class PromptWorkspace implements vscode.Disposable {
     this.disposables.push(this.changeEmitter);
   }
 
+  /**
+   * Called in activate(): takes the workspace folders as loading, without running git, so the
+   * views' first answer can already show what the last session saw.
+   */
+  open(): void {
+    if (this.states.size === 0) this.syncFolders(false);
+  }
+
   /** Called after activation: the first scan never runs inside activate(). */
   start(): void {
     this.disposables.push(
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.syncFolders()),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.syncFolders()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.syncFolders(true)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.syncFolders(true)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('promptRelease.prompts')) void this.refreshAll('background');
       }),
     );
-    this.syncFolders();
+    this.syncFolders(true);
   }
 
   get folders(): FolderRepository[] {
@@ -69,17 +77,24 @@ export class PromptWorkspace implements vscode.Disposable {
     return vscode.workspace.isTrusted;
   }
 
-  private syncFolders(): void {
+  /** Folders opened but not read yet (open() before start()). */
+  private readonly unread = new Set<FolderRepository>();
+
+  private syncFolders(read: boolean): void {
     const folders = vscode.workspace.workspaceFolders ?? [];
     for (const [key, state] of [...this.states]) {
       if (folders.some((f) => f.uri.toString() === key)) continue;
       state.dispose();
       this.states.delete(key);
+      this.unread.delete(state);
     }
     for (const folder of folders) {
       const key = folder.uri.toString();
       const existing = this.states.get(key);
-      if (existing && existing.status !== 'untrusted') continue;
+      if (existing && existing.status !== 'untrusted') {
+        if (read && this.unread.delete(existing)) void existing.refresh('background');
+        continue;
+      }
       existing?.dispose();
       const state = new FolderRepository(folder, this.trusted, {
         onGitCommand: (e) => this.onGitCommand(e),
@@ -88,7 +103,9 @@ export class PromptWorkspace implements vscode.Disposable {
       });
       state.onDidChangeModel((change) => this.fire(change.paths && state.repo ? new Map([[state.repo.root, new Set(change.paths)]]) : undefined));
       this.states.set(key, state);
-      if (this.trusted) void state.refresh('background');
+      if (!this.trusted) continue;
+      if (read) void state.refresh('background');
+      else this.unread.add(state);
     }
     void vscode.commands.executeCommand('setContext', 'promptRelease.untrusted', !this.trusted);
     this.fire();

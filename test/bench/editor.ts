@@ -9,23 +9,27 @@
  *                      workbench is there"; the extension host starts after it.
  *   view filled        the moment the Prompts tree provider first returns prompt rows (as last
  *                      seen, or read), noted in the extension host by editorProbe.ts
- *                      (Date.now()); the time to rows read from git is printed beside it. Each
- *                      session starts with fresh browser storage, so the rows as last seen (kept
- *                      in workspace state) are not there to show. The extension is activated by
- *                      VS Code (workspaceContains, onStartupFinished), never by the probe.
+ *                      (Date.now()); the time to rows read from git is printed beside it. The
+ *                      extension is activated by VS Code (workspaceContains, onStartupFinished),
+ *                      never by the probe.
+ * Every session of one line uses the same VS Code user data, server data, browser profile and
+ * port, and ends as a person closes the window (the view's rows stored in workspace state, the
+ * page closed with its unload handlers): each session after the first is a reopen of the same
+ * window, with VS Code's own caches, the Prompts view open and the rows as last seen.
  * Both are wall-clock times of the same machine. The first session starts without
- * .git/prompt-release (information); the measured ones keep it, as when a user reopens a
- * repository. The extension is loaded from dist/extension.js; `npm run bench` makes it with
+ * .git/prompt-release or any VS Code state (information); the measured ones keep both. The
+ * extension is loaded from dist/extension.js; `npm run bench` makes it with
  * `npm run bundle:release`, the minified bundle `npm run package:vsix` puts in the .vsix.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isInstalled, realVscodePaths } from '../runner/installRealVscode';
-import { launchBrowser, QUIET_WORKBENCH_SETTINGS, startRealVscode } from '../runner/realVscode';
+import { freePort, QUIET_WORKBENCH_SETTINGS, startRealVscode } from '../runner/realVscode';
 import type { ProbeResult } from './editorProbe';
 import { median } from './measure';
 
+const EXTENSION_ID = 'prompt-release.prompt-release-control';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Session {
@@ -35,7 +39,7 @@ interface Session {
   probe: ProbeResult;
 }
 
-async function oneSession(root: string, workspace: string, browser: Awaited<ReturnType<typeof launchBrowser>>, log: (line: string) => void): Promise<Session> {
+async function oneSession(root: string, workspace: string, reuse: { stateDir: string; port: number }, log: (line: string) => void): Promise<Session> {
   const resultDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prc-bench-editor-'));
   const resultFile = path.join(resultDir, 'probe.json');
   const session = await startRealVscode({
@@ -45,7 +49,7 @@ async function oneSession(root: string, workspace: string, browser: Awaited<Retu
     disableWorkspaceTrust: true,
     env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', PRC_TEST_RESULT_FILE: resultFile },
     settings: { ...QUIET_WORKBENCH_SETTINGS, 'files.autoSave': 'off' },
-    browser,
+    reuse,
     timeoutMs: 180_000,
   });
   try {
@@ -61,6 +65,14 @@ async function oneSession(root: string, workspace: string, browser: Awaited<Retu
     const started = marks.marks.find(([name]) => name === 'code/didStartWorkbench');
     if (started && process.env.BENCH_MARKS) log(marks.marks.map(([n, t]) => `${n} ${((t - started[1]) / 1000).toFixed(2)}`).join('\n'));
     if (!started) log(`no code/didStartWorkbench mark in the page (marks: ${marks.marks.map(([n]) => n).join(', ') || 'none'})`);
+    // Close the window as a person does, once it has stored what it showed: VS Code web keeps the
+    // extension's workspace state in the page's IndexedDB, written shortly after the extension
+    // updates it. Not measured.
+    await untilStored(session.page, Date.now() + 30_000);
+    // Closed as a person closes the window: the workbench saves its layout (the open view) on the way out.
+    const closed = new Promise<void>((resolve) => session.page.once('close', () => resolve()));
+    await session.page.close({ runBeforeUnload: true });
+    await closed;
     return { appearedAt: started ? marks.origin + started[1] : undefined, hostStartedAt: extensionHostStartedAt(session.tempDir), probe };
   } finally {
     await session.dispose();
@@ -68,11 +80,33 @@ async function oneSession(root: string, workspace: string, browser: Awaited<Retu
   }
 }
 
+/** Waits until the workspace's state database in the page holds the Prompts view's rows as last seen. */
+async function untilStored(page: import('playwright-core').Page, deadline: number): Promise<void> {
+  const stored = `(async () => {
+    const get = (req) => new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error); });
+    for (const { name } of await indexedDB.databases()) {
+      if (!name || !name.startsWith('vscode-web-state-db-') || name.includes('global')) continue;
+      const db = await get(indexedDB.open(name));
+      try {
+        if (!db.objectStoreNames.contains('ItemTable')) continue;
+        const value = await get(db.transaction('ItemTable').objectStore('ItemTable').get(${JSON.stringify(EXTENSION_ID)}));
+        if (typeof value === 'string' && value.includes('promptRelease.lastSeen')) return true;
+      } finally { db.close(); }
+    }
+    return false;
+  })()`;
+  while (!(await page.evaluate(stored))) {
+    if (Date.now() > deadline) throw new Error('the workbench did not store the Prompts view\'s rows in its workspace state within 30 s');
+    await sleep(50);
+  }
+}
+
 /** The extension host's "Extension host with pid N started" line (local time, ms): nothing of an extension runs before it. */
 function extensionHostStartedAt(tempDir: string): number | undefined {
   const logs = path.join(tempDir, 'user-data', 'logs');
   if (!fs.existsSync(logs)) return undefined;
-  for (const run of fs.readdirSync(logs)) {
+  // Each session of a reused state folder adds a log folder named by its start time: the newest is this one.
+  for (const run of fs.readdirSync(logs).sort().reverse().slice(0, 1)) {
     const file = path.join(logs, run, 'exthost1', 'remoteexthost.log');
     if (!fs.existsSync(file)) continue;
     const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) \[info\] Extension host with pid \d+ started/m.exec(fs.readFileSync(file, 'utf8'));
@@ -94,12 +128,9 @@ export async function measureEditor(root: string, workspace: string, log: (line:
   log(`VS Code from ${paths.cacheDir}; extension ${released ? 'dist/extension.js as the .vsix ships it (minified by npm run bundle:release)' : 'dist/extension.js of npm run build (not minified: npm run bundle:release makes the one that ships)'}`);
   log('workbench appears = VS Code\'s mark code/didStartWorkbench in the page; filled = the Prompts tree first has prompt rows, not the "Reading N prompts…" row (extension host)');
 
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  try {
-    browser = await launchBrowser();
-  } catch (err) {
-    return { why: `Chromium did not start: ${(err as Error).message.split('\n')[0]}` };
-  }
+  // One VS Code state folder (user data, server data, browser profile) and one port for every
+  // session: each session after the first is a person reopening the same window.
+  const reuse = { stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'prc-bench-vscode-')), port: await freePort() };
   const warm: number[] = [];
   const own: number[] = [];
   const read: number[] = [];
@@ -108,7 +139,7 @@ export async function measureEditor(root: string, workspace: string, log: (line:
     for (let i = 0; i <= runs; i++) {
       const cold = i === 0;
       if (cold) fs.rmSync(path.join(workspace, '.git', 'prompt-release'), { recursive: true, force: true });
-      const s = await oneSession(root, workspace, browser, log);
+      const s = await oneSession(root, workspace, reuse, log);
       const p = s.probe;
       if (!p.ok || p.filledAt === undefined) return { why: `the probe failed: ${p.error ?? 'no rows'}` };
       if (s.appearedAt === undefined) return { why: 'the page has no code/didStartWorkbench mark' };
@@ -129,7 +160,8 @@ export async function measureEditor(root: string, workspace: string, log: (line:
   } catch (err) {
     return { why: `the real VS Code run failed: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}` };
   } finally {
-    await browser.close().catch(() => undefined);
+    if (process.env.PRC_KEEP_TMP === '1') log(`kept ${reuse.stateDir}`);
+    else fs.rmSync(reuse.stateDir, { recursive: true, force: true, maxRetries: 3 });
   }
   log(`median ${median(warm).toFixed(2)} s, of which the extension (activation → rows) ${median(own).toFixed(2)} s and VS Code before activating it the rest`);
   if (read.length) log(`rows read from git this session (information): ${median(read).toFixed(2)} s after the workbench appeared (median)`);

@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
     }
     const api = ext.exports;
     result.activatedAt = api.activatedAt;
-    const tree = api.promptsTree as unknown as { getChildren(): unknown[]; onDidChangeTreeData?: vscode.Event<unknown>; firstRowsAt?: number; readRowsAt?: number };
+    const tree = api.promptsTree as unknown as { getChildren(): unknown[]; onDidChangeTreeData?: vscode.Event<unknown>; firstRowsAt?: number; readRowsAt?: number; remembered: Thenable<void> };
     // The provider notes when its rows were first there; the probe may start after that moment.
     // Rows are prompts (or their groups), as last seen or read: the "Reading N prompts…" row alone does not count.
     const look = () => {
@@ -57,6 +57,11 @@ export async function run(): Promise<void> {
     }
     while (tree.readRowsAt === undefined && Date.now() < deadline) await sleep(2);
     result.readRowsAt = tree.readRowsAt;
+    // The test run's end stops the extension host: first let the rows reach the workbench's
+    // workspace state, as they do for a person who keeps the window open (not measured).
+    await tree.remembered;
+    // A person who uses the view has it open when closing the window: the next session restores it.
+    await vscode.commands.executeCommand('promptRelease.prompts.focus');
     subscription?.dispose();
     result.rows = tree.getChildren().length;
     result.prompts = api.workspace.folders[0]?.model?.prompts.length;

@@ -164,3 +164,28 @@ describe('one queue per folder', function () {
     await waitFor('the burst files to go', () => !folder.model!.byPath.has(files[0]));
   });
 });
+
+describe('activation knows the folders before it reads them', function () {
+  this.timeout(60000);
+  it('takes each folder as loading without running git, so the Prompts view\'s first answer is a progress row, not empty', async () => {
+    const { PromptWorkspace } = require('../../src/extension/workspace') as typeof import('../../src/extension/workspace');
+    const { PromptTreeProvider } = require('../../src/extension/tree') as typeof import('../../src/extension/tree');
+    const log = vscode.window.createOutputChannel('Prompt Release (open test)', { log: true });
+    const workspace = new PromptWorkspace(log);
+    try {
+      const tree = new PromptTreeProvider(workspace, 'all');
+      assert.deepStrictEqual(tree.getChildren(), [], 'no folder is known before open()');
+      workspace.open();
+      assert.deepStrictEqual(tree.getChildren().map((n) => n.kind), ['loading']);
+      assert.deepStrictEqual(workspace.folders.map((s) => [s.status, s.idle]), [['loading', true]], 'open() queues no read');
+      assert.strictEqual(workspace.gitCommandCount, 0, 'no git ran');
+      workspace.start();
+      await waitFor('the read started by start()', () => workspace.folders[0].status === 'ready');
+      assert.strictEqual(workspace.readCount, 1, 'start() reads the opened folder once');
+      assert.ok(tree.getChildren().some((n) => n.kind === 'group'), 'the rows read from git');
+    } finally {
+      workspace.dispose();
+      log.dispose();
+    }
+  });
+});

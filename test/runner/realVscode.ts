@@ -63,16 +63,25 @@ export interface StartOptions {
    * context in it and leaves the browser open on dispose(). Saves ~2 s per session.
    */
   browser?: Browser;
+  /**
+   * Reopen rather than first start: VS Code's user data, server data, extensions folder and a
+   * browser profile live in this folder and are kept after dispose(), and the server listens on
+   * `port`, so the workspace keeps its identity (and its stored state) from one session to the
+   * next, as for a person who closes and reopens a window. `browser` is then ignored: the
+   * session opens its own persistent browser context.
+   */
+  reuse?: { stateDir: string; port: number };
 }
 
 export interface RealVscodeSession {
   port: number;
   url: string;
   page: Page;
-  browser: Browser;
+  /** The browser the context runs in; undefined for a persistent (reuse) context. */
+  browser?: Browser;
   context: BrowserContext;
   server: ChildProcess;
-  /** Temp root holding user-data/, server-data/, extensions/, server.log, browser.log. */
+  /** Temp root (or the reuse state folder) holding user-data/, server-data/, extensions/, server.log, browser.log. */
   tempDir: string;
   serverLogFile: string;
   browserLogFile: string;
@@ -212,6 +221,13 @@ export async function launchBrowser(timeoutMs = 60_000): Promise<Browser> {
   return chromium.launch({ executablePath: paths.chromium, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs });
 }
 
+/** Headless Chromium with a profile folder kept on disk (its IndexedDB holds VS Code web's stored state). */
+async function launchPersistentBrowser(profileDir: string, viewport: { width: number; height: number }, timeoutMs: number): Promise<BrowserContext> {
+  const paths = installRealVscode();
+  const { chromium } = loadPlaywright(paths);
+  return chromium.launchPersistentContext(profileDir, { executablePath: paths.chromium, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs, viewport });
+}
+
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) {
     return;
@@ -235,7 +251,7 @@ async function startServer(
   deadline: number,
 ): Promise<{ port: number; server: ChildProcess; exited: RealVscodeSession['serverExited']; tail: () => string }> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = opts.reuse?.port ?? (await freePort());
     const args = [
       paths.serverMain,
       '--host', '127.0.0.1',
@@ -326,7 +342,7 @@ export async function startRealVscode(opts: StartOptions & { timeoutMs?: number 
   const t0 = Date.now();
   const deadline = t0 + (opts.timeoutMs ?? 120_000);
   const paths = installRealVscode();
-  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prc-vscode-'));
+  const tempDir = opts.reuse ? opts.reuse.stateDir : fs.mkdtempSync(path.join(os.tmpdir(), 'prc-vscode-'));
   const dirs = {
     userData: path.join(tempDir, 'user-data'),
     serverData: path.join(tempDir, 'server-data'),
@@ -358,7 +374,9 @@ export async function startRealVscode(opts: StartOptions & { timeoutMs?: number 
       return;
     }
     disposed = true;
-    if (ownBrowser && browser) {
+    if (opts.reuse && context) {
+      await Promise.race([context.close().catch(() => undefined), atMost(CLOSE_LIMIT_MS)]);
+    } else if (ownBrowser && browser) {
       await Promise.race([browser.close().catch(() => undefined), atMost(CLOSE_LIMIT_MS)]);
     } else if (context) {
       await Promise.race([context.close().catch(() => undefined), atMost(CLOSE_LIMIT_MS)]);
@@ -372,7 +390,7 @@ export async function startRealVscode(opts: StartOptions & { timeoutMs?: number 
     } else if (server) {
       killGroup(server, 'SIGKILL');
     }
-    if (!keep) {
+    if (!keep && !opts.reuse) {
       fs.rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
     } else {
       opts.log?.(`kept ${tempDir}`);
@@ -388,9 +406,14 @@ export async function startRealVscode(opts: StartOptions & { timeoutMs?: number 
     server = started.server;
     opts.log?.(`server: up on port ${started.port} after ${Date.now() - t0} ms`);
 
-    browser = opts.browser ?? (await launchBrowser(Math.max(10_000, deadline - Date.now())));
-    context = await browser.newContext({ viewport: opts.viewport ?? { width: 1600, height: 1000 } });
-    const page = await context.newPage();
+    const viewport = opts.viewport ?? { width: 1600, height: 1000 };
+    if (opts.reuse) {
+      context = await launchPersistentBrowser(path.join(tempDir, 'browser-profile'), viewport, Math.max(10_000, deadline - Date.now()));
+    } else {
+      browser = opts.browser ?? (await launchBrowser(Math.max(10_000, deadline - Date.now())));
+      context = await browser.newContext({ viewport });
+    }
+    const page = context.pages()[0] ?? (await context.newPage());
     const browserLog = fs.createWriteStream(browserLogFile, { flags: 'a' });
     page.on('console', (msg) => browserLog.write(`[${msg.type()}] ${msg.text()}\n`));
     page.on('pageerror', (err) => browserLog.write(`[pageerror] ${err.stack ?? err.message}\n`));
