@@ -29,7 +29,11 @@ import { freePort, QUIET_WORKBENCH_SETTINGS, startRealVscode } from '../runner/r
 import type { ProbeResult } from './editorProbe';
 import { median } from './measure';
 
-const EXTENSION_ID = 'prompt-release.prompt-release-control';
+/** publisher.name from the extension's package.json: the key of its state in VS Code's storage. */
+function extensionId(root: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { publisher: string; name: string };
+  return `${manifest.publisher}.${manifest.name}`;
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Session {
@@ -65,11 +69,10 @@ async function oneSession(root: string, workspace: string, reuse: { stateDir: st
     const started = marks.marks.find(([name]) => name === 'code/didStartWorkbench');
     if (started && process.env.BENCH_MARKS) log(marks.marks.map(([n, t]) => `${n} ${((t - started[1]) / 1000).toFixed(2)}`).join('\n'));
     if (!started) log(`no code/didStartWorkbench mark in the page (marks: ${marks.marks.map(([n]) => n).join(', ') || 'none'})`);
-    // Close the window as a person does, once it has stored what it showed: VS Code web keeps the
-    // extension's workspace state in the page's IndexedDB, written shortly after the extension
-    // updates it. Not measured.
-    await untilStored(session.page, Date.now() + 30_000);
-    // Closed as a person closes the window: the workbench saves its layout (the open view) on the way out.
+    // Not measured: the window is closed as a person closes it, once VS Code web has written the
+    // extension's workspace state to the page's IndexedDB, and with its unload handlers, so the
+    // workbench saves its layout (the open view) on the way out.
+    await untilStored(session.page, extensionId(root), Date.now() + 30_000);
     const closed = new Promise<void>((resolve) => session.page.once('close', () => resolve()));
     await session.page.close({ runBeforeUnload: true });
     await closed;
@@ -81,7 +84,7 @@ async function oneSession(root: string, workspace: string, reuse: { stateDir: st
 }
 
 /** Waits until the workspace's state database in the page holds the Prompts view's rows as last seen. */
-async function untilStored(page: import('playwright-core').Page, deadline: number): Promise<void> {
+async function untilStored(page: import('playwright-core').Page, extension: string, deadline: number): Promise<void> {
   const stored = `(async () => {
     const get = (req) => new Promise((res, rej) => { req.onsuccess = () => res(req.result); req.onerror = () => rej(req.error); });
     for (const { name } of await indexedDB.databases()) {
@@ -89,7 +92,7 @@ async function untilStored(page: import('playwright-core').Page, deadline: numbe
       const db = await get(indexedDB.open(name));
       try {
         if (!db.objectStoreNames.contains('ItemTable')) continue;
-        const value = await get(db.transaction('ItemTable').objectStore('ItemTable').get(${JSON.stringify(EXTENSION_ID)}));
+        const value = await get(db.transaction('ItemTable').objectStore('ItemTable').get(${JSON.stringify(extension)}));
         if (typeof value === 'string' && value.includes('promptRelease.lastSeen')) return true;
       } finally { db.close(); }
     }

@@ -213,19 +213,22 @@ function installExitHook(): void {
 
 /** Launches headless Chromium (flags from real-vscode.md) through playwright-core from the cache. */
 export async function launchBrowser(timeoutMs = 60_000): Promise<Browser> {
-  const paths = installRealVscode();
-  if (!fs.existsSync(paths.chromium)) {
-    throw new Error(`${paths.chromium} is missing: apt-get install chromium libkrb5-dev (npm test and npm start install them when they can)`);
-  }
-  const { chromium } = loadPlaywright(paths);
-  return chromium.launch({ executablePath: paths.chromium, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs });
+  const { chromium, executablePath } = chromiumLauncher();
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs });
 }
 
 /** Headless Chromium with a profile folder kept on disk (its IndexedDB holds VS Code web's stored state). */
 async function launchPersistentBrowser(profileDir: string, viewport: { width: number; height: number }, timeoutMs: number): Promise<BrowserContext> {
+  const { chromium, executablePath } = chromiumLauncher();
+  return chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs, viewport });
+}
+
+function chromiumLauncher() {
   const paths = installRealVscode();
-  const { chromium } = loadPlaywright(paths);
-  return chromium.launchPersistentContext(profileDir, { executablePath: paths.chromium, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs, viewport });
+  if (!fs.existsSync(paths.chromium)) {
+    throw new Error(`${paths.chromium} is missing: apt-get install chromium libkrb5-dev (npm test and npm start install them when they can)`);
+  }
+  return { chromium: loadPlaywright(paths).chromium, executablePath: paths.chromium };
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
