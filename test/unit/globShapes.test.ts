@@ -22,10 +22,20 @@ const GLOBS = [
   'prompts/**/*.md',
   '**/*',
   '**/a*/**/*.md',
+  // Only the automaton takes these; some have a literal piece that narrows the paths it runs on, some not.
+  '**/.roo/rules-*/**/*.md',
+  '**/prompts/**/README.md',
+  './x',
+  'a*b/**/c.md',
+  '**/*x*',
+  '**/[ab].md',
+  '**/{a,b}.md',
+  '**/*.{md,txt}',
+  'prompts/*',
 ];
 
-const FOLDERS = ['', 'a/', 'b/', 'a/b/', 'b/a/', 'a/x/b/', 'x/a/b/y/', 'prompts/', 'x/prompts/', 'prompts/y/', 'prompts/prompts/', 'promptsx/', 'xprompts/', '.claude/', '.claude/commands/', 'x/.claude/commands/z/', 'commands/.claude/', '.claude/x/commands/', 'é/', 'a b/', '.roo/rules-x/', '.gemini/commands/', 'skills/s-1/'];
-const NAMES = ['a.md', '.md', 'md', 'SKILL.md', 'skill.md', 'xSKILL.md', 'AGENTS.md', 'AGENTS.override.md', 'x.prompt.md', '.prompt.md', 'prompt.md', 'a.prompt', 'a.prompty', 'a.prompt.yml', 'a.prompt.yaml', '.cursorrules', 'x.cursorrules', '.clinerules', 'copilot-instructions.md', 'xcopilot-instructions.md', 'prompts', 'a.txt', 'README.md', 'a.instructions.md', 'a.agent.md', 'a.chatmode.md', 'a.toml', 'rules-x', 'x', '.x', 'ü.md', 'a\nb.md', 'CLAUDE.md', 'GEMINI.md', 'a.mdc'];
+const FOLDERS = ['', 'a/', 'b/', 'a/b/', 'b/a/', 'a/x/b/', 'x/a/b/y/', 'prompts/', 'x/prompts/', 'prompts/y/', 'prompts/prompts/', 'promptsx/', 'xprompts/', '.claude/', '.claude/commands/', 'x/.claude/commands/z/', 'commands/.claude/', '.claude/x/commands/', 'é/', 'a b/', '.roo/rules-x/', '.roo/rules-/', 'x/.roo/rules-y/z/', '.gemini/commands/', 'skills/s-1/', 'axb/', 'a/xb/'];
+const NAMES = ['a.md', '.md', 'md', 'SKILL.md', 'skill.md', 'xSKILL.md', 'AGENTS.md', 'AGENTS.override.md', 'x.prompt.md', '.prompt.md', 'prompt.md', 'a.prompt', 'a.prompty', 'a.prompt.yml', 'a.prompt.yaml', '.cursorrules', 'x.cursorrules', '.clinerules', 'copilot-instructions.md', 'xcopilot-instructions.md', 'prompts', 'a.txt', 'README.md', 'a.instructions.md', 'a.agent.md', 'a.chatmode.md', 'a.toml', 'rules-x', 'x', '.x', 'ab.md', 'axb', 'c.md', 'b.txt', 'ü.md', 'a\nb.md', 'CLAUDE.md', 'GEMINI.md', 'a.mdc'];
 const PATHS = [...FOLDERS.flatMap((f) => NAMES.map((n) => f + n)), 'a//b.md', './a.md', 'a/./b.md', '../a.md', 'a/../b.md', 'prompts/', '', '/a.md'];
 
 describe('prompt glob shapes tested as strings', () => {

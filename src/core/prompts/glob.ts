@@ -471,19 +471,43 @@ export function promptGlobsMatcher(globs: string[]): (path: string) => boolean {
   // The common shapes are tested as strings; the automaton takes only the rest. Learning its
   // transitions for every glob at once took 40 to 60 ms of a first status on a real repository.
   const { names, suffixes, folders, rest } = byShape(globs);
+  // A folder shape is looked at only for a path that has its first folder: most paths have none.
+  const foldersByFirst = new Map<string, { dirs: string[]; suffix: string }[]>();
+  for (const f of folders) foldersByFirst.set(f.dirs[0], [...(foldersByFirst.get(f.dirs[0]) ?? []), f]);
   const match = rest.length ? compileGlobNode(node.alt(...rest.map(parsePromptGlob))) : undefined;
+  // A path a glob matches holds that glob's literal text: the automaton runs only on paths that
+  // hold one glob's longest piece of it (always, when a glob has no such piece).
+  const pieces = rest.map(literalPiece);
+  const mayMatch = pieces.includes(undefined) ? undefined : (path: string) => pieces.some((piece) => path.includes(piece!));
   return (path) => {
     if (/(^|\/)\.{0,2}(\/|$)/.test(path)) return false;
     const slash = path.lastIndexOf('/');
     const name = path.slice(slash + 1);
     if (names.has(name)) return true;
     for (const suffix of suffixes) if (name.endsWith(suffix)) return true;
-    if (folders.length && slash > 0) {
+    if (foldersByFirst.size && slash > 0) {
       const dirs = path.slice(0, slash).split('/');
-      for (const f of folders) if (name.endsWith(f.suffix) && hasRun(dirs, f.dirs)) return true;
+      for (let at = 0; at < dirs.length; at++) {
+        const shapes = foldersByFirst.get(dirs[at]);
+        if (shapes) for (const f of shapes) if (name.endsWith(f.suffix) && runAt(dirs, at, f.dirs)) return true;
+      }
     }
-    return match ? match(path) : false;
+    if (!match || (mayMatch && !mayMatch(path))) return false;
+    return match(path);
   };
+}
+
+/**
+ * The longest run of a glob's literal characters within one path segment, which every path the
+ * glob matches contains; undefined for a glob that has none, or syntax beyond `*`, `**` and
+ * plain characters (classes, braces, escapes, extglobs), which is then always matched in full.
+ */
+function literalPiece(glob: string): string | undefined {
+  const text = glob.startsWith('./') ? glob.slice(2) : glob;
+  if (!/^[A-Za-z0-9._/*-]+$/.test(text)) return undefined;
+  let longest = '';
+  for (const piece of text.split(/[*/]/)) if (piece.length > longest.length) longest = piece;
+  return longest || undefined;
 }
 
 /** A name part with nothing a glob could read as special. */
@@ -510,12 +534,9 @@ function byShape(globs: string[]): { names: Set<string>; suffixes: string[]; fol
   return { names, suffixes, folders, rest };
 }
 
-/** Whether `run` appears in `dirs` as consecutive entries. */
-function hasRun(dirs: string[], run: string[]): boolean {
-  for (let i = 0; i + run.length <= dirs.length; i++) {
-    let k = 0;
-    while (k < run.length && dirs[i + k] === run[k]) k++;
-    if (k === run.length) return true;
-  }
-  return false;
+/** Whether `run` appears in `dirs` as consecutive entries from index `at`. */
+function runAt(dirs: string[], at: number, run: string[]): boolean {
+  if (at + run.length > dirs.length) return false;
+  for (let k = 0; k < run.length; k++) if (dirs[at + k] !== run[k]) return false;
+  return true;
 }
