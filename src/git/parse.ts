@@ -82,17 +82,24 @@ export function parseLog(output: string, keep?: (path: string) => boolean, sides
     let added = false;
     let deleted = false;
     while (at < end) {
-      const meta = field().replace(/^\s+/, '');
-      if (!meta.startsWith(':')) continue;
+      // The meta field is read in place: most changes of a whole-history log are not kept, and
+      // slicing each one cost a string and a regular expression per changed file.
+      while (at < end && (output.charCodeAt(at) === 10 || output.charCodeAt(at) === 32 || output.charCodeAt(at) === 9 || output.charCodeAt(at) === 13)) at++;
+      let metaEnd = output.indexOf('\0', at);
+      if (metaEnd === -1 || metaEnd > end) metaEnd = end;
+      const metaStart = at;
+      at = metaEnd + 1;
+      if (output.charCodeAt(metaStart) !== 58) continue;
       let colons = 0;
-      while (meta.charCodeAt(colons) === 58) colons++;
-      const letter = meta[meta.lastIndexOf(' ') + 1] as FileChange['status'];
+      while (output.charCodeAt(metaStart + colons) === 58) colons++;
+      const lastSpace = output.lastIndexOf(' ', metaEnd - 1);
+      const letter = output[lastSpace >= metaStart ? lastSpace + 1 : metaStart] as FileChange['status'];
       const path = field();
       const target = colons === 1 && (letter === 'R' || letter === 'C') ? field() : undefined;
       if (letter === 'A') added = true;
       else if (letter === 'D') deleted = true;
       if (keep && !keep(path) && !(target !== undefined && keep(target))) continue;
-      const parts = meta.slice(colons).split(' ');
+      const parts = output.slice(metaStart + colons, metaEnd).split(' ');
       // colons parents' modes + the result's mode, then as many blobs, then the status letters.
       const modes = parts.slice(0, colons + 1);
       const blobs = parts.slice(colons + 1, 2 * colons + 2);
