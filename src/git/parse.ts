@@ -45,10 +45,10 @@ function parseCoAuthors(text: string): Identity[] {
 /**
  * `git log` with LOG_FLAGS. A raw entry is `:modes… blobs… STATUS` then one path (two for a
  * rename or copy); a merge's combined entry starts with one colon per parent. `keep` drops
- * the changes of other files while reading: a whole-history log is mostly other files, and
- * building objects for them only to throw them away costs more than git's read.
- */
-/**
+ * the changes of other files while reading, and then the commits left with none that are not
+ * merges: a whole-history log is mostly other files, and building objects for them only to
+ * throw them away costs more than git's read.
+ *
  * `sides`, when given, learns for each commit whether its diff added and deleted anything at
  * all, kept paths or not: in a read of the whole tree (no pathspec), a commit that deleted
  * nothing holds no rename target, and one that added nothing no rename source.
@@ -60,6 +60,10 @@ export interface CommitSides {
 
 export function parseLog(output: string, keep?: (path: string) => boolean, sides?: Map<string, CommitSides>): LogCommit[] {
   const commits: LogCommit[] = [];
+  // Where each header field after the commit id starts and stops (parents, time, email, name,
+  // trailers): sliced only for a commit that is kept. Reused from commit to commit.
+  const bounds: number[] = new Array(10).fill(0);
+  const headerField = (k: number) => output.slice(bounds[2 * k], bounds[2 * k + 1]);
   let start = output.indexOf('\x01');
   while (start !== -1) {
     const next = output.indexOf('\x01', start + 1);
@@ -73,11 +77,13 @@ export function parseLog(output: string, keep?: (path: string) => boolean, sides
       return text;
     };
     const commit = field();
-    const parentList = field();
-    const time = field();
-    const email = field();
-    const name = field();
-    const trailers = field();
+    for (let k = 0; k < 5; k++) {
+      let stop = output.indexOf('\0', at);
+      if (stop === -1 || stop > end) stop = end;
+      bounds[2 * k] = at;
+      bounds[2 * k + 1] = stop;
+      at = stop + 1;
+    }
     const changes: FileChange[] = [];
     let added = false;
     let deleted = false;
@@ -112,15 +118,19 @@ export function parseLog(output: string, keep?: (path: string) => boolean, sides
       }
     }
     sides?.set(commit, { added, deleted });
+    start = next;
+    // With a filter, a commit that kept no change and is not a merge says nothing of the kept paths.
+    const parentList = headerField(0);
+    if (keep && changes.length === 0 && !parentList.includes(' ')) continue;
+    const trailers = headerField(4);
     commits.push({
       commit,
       parents: parentList ? parentList.split(' ').filter(Boolean) : [],
-      time: Number(time),
-      author: { email, name },
+      time: Number(headerField(1)),
+      author: { email: headerField(2), name: headerField(3) },
       coAuthors: trailers ? parseCoAuthors(trailers) : [],
       changes,
     });
-    start = next;
   }
   return commits;
 }

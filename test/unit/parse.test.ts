@@ -22,6 +22,24 @@ describe('git output parsers', () => {
     assert.deepStrictEqual(log[2].changes, [{ path: 'p/moved.md', status: 'M', blob: 'b9', mode: '100644', sources: [{ path: 'p/moved.md', blob: 'b1' }, { path: 'p/moved.md', blob: 's2' }], merge: true }]);
   });
 
+  it('with a filter, leaves out a commit that kept no change unless it is a merge, and still says what each commit added or deleted', () => {
+    const commit = (id: string, parents: string, who: string, ...entries: string[]) => '\x01' + [id, parents, '1700000000', who, 'Name', '', '', ...entries, ''].join('\0');
+    const out =
+      commit('c1', 'c0', 'a@example.com', '\n:000000 100644 0000 b1 A', 'p/a.prompt.md') +
+      commit('c2', 'c1', 'b@example.com', '\n:000000 100644 0000 b2 A', 'docs/readme.txt', ':100644 000000 b3 0000 D', 'docs/old.txt') +
+      commit('m', 'c2 s1', 'm@example.com', '\n::100644 100644 100644 b2 s2 b9 MM', 'docs/readme.txt') +
+      commit('c3', 'm', 'c@example.com', '\n:100644 100644 b1 b4 M', 'p/a.prompt.md');
+    const sides = new Map<string, CommitSides>();
+    const log = parseLog(out, (p) => p.endsWith('.prompt.md'), sides);
+    assert.deepStrictEqual(log.map((c) => [c.commit, c.parents, c.author.email, c.changes.length]), [
+      ['c1', ['c0'], 'a@example.com', 1],
+      ['m', ['c2', 's1'], 'm@example.com', 0],
+      ['c3', ['m'], 'c@example.com', 1],
+    ]);
+    assert.deepStrictEqual(sides.get('c2'), { added: true, deleted: true }, 'a commit left out still says what it added and deleted');
+    assert.strictEqual(parseLog(out).length, 4, 'without a filter every commit is read');
+  });
+
   it('parses a log read while git writes it exactly as the whole text, wherever the pieces break and whenever the filter comes', async () => {
     const commit = (id: string, parents: string, ...entries: string[]) => '\x01' + [id, parents, '1700000000', 'a@example.com', 'Ané Ü', '', '', ...entries, ''].join('\0');
     const out = Array.from({ length: 12 }, (_, i) =>

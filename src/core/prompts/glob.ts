@@ -453,14 +453,22 @@ class PromptGlobParser {
 
 /** Why a prompt glob cannot be used, with the character it stops at; undefined when it can. */
 export function promptGlobProblem(glob: string): string | undefined {
+  // Every configuration read checks the same few dozen globs (the defaults, twice per status).
+  if (checkedGlobs.has(glob)) return checkedGlobs.get(glob);
+  let problem: string | undefined;
   try {
     parsePromptGlob(glob);
-    return undefined;
   } catch (e) {
-    if (e instanceof GlobSyntaxError) return `${e.message} (at character ${e.at + 1})`;
-    throw e;
+    if (!(e instanceof GlobSyntaxError)) throw e;
+    problem = `${e.message} (at character ${e.at + 1})`;
   }
+  if (checkedGlobs.size < MAX_CHECKED_GLOBS) checkedGlobs.set(glob, problem);
+  return problem;
 }
+
+/** What promptGlobProblem said of each glob, up to MAX_CHECKED_GLOBS of them (an editor session lives long). */
+const checkedGlobs = new Map<string, string | undefined>();
+const MAX_CHECKED_GLOBS = 1000;
 
 /**
  * A matcher for several prompt globs: true when any matches the whole path. A path with an
